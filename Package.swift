@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// JudgeLab: find the LLM-judge prompt that agrees best with human labels, at the lowest cost.
+import PackageDescription
+
+let package = Package(
+    name: "judgelab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "judgelab", targets: ["JudgeLabCLI"]),
+        .library(name: "JudgeLab", targets: ["JudgeLab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, exposed through pkg-config.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        // Typed one-line wrappers for libcurl's variadic functions, which Swift cannot call.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+
+        // The domain: pairs and labels, templates and variants, sampling, metrics, reports.
+        // No network code lives here.
+        .target(name: "JudgeLab", resources: [.copy("Resources/Samples")]),
+        // The edges: HTTP over libcurl, XML over libxml2.
+        .target(name: "JudgeLabHTTP", dependencies: ["JudgeLab", "CCurl", "CCurlShim"]),
+        .target(name: "JudgeLabXML", dependencies: ["CLibXML2"]),
+
+        // The `judgelab` command: argument parsing only.
+        .executableTarget(name: "JudgeLabCLI", dependencies: [
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "JudgeLabTests", dependencies: [
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabCLI",
+        ]),
+    ]
+)

@@ -1,0 +1,95 @@
+// Loads a data set file of any supported format into pairs, all or nothing.
+import Foundation
+
+/// Reads a data set. Loading is all-or-nothing: the first problem throws an `InputError` naming
+/// the file, the line and the field, and no pairs are returned.
+public enum DatasetLoader {
+    /// - Parameters:
+    ///   - format: nil sniffs the format from the file's name and first record.
+    ///   - mapping: field names for `csv` and `json`; the native keys otherwise.
+    public static func load(path: String, format: DatasetFormat? = nil, mapping: FieldMapping = .native,
+                            csvDelimiter: UInt8 = UInt8(ascii: ",")) throws -> Dataset {
+        var filePath = path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            // LLMBar's subsets are folders holding dataset.json (and evaluators/).
+            filePath = (path as NSString).appendingPathComponent("dataset.json")
+        }
+        let source = try SourceText(path: filePath)
+        let records: [Record]
+        let chosen: DatasetFormat
+        if format == .csv || (format == nil && DatasetFormat.sniff(path: filePath, firstRecord: nil) == .csv) {
+            chosen = .csv
+            let delimiter = filePath.lowercased().hasSuffix(".tsv") ? UInt8(ascii: "\t") : csvDelimiter
+            let table = try CSVReader.read(source, delimiter: delimiter)
+            try checkColumns(table.header, mapping: mapping, file: filePath)
+            records = table.records.enumerated().map { index, row in
+                Record(fields: .object(row.values.map { ($0.key, .string($0.value)) }), file: filePath,
+                       line: row.line, index: index, textual: true)
+            }
+        } else {
+            records = try jsonRecords(source)
+            chosen = format ?? DatasetFormat.sniff(path: filePath, firstRecord: records.first?.fields)
+        }
+        var pairs: [Pair] = []
+        pairs.reserveCapacity(records.count)
+        let decoder = PairDecoder(mapping: mapping)
+        let subset = LLMBarFormat.subset(ofDatasetPath: filePath)
+        var lineOfID: [String: Int] = [:]
+        for record in records {
+            guard case .object = record.fields else {
+                throw record.error(nil, "expected a JSON object, found \(record.fields.kindName)")
+            }
+            let pair: Pair
+            switch chosen {
+            case .native, .csv, .json: pair = try decoder.decode(record)
+            case .pandalm: pair = try PandaLMFormat.pair(record)
+            case .llmbar: pair = try LLMBarFormat.pair(record, subset: subset)
+            case .llmeval2: pair = try LLMEval2Format.pair(record)
+            }
+            if let first = lineOfID.updateValue(record.line, forKey: pair.id) {
+                throw record.error(chosen == .native || chosen == .csv || chosen == .json ? (mapping.id ?? "id") : nil,
+                                   "duplicate id '\(pair.id)' (first on line \(first))")
+            }
+            pairs.append(pair)
+        }
+        guard !pairs.isEmpty else { throw InputError(file: filePath, line: 1, "the file holds no pairs") }
+        return Dataset(source: filePath, pairs: pairs)
+    }
+
+    /// A mapped field that the CSV header lacks is one error on line 1, not one per row.
+    static func checkColumns(_ header: [String], mapping: FieldMapping, file: String) throws {
+        var required = [mapping.id, mapping.question, mapping.answer1, mapping.answer2].compactMap { $0 }
+        if let form = mapping.labelForm { required += mapping.labelFields(for: form) }
+        for field in required where !header.contains(field) {
+            throw InputError(file: file, line: 1, field: field,
+                             "no such column in the header (it has: \(header.joined(separator: ", ")))")
+        }
+    }
+
+    /// The objects of a JSON array, or of JSON lines, each with the line it starts on.
+    static func jsonRecords(_ source: SourceText) throws -> [Record] {
+        let firstByte = source.bytes.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+        if firstByte == UInt8(ascii: "[") {
+            return try JSONArrayScanner.elements(of: source).enumerated().map { index, range in
+                let line = source.line(ofOffset: range.lowerBound)
+                return Record(fields: try parse(source.bytes[range], source.path, line), file: source.path, line: line, index: index)
+            }
+        }
+        var records: [Record] = []
+        for (number, bytes) in source.lines() where bytes.contains(where: { ![0x20, 0x09].contains($0) }) {
+            records.append(Record(fields: try parse(bytes, source.path, number), file: source.path,
+                                  line: number, index: records.count))
+        }
+        return records
+    }
+
+    private static func parse(_ bytes: ArraySlice<UInt8>, _ path: String, _ line: Int) throws -> JSONValue {
+        do {
+            return try JSONValue.parse(Data(bytes))
+        } catch {
+            let reason = (error as NSError).userInfo["NSDebugDescription"] as? String ?? "malformed"
+            throw InputError(file: path, line: line, "not valid JSON: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+// The data set formats JudgeLab reads.
+
+/// A data set's file format: the native JSONL, a mapped CSV or JSON file, or one of the public
+/// human-labelled sets JudgeLab imports directly.
+public enum DatasetFormat: String, CaseIterable, Sendable {
+    /// JSONL with METRICS.md section 1's keys.
+    case native
+    /// PandaLM's test set: a JSON array; three annotators, 0 = tie, 1, 2.
+    case pandalm
+    /// LLMBar's `dataset.json` (or a folder holding it): `label` 1 or 2.
+    case llmbar
+    /// LLMEval²'s JSONL: `human` is model1, model2 or TIE.
+    case llmeval2
+    /// CSV with a header row, read through a field mapping.
+    case csv
+    /// A JSON array (or JSON lines) of objects, read through a field mapping.
+    case json
+
+    /// The format a file's name and first record suggest, when the user names none.
+    static func sniff(path: String, firstRecord: JSONValue?) -> DatasetFormat {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
+        if let first = firstRecord {
+            if first["annotator1"] != nil, first["response1"] != nil { return .pandalm }
+            if first["output_1"] != nil, first["label"] != nil { return .llmbar }
+            if first["human"] != nil, first["query"] != nil { return .llmeval2 }
+        }
+        return lower.hasSuffix(".json") ? .json : .native
+    }
+}

@@ -1,0 +1,96 @@
+// Turns one record into a Pair, checking every field METRICS.md section 1 defines.
+import Foundation
+
+/// Decodes records into pairs through a field mapping. (Ids are checked for uniqueness by the
+/// loader, for every format alike.)
+struct PairDecoder {
+    var mapping: FieldMapping
+
+    func decode(_ record: Record) throws -> Pair {
+        guard case .object = record.fields else {
+            throw record.error(nil, "expected a JSON object, found \(record.fields.kindName)")
+        }
+        let id: String
+        if let idField = mapping.id {
+            id = try record.string(idField)
+        } else {
+            id = "row-\(record.index + 1)"
+        }
+        let question = try record.string(mapping.question)
+        // An empty answer is real data (a model that answered nothing), so only its absence is an error.
+        let answer1 = try record.string(mapping.answer1, allowEmpty: true)
+        let answer2 = try record.string(mapping.answer2, allowEmpty: true)
+        let label = try decodeLabel(record)
+        let category = try mapping.category.flatMap { try record.optionalString($0) }
+        let explanation = try mapping.explanation.flatMap { try record.optionalString($0) }
+        return Pair(id: id, question: question, answer1: answer1, answer2: answer2, label: label,
+                    category: category, explanation: explanation)
+    }
+
+    private func decodeLabel(_ record: Record) throws -> HumanLabel {
+        let form: LabelForm
+        if let chosen = mapping.labelForm {
+            form = chosen
+        } else {
+            let present = LabelForm.allCases.filter { form in mapping.labelFields(for: form).allSatisfy(record.has) }
+            guard let only = present.first else {
+                throw record.error(nil, "no human label: give exactly one of scores, votes, winner or human_score")
+            }
+            if present.count > 1 {
+                throw record.error(present[1].rawValue,
+                                   "two human labels on one item (\(present.map(\.rawValue).joined(separator: " and "))): give exactly one")
+            }
+            form = only
+        }
+        let fields = mapping.labelFields(for: form)
+        switch form {
+        case .scores:
+            let scaleMax = try scaleMax(record)
+            let scores: [(Double, String)]
+            if fields.count == 2 {
+                scores = try fields.map { (try record.number($0), $0) }
+            } else {
+                let items = try record.list(fields[0])
+                guard items.count == 2 else {
+                    throw record.error(fields[0], "expected two scores [answer 1, answer 2], found \(items.count)")
+                }
+                scores = try items.map { (try record.number($0, fields[0]), fields[0]) }
+            }
+            for (score, field) in scores where !(0...scaleMax).contains(score) {
+                throw record.error(field, "score \(score.shortText) is outside 0..\(scaleMax.shortText)")
+            }
+            return .scores(scores[0].0, scores[1].0, scaleMax: scaleMax)
+        case .votes:
+            let items = try record.list(fields[0])
+            guard !items.isEmpty else { throw record.error(fields[0], "no votes") }
+            return .votes(try items.map { try verdict($0, record, fields[0]) })
+        case .winner:
+            guard let value = record.value(fields[0]) else { throw record.error(fields[0], "missing") }
+            return .winner(try verdict(value, record, fields[0]))
+        case .humanScore:
+            let score = try record.number(fields[0])
+            guard (1...9).contains(score) else {
+                throw record.error(fields[0], "score \(score.shortText) is outside 1..9")
+            }
+            return .humanScore(score)
+        }
+    }
+
+    private func scaleMax(_ record: Record) throws -> Double {
+        guard record.has("scale_max") else { return mapping.scaleMax }
+        let value = try record.number("scale_max")
+        guard value > 0 else { throw record.error("scale_max", "must be above 0, found \(value.shortText)") }
+        return value
+    }
+
+    private func verdict(_ value: JSONValue, _ record: Record, _ field: String) throws -> Verdict {
+        let text: String
+        switch value {
+        case let .string(s): text = s.trimmingCharacters(in: .whitespaces)
+        case let .number(n) where n == 1 || n == 2: text = String(Int(n))
+        default: throw record.error(field, "expected \"1\", \"2\" or \"tie\", found \(value.kindName)")
+        }
+        if let verdict = Verdict(label: text) ?? mapping.verdictAliases[text.lowercased()] { return verdict }
+        throw record.error(field, "'\(text)' is not a verdict: expected \"1\", \"2\" or \"tie\"")
+    }
+}

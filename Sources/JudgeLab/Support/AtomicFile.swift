@@ -1,0 +1,28 @@
+// Writing a file all at once or not at all.
+import Foundation
+
+/// Writes whole files through a temporary sibling and a rename, so that a failure or a crash
+/// never leaves a half-written file under the final name.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError(file: path, "the folder \(directory) does not exist")
+        }
+        let temporary = directory + "/.\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+            throw InputError(file: path, "cannot write here (is the folder writable, is the disk full?)")
+        }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw InputError(file: path, "cannot move the new file into place: \(reason)")
+        }
+    }
+
+    public static func write(_ text: String, to path: String) throws {
+        try write(Data(text.utf8), to: path)
+    }
+}

@@ -1,0 +1,67 @@
+// `judgelab data …` run as a user runs it: the real binary, its output and its exit status.
+import Foundation
+import Testing
+@testable import JudgeLab
+
+@Suite struct DataCommandTests {
+    @Test func statsAsJSONHasTheDocumentedKeys() throws {
+        let result = try JudgeLabBinary.run(["data", "stats", Paths.samples + "/pandalm-200.jsonl", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONValue.parse(Data(result.stdout.utf8))
+        #expect(json["pairs"] == 200)
+        #expect(json["label_form"] == "votes")
+        #expect(json["verdicts"] == ["1": 81, "tie": 29, "2": 90] as JSONValue)
+    }
+
+    @Test func statsTableOfScoredData() throws {
+        let result = try JudgeLabBinary.run(["data", "stats", Paths.samples + "/scored-handmade.jsonl"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("with simulated score   12"))
+        #expect(result.stdout.contains("label form             scores"))
+    }
+
+    @Test func badInputExitsTwoWithOneLineAndWritesNothing() throws {
+        let folder = try TemporaryFolder()
+        let bad = try folder.write("bad.jsonl", DatasetLoaderTests.good + "\n" + #"{"id":"b","question":"Q","answer_1":"x","answer_2":"y","winner":"3"}"# + "\n")
+        let out = folder.path + "/out.jsonl"
+        let result = try JudgeLabBinary.run(["data", "convert", bad, "--out", out])
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: \(bad):2: field 'winner': '3' is not a verdict: expected \"1\", \"2\" or \"tie\"\n")
+        #expect(result.stdout.isEmpty)
+        #expect(folder.files == ["bad.jsonl"])
+    }
+
+    @Test func convertLeavesAnExistingOutputUntouchedOnError() throws {
+        let folder = try TemporaryFolder()
+        let out = try folder.write("out.jsonl", "previous\n")
+        let bad = try folder.write("bad.csv", "id,question,answer_1,answer_2,winner\nx,Q,a,b\n")
+        let result = try JudgeLabBinary.run(["data", "convert", bad, "--out", out])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("bad.csv:2:"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "previous\n")
+        #expect(folder.files == ["bad.csv", "out.jsonl"])
+    }
+
+    @Test func convertsAMappedCSVToNative() throws {
+        let folder = try TemporaryFolder()
+        let csv = try folder.write("in.csv", "prompt,left,right,pref,why\nWhat?,A,B,right,B is better\nHow?,C,D,left,\n")
+        let out = folder.path + "/out.jsonl"
+        let result = try JudgeLabBinary.run([
+            "data", "convert", csv, "--out", out, "--id-field", "-", "--question-field", "prompt",
+            "--answer1-field", "left", "--answer2-field", "right", "--label-form", "winner", "--label-field", "pref",
+            "--explanation-field", "why", "--verdict-values", "left=1,right=2",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pairs = try DatasetLoader.load(path: out).pairs
+        #expect(pairs.map(\.id) == ["row-1", "row-2"])
+        #expect(pairs[0].label == .winner(.answer2))
+        #expect(pairs[0].explanation == "B is better")
+        #expect(pairs[1].explanation == nil)
+    }
+
+    @Test func aBadOptionIsAUsageError() throws {
+        let result = try JudgeLabBinary.run(["data", "stats", Paths.samples + "/pandalm-200.jsonl", "--label-field", "x"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--label-field needs --label-form"))
+    }
+}
