@@ -72,24 +72,26 @@ public enum DatasetLoader {
         let firstByte = source.bytes.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
         if firstByte == UInt8(ascii: "[") {
             return try JSONArrayScanner.elements(of: source).enumerated().map { index, range in
-                let line = source.line(ofOffset: range.lowerBound)
-                return Record(fields: try parse(source.bytes[range], source.path, line), file: source.path, line: line, index: index)
+                let fields = try parse(source.bytes[range], path: source.path) { source.location(ofOffset: range.lowerBound + $0) }
+                return Record(fields: fields, file: source.path, line: source.line(ofOffset: range.lowerBound), index: index)
             }
         }
         var records: [Record] = []
         for (number, bytes) in source.lines() where bytes.contains(where: { ![0x20, 0x09].contains($0) }) {
-            records.append(Record(fields: try parse(bytes, source.path, number), file: source.path,
-                                  line: number, index: records.count))
+            let fields = try parse(bytes, path: source.path) { (number, $0 + 1) }
+            records.append(Record(fields: fields, file: source.path, line: number, index: records.count))
         }
         return records
     }
 
-    private static func parse(_ bytes: ArraySlice<UInt8>, _ path: String, _ line: Int) throws -> JSONValue {
+    /// Parses one record's JSON; a syntax error names the line and column it is at.
+    private static func parse(_ bytes: ArraySlice<UInt8>, path: String = "",
+                              locate: (Int) -> (line: Int, column: Int)) throws -> JSONValue {
         do {
-            return try JSONValue.parse(Data(bytes))
+            return try JSONParser.parse(bytes)
         } catch {
-            let reason = (error as NSError).userInfo["NSDebugDescription"] as? String ?? "malformed"
-            throw InputError(file: path, line: line, "not valid JSON: \(reason)")
+            let (line, column) = locate(error.offset)
+            throw InputError(file: path, line: line, "not valid JSON at column \(column): \(error.message)")
         }
     }
 }

@@ -86,7 +86,7 @@ struct PairDecoder {
     private func verdict(_ value: JSONValue, _ record: Record, _ field: String) throws -> Verdict {
         let text: String
         switch value {
-        case let .string(s): text = s.trimmingCharacters(in: .whitespaces)
+        case let .string(s): text = s.trimmed
         case let .number(n) where n == 1 || n == 2: text = String(Int(n))
         default: throw record.error(field, "expected \"1\", \"2\" or \"tie\", found \(value.kindName)")
         }

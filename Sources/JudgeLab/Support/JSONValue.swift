@@ -58,33 +58,9 @@ public enum JSONValue: Equatable, Sendable {
 // MARK: - Parsing
 
 extension JSONValue {
-    /// Parses one JSON document. Throws Foundation's error for malformed JSON.
+    /// Parses one JSON document strictly (RFC 8259); throws `JSONSyntaxError` with the offset.
     public static func parse(_ data: Data) throws -> JSONValue {
-        let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        return JSONValue(foundation: object)
-    }
-
-    /// Converts Foundation's `Any` tree. Booleans arrive as NSNumber with objCType "c".
-    init(foundation value: Any) {
-        switch value {
-        case is NSNull:
-            self = .null
-        case let s as String:
-            self = .string(s)
-        case let n as NSNumber:
-            if String(cString: n.objCType) == "c" {
-                self = .bool(n.boolValue)
-            } else {
-                self = .number(n.doubleValue)
-            }
-        case let a as [Any]:
-            self = .array(a.map(JSONValue.init(foundation:)))
-        case let d as [String: Any]:
-            // Foundation's dictionaries have no order; sort for determinism.
-            self = .object(d.keys.sorted().map { ($0, JSONValue(foundation: d[$0]!)) })
-        default:
-            self = .string(String(describing: value))
-        }
+        try JSONParser.parse(data)
     }
 }
 

@@ -9,7 +9,7 @@ enum PandaLMFormat {
         let index = try record.number("idx")
         // One item (idx 466) has a blank instruction and the task in its input.
         let question = try [record.string("instruction", allowEmpty: true), record.optionalString("input") ?? ""]
-            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            .filter { !$0.isBlank }
             .joined(separator: "\n\n")
         guard !question.isEmpty else { throw record.error("instruction", "is empty (and so is input)") }
         let votes: [Verdict] = try (1...3).map { n in
@@ -61,7 +61,7 @@ enum LLMEval2Format {
     /// `llmeval2-N` from the position N; category is the source data set.
     static func pair(_ record: Record) throws -> Pair {
         var question = try record.string("query", allowEmpty: true)
-        if question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { question = conversationInAnswers }
+        if question.isBlank { question = conversationInAnswers }
         let human = try record.string("human")
         let verdict: Verdict
         switch human.lowercased() {

@@ -26,7 +26,7 @@ struct Record {
 
     func has(_ key: String) -> Bool {
         guard let value = value(key) else { return false }
-        if textual, case let .string(s) = value, s.trimmingCharacters(in: .whitespaces).isEmpty { return false }
+        if textual, case let .string(s) = value, s.isBlank { return false }
         return true
     }
 
@@ -42,7 +42,7 @@ struct Record {
         case .number where scalarsAsText, .bool where scalarsAsText: text = value.compactText
         default: throw error(key, "expected a string, found \(value.kindName)")
         }
-        if !allowEmpty, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw error(key, "is empty") }
+        if !allowEmpty, text.isBlank { throw error(key, "is empty") }
         return text
     }
 
@@ -62,7 +62,7 @@ struct Record {
         switch value {
         case let .number(n): return n
         case let .string(s) where textual:
-            guard let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite else {
+            guard let n = Double(s.trimmed), n.isFinite else {
                 throw error(key, "expected a number, found '\(s)'")
             }
             return n
@@ -76,12 +76,12 @@ struct Record {
         switch value {
         case let .array(items): return items
         case let .string(s) where textual:
-            let trimmed = s.trimmingCharacters(in: .whitespaces)
+            let trimmed = s.trimmed
             if trimmed.hasPrefix("["), let parsed = try? JSONValue.parse(Data(trimmed.utf8)), case let .array(items) = parsed {
                 return items
             }
             return trimmed.split(whereSeparator: { ",;|".contains($0) })
-                .map { .string($0.trimmingCharacters(in: .whitespaces)) }
+                .map { .string($0.trimmed) }
         default: throw error(key, "expected an array, found \(value.kindName)")
         }
     }

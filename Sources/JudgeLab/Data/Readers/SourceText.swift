@@ -32,8 +32,9 @@ public struct SourceText: Sendable {
             throw InputError(file: path, line: 1, "the file is empty")
         }
         if let bad = SourceText.firstInvalidUTF8(in: bytes) {
-            throw InputError(file: path, line: line(ofOffset: bad),
-                             "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at column \(bad - lineStarts[line(ofOffset: bad) - 1] + 1))")
+            let (line, column) = location(ofOffset: bad)
+            throw InputError(file: path, line: line,
+                             "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at column \(column))")
         }
     }
 
@@ -45,6 +46,12 @@ public struct SourceText: Sendable {
             if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
         return low + 1
+    }
+
+    /// The 1-based line and column (in bytes) of a byte offset.
+    public func location(ofOffset offset: Int) -> (line: Int, column: Int) {
+        let line = line(ofOffset: offset)
+        return (line, offset - lineStarts[line - 1] + 1)
     }
 
     /// Each line's bytes (without its `\n` or `\r\n`) and its 1-based number.

@@ -1,0 +1,106 @@
+// The strict JSON parser and writer: round trips, escapes, and where errors are reported.
+import Foundation
+import Testing
+@testable import JudgeLab
+
+@Suite struct JSONValueTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let value = try JSONValue.parse(Data(#" {"s":"a\"b\\c\/\n\t\u00e9\ud83d\ude00","n":[-0,1.5e2,1E-2,42],"b":[true,false],"z":null,"o":{}} "#.utf8))
+        #expect(value["s"] == .string("a\"b\\c/\n\té😀"))
+        #expect(value["n"] == [-0.0, 150, 0.01, 42] as JSONValue)
+        #expect(value["b"] == [true, false] as JSONValue)
+        #expect(value["z"] == .null)
+        #expect(value["o"] == .object([]))
+    }
+
+    @Test func objectEqualityIgnoresKeyOrder() {
+        #expect(["a": 1, "b": 2] as JSONValue == ["b": 2, "a": 1] as JSONValue)
+        #expect(["a": 1] as JSONValue != ["a": 1, "b": 2] as JSONValue)
+        #expect(["a": 1] as JSONValue != ["b": 1] as JSONValue)
+    }
+
+    static let malformed: [(text: String, offset: Int, says: String)] = [
+        (#"{"a": tru}"#, 6, "expected 'true'"),
+        (#"{"a": 1,}"#, 8, "expected a key"),
+        (#"{"a" 1}"#, 5, "expected ':'"),
+        (#"[1 2]"#, 3, "expected ',' or ']'"),
+        (#"{"a": 01}"#, 6, "leading zeros"),
+        (#"{"a": 1.}"#, 6, "digits after '.'"),
+        (#"{"a": .5}"#, 6, "expected a value"),
+        (#"{"a": -}"#, 6, "needs digits"),
+        (#"{"a": 1e}"#, 6, "exponent"),
+        ("{\"a\": \"x\ny\"}", 8, "control character"),
+        (#"{"a": "\x"}"#, 7, "unknown escape"),
+        (#"{"a": "\ud800"}"#, 7, "lone surrogate"),
+        (#"{"a": "\u12"}"#, 11, "four hex digits"),
+        (#"{"a": "open}"#, 6, "not closed"),
+        (#"{"a": 1, "a": 2}"#, 9, "appears twice"),
+        (#"{"a": 1} x"#, 9, "after the JSON value"),
+        (#"{"a": 1e999}"#, 6, "out of range"),
+        ("", 0, "found the end"),
+        (#"{"a": [1, 2"#, 11, "not closed"),
+    ]
+
+    @Test(arguments: 0..<malformed.count)
+    func malformedJSONSaysWhereAndWhy(_ index: Int) {
+        let (text, offset, says) = Self.malformed[index]
+        do {
+            let value = try JSONParser.parse(Array(text.utf8))
+            Issue.record("parsed \(text) as \(value)")
+        } catch {
+            #expect(error.offset == offset, "\(text): \(error.message)")
+            #expect(error.message.contains(says), "\(text): \(error.message)")
+        }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(deep.utf8)) }
+        let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect((try? JSONParser.parse(Array(fine.utf8))) != nil)
+    }
+
+    @Test func writerOutputParsesBackToTheSameValue() throws {
+        var generator = SplitMix(seed: 7)
+        for _ in 0..<300 {
+            let value = randomValue(&generator, depth: 0)
+            #expect(try JSONValue.parse(Data(value.compactText.utf8)) == value)
+            #expect(try JSONValue.parse(Data(value.prettyText.utf8)) == value)
+            // Foundation agrees that the writer's text is JSON.
+            #expect((try? JSONSerialization.jsonObject(with: Data(value.compactText.utf8), options: [.fragmentsAllowed])) != nil)
+        }
+    }
+
+    @Test func numbersPrintAsIntegersWhenWhole() {
+        #expect(JSONValue.number(3).compactText == "3")
+        #expect(JSONValue.number(-0.25).compactText == "-0.25")
+        #expect(JSONValue.number(.nan).compactText == "null")
+        #expect(JSONValue.string("\u{1}\u{2028}").compactText == #""\u0001\u2028""#)
+    }
+
+    private func randomValue(_ g: inout SplitMix, depth: Int) -> JSONValue {
+        switch g.next() % (depth > 3 ? 4 : 6) {
+        case 0: return .null
+        case 1: return .bool(g.next() % 2 == 0)
+        case 2: return .number(Double(Int64(bitPattern: g.next()) % 1_000_000) / Double(1 + g.next() % 1000))
+        case 3:
+            let alphabet: [Unicode.Scalar] = ["a", "\"", "\\", "\n", "\u{0}", "\u{1F}", "é", "😀", "/", "\u{2028}", " "]
+            return .string(String(String.UnicodeScalarView((0..<(g.next() % 12)).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] })))
+        case 4: return .array((0..<(g.next() % 5)).map { _ in randomValue(&g, depth: depth + 1) })
+        default: return .object((0..<(g.next() % 5)).map { i in ("k\(i)", randomValue(&g, depth: depth + 1)) })
+        }
+    }
+}
+
+/// A tiny seeded generator for test data (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
