@@ -49,7 +49,7 @@ public enum DatasetLoader {
             }
             if let first = lineOfID.updateValue(record.line, forKey: pair.id) {
                 throw record.error(chosen == .native || chosen == .csv || chosen == .json ? (mapping.id ?? "id") : nil,
-                                   "duplicate id '\(pair.id)' (first on line \(first))")
+                                   "duplicate id '\(pair.id.excerpt())' (first on line \(first))")
             }
             pairs.append(pair)
         }
@@ -63,7 +63,7 @@ public enum DatasetLoader {
         if let form = mapping.labelForm { required += mapping.labelFields(for: form) }
         for field in required where !header.contains(field) {
             throw InputError(file: file, line: 1, field: field,
-                             "no such column in the header (it has: \(header.joined(separator: ", ")))")
+                             "no such column in the header (it has: \(header.joined(separator: ", ").excerpt(120)))")
         }
     }
 

@@ -91,6 +91,6 @@ struct PairDecoder {
         default: throw record.error(field, "expected \"1\", \"2\" or \"tie\", found \(value.kindName)")
         }
         if let verdict = Verdict(label: text) ?? mapping.verdictAliases[text.lowercased()] { return verdict }
-        throw record.error(field, "'\(text)' is not a verdict: expected \"1\", \"2\" or \"tie\"")
+        throw record.error(field, "'\(text.excerpt())' is not a verdict: expected \"1\", \"2\" or \"tie\"")
     }
 }

@@ -21,7 +21,7 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
-        if let field { text += "field '\(field)': " }
+        if let field { text += "field '\(field.excerpt())': " }
         return text + message
     }
 }

@@ -107,10 +107,10 @@ struct JSONParser {
             }
             let keyStart = position
             let key = try parseString()
-            if members.contains(where: { $0.0 == key }) { throw fail("the key '\(key)' appears twice in one object", at: keyStart) }
+            if members.contains(where: { $0.0 == key }) { throw fail("the key '\(key.excerpt())' appears twice in one object", at: keyStart) }
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw fail("expected ':' after the key '\(key)', found \(describeCurrent())")
+                throw fail("expected ':' after the key '\(key.excerpt())', found \(describeCurrent())")
             }
             position += 1
             skipSpace()

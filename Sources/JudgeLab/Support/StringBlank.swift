@@ -14,3 +14,28 @@ extension StringProtocol {
         return trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+extension StringProtocol {
+    /// The text as quoted in an error message: control characters escaped, at most `limit`
+    /// characters, so that a message about data stays on one short line.
+    func excerpt(_ limit: Int = 40) -> String {
+        var out = ""
+        var count = 0
+        for scalar in unicodeScalars {
+            if count == limit { return out + "…" }
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            count += 1
+        }
+        return out
+    }
+}

@@ -68,7 +68,7 @@ enum LLMEval2Format {
         case "model1": verdict = .answer1
         case "model2": verdict = .answer2
         case "tie": verdict = .tie
-        default: throw record.error("human", "expected model1, model2 or TIE, found '\(human)'")
+        default: throw record.error("human", "expected model1, model2 or TIE, found '\(human.excerpt())'")
         }
         return Pair(id: "llmeval2-\(record.index)", question: question,
                     answer1: try record.string("response1", allowEmpty: true, scalarsAsText: true),

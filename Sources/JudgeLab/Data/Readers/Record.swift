@@ -63,7 +63,7 @@ struct Record {
         case let .number(n): return n
         case let .string(s) where textual:
             guard let n = Double(s.trimmed), n.isFinite else {
-                throw error(key, "expected a number, found '\(s)'")
+                throw error(key, "expected a number, found '\(s.excerpt())'")
             }
             return n
         default: throw error(key, "expected a number, found \(value.kindName)")
