@@ -18,7 +18,7 @@ extension StringProtocol {
 extension StringProtocol {
     /// The text as quoted in an error message: control characters escaped, at most `limit`
     /// characters, so that a message about data stays on one short line.
-    func excerpt(_ limit: Int = 40) -> String {
+    public func excerpt(_ limit: Int = 40) -> String {
         var out = ""
         var count = 0
         for scalar in unicodeScalars {

@@ -1,0 +1,87 @@
+// Joins a data set with judgments and computes every variant's metrics, the ranking and the front.
+
+/// Settings of an analysis.
+public struct AnalysisOptions: Sendable {
+    public var tieBand: TieBand = .standard
+    public var bootstrapResamples: Int = Bootstrap.defaultResamples
+    public var seed: UInt64 = Bootstrap.defaultSeed
+    /// Re-weight agreement to the data set's stratum shares (for equal-allocation samples).
+    public var reweightBy: Stratification?
+
+    public init() {}
+}
+
+/// Every variant's metrics over its items, ranked.
+public struct Analysis: Sendable {
+    /// Metrics in ranking order.
+    public var variants: [VariantMetrics]
+    public var pareto: [String]
+    /// Each variant's item outcomes, in data set order.
+    public var outcomes: [String: [ItemOutcome]]
+    /// Each variant's metrics per category, for items that carry one.
+    public var categories: [String: [(category: String, metrics: VariantMetrics)]]
+    /// Agreement re-weighted to the population's stratum shares, per variant.
+    public var reweightedAgreement: [String: Double]
+    public var options: AnalysisOptions
+
+    /// - Parameter judgments: every judgment's item must be in `dataset` (check with
+    ///   `JudgmentsFile.load(path:parser:items:)`).
+    public init(dataset: Dataset, judgments: [Judgment], options: AnalysisOptions = AnalysisOptions()) {
+        self.options = options
+        let position = Dictionary(dataset.pairs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var grouped: [String: [Int: (original: Judgment?, swapped: Judgment?)]] = [:]
+        var variantOrder: [String] = []
+        for judgment in judgments {
+            guard let index = position[judgment.item] else { continue }
+            if grouped[judgment.variant] == nil { variantOrder.append(judgment.variant) }
+            var slot = grouped[judgment.variant, default: [:]][index] ?? (nil, nil)
+            if judgment.order == .original { slot.original = judgment } else { slot.swapped = judgment }
+            grouped[judgment.variant, default: [:]][index] = slot
+        }
+        var outcomes: [String: [ItemOutcome]] = [:]
+        var metrics: [VariantMetrics] = []
+        var categories: [String: [(String, VariantMetrics)]] = [:]
+        var reweighted: [String: Double] = [:]
+        for variant in variantOrder {
+            let items = grouped[variant]!.sorted { $0.key < $1.key }.map { index, slot in
+                ItemOutcome(pair: dataset.pairs[index], original: slot.original, swapped: slot.swapped, tieBand: options.tieBand)
+            }
+            outcomes[variant] = items
+            metrics.append(VariantMetrics(variant: variant, outcomes: items, tieBand: options.tieBand,
+                                          bootstrapResamples: options.bootstrapResamples, seed: options.seed))
+            let names = Set(items.compactMap(\.pair.category)).sorted()
+            categories[variant] = names.map { name in
+                (name, VariantMetrics(variant: variant, outcomes: items.filter { $0.pair.category == name },
+                                      tieBand: options.tieBand, bootstrapResamples: 0))
+            }
+            if let by = options.reweightBy, let value = Self.reweight(items, population: dataset.pairs, by: by, tieBand: options.tieBand) {
+                reweighted[variant] = value
+            }
+        }
+        variants = Ranking.order(metrics)
+        pareto = Ranking.paretoFront(variants).map(\.variant)
+        self.outcomes = outcomes
+        self.categories = categories
+        reweightedAgreement = reweighted
+    }
+
+    public var ranking: [String] { variants.map(\.variant) }
+
+    public func metrics(of variant: String) -> VariantMetrics? { variants.first { $0.variant == variant } }
+
+    /// Σ over the strata present in the sample of (population share) × (agreement in the
+    /// stratum), with shares renormalised over those strata.
+    static func reweight(_ items: [ItemOutcome], population: [Pair], by: Stratification, tieBand: TieBand) -> Double? {
+        var size: [String: Int] = [:]
+        for pair in population { if let s = by.stratum(of: pair, tieBand: tieBand) { size[s, default: 0] += 1 } }
+        var hits: [String: (agree: Int, n: Int)] = [:]
+        for item in items {
+            guard let s = by.stratum(of: item.pair, tieBand: tieBand) else { return nil }
+            hits[s, default: (0, 0)].n += 1
+            if item.agrees { hits[s]!.agree += 1 }
+        }
+        let weightTotal = Double(hits.keys.reduce(0) { $0 + (size[$1] ?? 0) })
+        guard weightTotal > 0 else { return nil }
+        return hits.reduce(0) { $0 + Double(size[$1.key] ?? 0) / weightTotal * Double($1.value.agree) / Double($1.value.n) }
+    }
+}

@@ -1,0 +1,160 @@
+// Every metric of METRICS.md section 4 for one variant, computed from its item outcomes.
+import Foundation
+
+/// How one variant agrees with humans, calls ties, leans to a position and spends money.
+/// Rates with an empty denominator are nil (JSON null), never 0.
+public struct VariantMetrics: Sendable {
+    public var variant: String
+    /// `original`, `swapped`, `both`, or `mixed` when items differ.
+    public var orderPolicy: String
+    public var nItems: Int
+    public var nJudgments: Int
+    public var parseFailures: Int
+    public var parseFailureRate: Double?
+    public var agreement: Double?
+    public var agreementCI: (lo: Double, hi: Double)?
+    public var agreementOriginal: Double?
+    public var agreementSwapped: Double?
+    public var agreementDecisive: Double?
+    public var exact: Double?
+    public var within1: Double?
+    public var kappa: Double?
+    public var tieRate: Double?
+    public var humanTieRate: Double?
+    public var tieRecall: Double?
+    public var positionConsistency: Double?
+    public var firstPositionRate: Double?
+    public var costUSD: Double?
+    public var costPer1k: Double?
+    // Beyond METRICS.md: accounting and the pictures behind the numbers.
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var latencyP50: Double?
+    public var latencyP95: Double?
+    /// Counts of human verdict × judge verdict (nil judge verdict = no verdict).
+    public var confusion: [Verdict: [Verdict?: Int]]
+    /// Per-judgment normalised scores, 1..9 (score variants only).
+    public var judgeScoreHistogram: [Int]?
+    /// round(simulated human score), 1..9, over items that have one.
+    public var humanScoreHistogram: [Int]?
+    /// Raw scores as presented, on items humans called a tie: the position-bias picture.
+    public var judgeScoresOnHumanTies: [Int]?
+    /// Why outputs failed to parse, with counts.
+    public var parseFailureReasons: [(reason: String, count: Int)]
+
+    /// Computes the metrics over `outcomes`, the variant's sampled items.
+    public init(variant: String, outcomes: [ItemOutcome], tieBand: TieBand = .standard,
+                bootstrapResamples: Int = Bootstrap.defaultResamples, seed: UInt64 = Bootstrap.defaultSeed) {
+        self.variant = variant
+        let n = outcomes.count
+        nItems = n
+        let judgments = outcomes.flatMap(\.judgments)
+        nJudgments = judgments.count
+        let failures = judgments.filter { !$0.reading.isParsed }
+        parseFailures = failures.count
+        parseFailureRate = Self.rate(failures.count, judgments.count)
+        var reasons: [String: Int] = [:]
+        for failure in failures { if case let .unparsed(_, reason) = failure.reading { reasons[reason, default: 0] += 1 } }
+        parseFailureReasons = reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+
+        let bothEverywhere = n > 0 && outcomes.allSatisfy { $0.original != nil && $0.swapped != nil }
+        if bothEverywhere {
+            orderPolicy = OrderPolicy.both.rawValue
+        } else if outcomes.allSatisfy({ $0.original != nil && $0.swapped == nil }) {
+            orderPolicy = OrderPolicy.original.rawValue
+        } else if outcomes.allSatisfy({ $0.original == nil && $0.swapped != nil }) {
+            orderPolicy = OrderPolicy.swapped.rawValue
+        } else {
+            orderPolicy = "mixed"
+        }
+
+        agreement = Self.rate(outcomes.count { $0.agrees }, n)
+        agreementCI = Bootstrap.interval(outcomes.map { $0.agrees ? 1 : 0 }, resamples: bootstrapResamples, seed: seed)
+        if bothEverywhere {
+            agreementOriginal = Self.rate(outcomes.count { $0.original!.verdict(tieBand: tieBand) == $0.humanVerdict }, n)
+            agreementSwapped = Self.rate(outcomes.count { $0.swapped!.verdict(tieBand: tieBand) == $0.humanVerdict }, n)
+            let bothParsed = outcomes.filter { $0.original!.reading.isParsed && $0.swapped!.reading.isParsed }
+            positionConsistency = Self.rate(bothParsed.count { $0.original!.verdict(tieBand: tieBand) == $0.swapped!.verdict(tieBand: tieBand) },
+                                            bothParsed.count)
+        }
+
+        let decisive = outcomes.filter { $0.humanVerdict != .tie && $0.verdict != nil && $0.verdict != .tie }
+        agreementDecisive = Self.rate(decisive.count { $0.agrees }, decisive.count)
+
+        let scoreOutputs = !judgments.isEmpty && judgments.allSatisfy { $0.reading.kind == .score }
+        if scoreOutputs, n > 0, outcomes.allSatisfy({ $0.pair.simulatedScore != nil }) {
+            func distance(_ o: ItemOutcome) -> Double? {
+                guard let score = o.score else { return nil }
+                return abs(score - o.pair.simulatedScore!.rounded(.toNearestOrAwayFromZero))
+            }
+            exact = Self.rate(outcomes.count { distance($0).map { $0 < 0.5 } ?? false }, n)
+            within1 = Self.rate(outcomes.count { distance($0).map { $0 <= 1 } ?? false }, n)
+        }
+
+        let withVerdict = outcomes.filter { $0.verdict != nil }
+        kappa = Self.cohensKappa(withVerdict.map { ($0.humanVerdict, $0.verdict!) })
+        tieRate = Self.rate(withVerdict.count { $0.verdict == .tie }, withVerdict.count)
+        humanTieRate = Self.rate(outcomes.count { $0.humanVerdict == .tie }, n)
+        let humanTies = outcomes.filter { $0.humanVerdict == .tie }
+        tieRecall = Self.rate(humanTies.count { $0.verdict == .tie }, humanTies.count)
+
+        let leaning = judgments.compactMap { $0.presentedVerdict(tieBand: tieBand) }.filter { $0 != .tie }
+        firstPositionRate = Self.rate(leaning.count { $0 == .answer1 }, leaning.count)
+
+        let costs = judgments.compactMap(\.costUSD)
+        if !costs.isEmpty {
+            let total = costs.reduce(0, +)
+            costUSD = total
+            costPer1k = total / Double(judgments.count) * 1000
+        }
+        let inputs = judgments.compactMap(\.inputTokens), outputs = judgments.compactMap(\.outputTokens)
+        inputTokens = inputs.isEmpty ? nil : inputs.reduce(0, +)
+        outputTokens = outputs.isEmpty ? nil : outputs.reduce(0, +)
+        let latencies = judgments.compactMap(\.latencyMS).sorted()
+        if !latencies.isEmpty {
+            latencyP50 = Bootstrap.quantile(sorted: latencies, 0.5)
+            latencyP95 = Bootstrap.quantile(sorted: latencies, 0.95)
+        }
+
+        var confusion: [Verdict: [Verdict?: Int]] = [:]
+        for o in outcomes { confusion[o.humanVerdict, default: [:]][o.verdict, default: 0] += 1 }
+        self.confusion = confusion
+
+        if scoreOutputs {
+            judgeScoreHistogram = Self.histogram(judgments.compactMap(\.normalisedScore))
+            judgeScoresOnHumanTies = Self.histogram(humanTies.flatMap(\.judgments).compactMap {
+                if case let .score(raw) = $0.reading { return raw }
+                return nil
+            })
+        }
+        let simulated = outcomes.compactMap { $0.pair.simulatedScore }
+        humanScoreHistogram = simulated.isEmpty ? nil : Self.histogram(simulated)
+    }
+
+    static func rate(_ part: Int, _ whole: Int) -> Double? {
+        whole > 0 ? Double(part) / Double(whole) : nil
+    }
+
+    /// Cohen's kappa over {1, tie, 2}; nil with no pairs or when chance agreement is 1.
+    static func cohensKappa(_ pairs: [(Verdict, Verdict)]) -> Double? {
+        guard !pairs.isEmpty else { return nil }
+        let n = Double(pairs.count)
+        let observed = Double(pairs.count { $0.0 == $0.1 }) / n
+        var chance = 0.0
+        for v in Verdict.allCases {
+            chance += Double(pairs.count { $0.0 == v }) / n * (Double(pairs.count { $0.1 == v }) / n)
+        }
+        guard chance != 1 else { return nil }
+        return (observed - chance) / (1 - chance)
+    }
+
+    /// Counts of values rounded half away from zero into bins 1..9.
+    static func histogram(_ values: [Double]) -> [Int] {
+        var bins = [Int](repeating: 0, count: 9)
+        for value in values {
+            let bin = Int(value.rounded(.toNearestOrAwayFromZero))
+            if (1...9).contains(bin) { bins[bin - 1] += 1 }
+        }
+        return bins
+    }
+}

@@ -1,0 +1,121 @@
+// Reading and writing judgments in METRICS.md section 1's JSONL form.
+import Foundation
+
+/// Judgments as JSONL: one object per answered request. Made by JudgeLab or by anything else.
+public enum JudgmentsFile {
+    /// Loads a judgments file, all or nothing.
+    /// - Parameters:
+    ///   - parser: reads `output` when a line has neither `score` nor `choice`.
+    ///   - items: when given, every judgment's item must be one of these ids.
+    public static func load(path: String, parser: OutputParser? = nil, items: Set<String>? = nil) throws -> [Judgment] {
+        let source = try SourceText(path: path)
+        var judgments: [Judgment] = []
+        var seen: [String: Int] = [:]
+        for record in try DatasetLoader.jsonRecords(source) {
+            let judgment = try decode(record, parser: parser)
+            if let items, !items.contains(judgment.item) {
+                throw record.error("item", "'\(judgment.item.excerpt())' is not an item of the data set")
+            }
+            let key = "\(judgment.variant)\u{0}\(judgment.item)\u{0}\(judgment.order.rawValue)"
+            if let first = seen.updateValue(record.line, forKey: key) {
+                throw record.error("item", "a second judgment of item '\(judgment.item.excerpt())' in the \(judgment.order.rawValue) order for variant '\(judgment.variant.excerpt())' (first on line \(first))")
+            }
+            judgments.append(judgment)
+        }
+        guard !judgments.isEmpty else { throw InputError(file: path, line: 1, "the file holds no judgments") }
+        return judgments
+    }
+
+    static func decode(_ record: Record, parser: OutputParser?) throws -> Judgment {
+        guard case .object = record.fields else {
+            throw record.error(nil, "expected a JSON object, found \(record.fields.kindName)")
+        }
+        let item = try record.string("item")
+        let variant = try record.string("variant")
+        let orderText = try record.string("order")
+        guard let order = PresentedOrder(rawValue: orderText) else {
+            throw record.error("order", "'\(orderText.excerpt())' is not an order: expected \"original\" or \"swapped\"")
+        }
+        let output = try record.optionalString("output") ?? (record.has("output") ? "" : nil)
+        let failure = try record.optionalString("parse_error")
+        var reason = try record.optionalString("reason")
+        let hasScore = record.fields["score"] != nil, hasChoice = record.fields["choice"] != nil
+        if hasScore, hasChoice { throw record.error("choice", "a judgment carries a score or a choice, not both") }
+        let reading: JudgeReading
+        if hasScore {
+            if let value = record.value("score") {
+                let score = try record.number(value, "score")
+                guard ScoreOutput.scale.contains(score) else { throw record.error("score", "\(score.shortText) is outside 1..9") }
+                reading = .score(score)
+            } else {
+                reading = .unparsed(.score, reason: failure ?? "did not parse")
+            }
+        } else if hasChoice {
+            if let value = record.value("choice") {
+                guard case let .string(text) = value, let choice = Choice(rawValue: text) else {
+                    throw record.error("choice", "expected \"first\", \"second\" or \"tie\" (or null), found \(value.stringValue.map { "'\($0.excerpt())'" } ?? value.kindName)")
+                }
+                reading = .choice(choice)
+            } else {
+                reading = .unparsed(.choice, reason: failure ?? "did not parse")
+            }
+        } else {
+            guard let output else {
+                throw record.error(nil, "a judgment needs a score or a choice, or an output to parse")
+            }
+            guard let parser else {
+                throw record.error("output", "this judgment has only an output: name a parser (--parser json-score or choice) to read it")
+            }
+            let parsed = parser.parse(output)
+            reading = parsed.reading
+            reason = reason ?? parsed.reason
+        }
+        func count(_ key: String) throws -> Int? {
+            guard record.has(key) else { return nil }
+            let value = try record.number(key)
+            guard value >= 0, value == value.rounded() else { throw record.error(key, "expected a whole number of 0 or more, found \(value.shortText)") }
+            return Int(value)
+        }
+        func amount(_ key: String) throws -> Double? {
+            guard record.has(key) else { return nil }
+            let value = try record.number(key)
+            guard value >= 0 else { throw record.error(key, "may not be negative, found \(value.shortText)") }
+            return value
+        }
+        return Judgment(item: item, variant: variant, order: order, output: output, reading: reading, reason: reason,
+                        inputTokens: try count("input_tokens"), outputTokens: try count("output_tokens"),
+                        costUSD: try amount("cost_usd"), latencyMS: try amount("latency_ms"))
+    }
+
+    /// One judgment as a JSONL object, keys in a fixed order.
+    public static func object(_ judgment: Judgment) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("item", .string(judgment.item)),
+            ("variant", .string(judgment.variant)),
+            ("order", .string(judgment.order.rawValue)),
+        ]
+        if let output = judgment.output { members.append(("output", .string(output))) }
+        switch judgment.reading {
+        case let .score(score): members.append(("score", .number(score)))
+        case let .choice(choice): members.append(("choice", .string(choice.rawValue)))
+        case let .unparsed(kind, reason):
+            members.append((kind.rawValue, .null))
+            members.append(("parse_error", .string(reason)))
+        }
+        if let reason = judgment.reason { members.append(("reason", .string(reason))) }
+        if let tokens = judgment.inputTokens { members.append(("input_tokens", .number(Double(tokens)))) }
+        if let tokens = judgment.outputTokens { members.append(("output_tokens", .number(Double(tokens)))) }
+        if let cost = judgment.costUSD { members.append(("cost_usd", .number(cost))) }
+        if let latency = judgment.latencyMS { members.append(("latency_ms", .number(latency))) }
+        return .object(members)
+    }
+
+    public static func text(_ judgments: [Judgment]) -> String {
+        var out = ""
+        for judgment in judgments {
+            out += object(judgment).compactText
+            out += "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,245 @@
+// Turns a judge's raw text into a score or a choice, or says why it could not.
+import Foundation
+
+/// How a variant reads its judge's output.
+///
+/// - `json-score`: a JSON object with an integer `score` on 1..9 (and optionally a `reason`),
+///   tolerant of code fences, text around the JSON, single quotes and a score given as a string.
+/// - `choice`: A/B/tie answers in their many forms; the last explicit verdict in the text wins.
+/// - `regex-score:PATTERN` / `regex-choice:PATTERN`: the first capture group of the pattern's
+///   last match is the score or the choice.
+public struct OutputParser: Sendable {
+    public enum Method: Equatable, Sendable {
+        case jsonScore
+        case choice
+        case regex(pattern: String, kind: OutputKind)
+    }
+
+    /// A parse result: the reading and, when the output carried one, the judge's reason.
+    public struct Parsed: Equatable, Sendable {
+        public var reading: JudgeReading
+        public var reason: String?
+    }
+
+    public let method: Method
+    private let compiled: CompiledRegex?
+
+    public static let jsonScore = OutputParser(method: .jsonScore, compiled: nil)
+    public static let choice = OutputParser(method: .choice, compiled: nil)
+
+    private init(method: Method, compiled: CompiledRegex?) {
+        self.method = method
+        self.compiled = compiled
+    }
+
+    /// A parser by name: `json-score`, `choice`, `regex-score:PATTERN` or `regex-choice:PATTERN`.
+    public init(name: String) throws {
+        switch name {
+        case "json-score": self = .jsonScore
+        case "choice": self = .choice
+        default:
+            for (prefix, kind) in [("regex-score:", OutputKind.score), ("regex-choice:", .choice)] where name.hasPrefix(prefix) {
+                let pattern = String(name.dropFirst(prefix.count))
+                guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else {
+                    throw InputError(file: "parser", field: "pattern", "'\(pattern.excerpt())' is not a valid regular expression")
+                }
+                guard regex.numberOfCaptureGroups >= 1 else {
+                    throw InputError(file: "parser", field: "pattern", "the pattern needs a capture group around the \(kind.rawValue)")
+                }
+                self.init(method: .regex(pattern: pattern, kind: kind), compiled: CompiledRegex(regex))
+                return
+            }
+            throw InputError(file: "parser", "unknown parser '\(name.excerpt())': use json-score, choice, regex-score:PATTERN or regex-choice:PATTERN")
+        }
+    }
+
+    /// The kind of reading this parser produces.
+    public var kind: OutputKind {
+        switch method {
+        case .jsonScore: return .score
+        case .choice: return .choice
+        case let .regex(_, kind): return kind
+        }
+    }
+
+    public var name: String {
+        switch method {
+        case .jsonScore: return "json-score"
+        case .choice: return "choice"
+        case let .regex(pattern, kind): return "regex-\(kind.rawValue):\(pattern)"
+        }
+    }
+
+    public func parse(_ output: String) -> Parsed {
+        if output.isBlank { return Parsed(reading: .unparsed(kind, reason: "empty output"), reason: nil) }
+        switch method {
+        case .jsonScore: return ScoreOutput.parse(output)
+        case .choice:
+            guard let choice = ChoiceOutput.lastVerdict(in: output) else {
+                return Parsed(reading: .unparsed(.choice, reason: "no verdict found (expected A, B or tie in a recognised form)"), reason: nil)
+            }
+            return Parsed(reading: .choice(choice), reason: nil)
+        case let .regex(_, kind):
+            let regex = compiled!.regex
+            let text = output as NSString
+            guard let match = regex.matches(in: output, range: NSRange(location: 0, length: text.length)).last,
+                  match.range(at: 1).location != NSNotFound else {
+                return Parsed(reading: .unparsed(kind, reason: "the pattern did not match"), reason: nil)
+            }
+            let captured = text.substring(with: match.range(at: 1))
+            if kind == .score { return Parsed(reading: ScoreOutput.reading(ofScoreText: captured), reason: nil) }
+            guard let choice = ChoiceOutput.choice(named: captured) else {
+                return Parsed(reading: .unparsed(.choice, reason: "'\(captured.excerpt())' is not a choice"), reason: nil)
+            }
+            return Parsed(reading: .choice(choice), reason: nil)
+        }
+    }
+}
+
+/// An NSRegularExpression shared across threads. Safe: the object is immutable after creation
+/// and Foundation documents matching as thread-safe.
+final class CompiledRegex: @unchecked Sendable {
+    let regex: NSRegularExpression
+    init(_ regex: NSRegularExpression) { self.regex = regex }
+
+    convenience init(_ pattern: String, options: NSRegularExpression.Options = [.caseInsensitive]) {
+        // The built-in patterns are constants; a typo in one is a programming error.
+        self.init(try! NSRegularExpression(pattern: pattern, options: options))
+    }
+}
+
+/// Reading 1..9 scores from JSON-ish text.
+enum ScoreOutput {
+    static let scale: ClosedRange<Double> = 1...9
+    static let looseScore = CompiledRegex(#"["']?\bscore["']?\s*[:=]\s*["']?\s*(-?\d+(?:\.\d+)?)"#)
+
+    static func parse(_ output: String) -> OutputParser.Parsed {
+        let bytes = Array(output.utf8)
+        // The last JSON object holding a score wins: models often restate their answer.
+        for span in objectSpans(in: bytes).reversed() {
+            let candidates = [bytes[span], ArraySlice(singleToDoubleQuotes(bytes[span]))]
+            for candidate in candidates {
+                guard let object = try? JSONParser.parse(candidate), case let .object(members) = object,
+                      let score = members.last(where: { $0.0.lowercased() == "score" })?.1 else { continue }
+                let reason = members.last(where: { $0.0.lowercased() == "reason" })?.1.stringValue
+                switch score {
+                case let .number(n): return OutputParser.Parsed(reading: reading(of: n, text: n.shortText), reason: reason)
+                case let .string(s): return OutputParser.Parsed(reading: reading(ofScoreText: s), reason: reason)
+                default: return OutputParser.Parsed(reading: .unparsed(.score, reason: "the score is \(score.kindName), not a number"), reason: reason)
+                }
+            }
+        }
+        let text = output as NSString
+        if let match = looseScore.regex.matches(in: output, range: NSRange(location: 0, length: text.length)).last {
+            return OutputParser.Parsed(reading: reading(ofScoreText: text.substring(with: match.range(at: 1))), reason: nil)
+        }
+        return OutputParser.Parsed(reading: .unparsed(.score, reason: "no score found (expected JSON with a \"score\")"), reason: nil)
+    }
+
+    static func reading(ofScoreText text: String) -> JudgeReading {
+        guard let value = Double(text.trimmed) else {
+            return .unparsed(.score, reason: "the score '\(text.excerpt())' is not a number")
+        }
+        return reading(of: value, text: text.trimmed)
+    }
+
+    static func reading(of value: Double, text: String) -> JudgeReading {
+        guard value == value.rounded() else { return .unparsed(.score, reason: "the score \(text.excerpt()) is not a whole number") }
+        guard scale.contains(value) else { return .unparsed(.score, reason: "the score \(text.excerpt()) is outside 1..9") }
+        return .score(value)
+    }
+
+    /// Byte ranges of balanced `{…}` spans, skipping braces inside quoted strings.
+    static func objectSpans(in bytes: [UInt8]) -> [Range<Int>] {
+        var spans: [Range<Int>] = []
+        var start: Int?
+        var depth = 0
+        var quote: UInt8?
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if let open = quote {
+                if byte == UInt8(ascii: "\\") { i += 1 } else if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "\""), depth > 0 {
+                quote = byte
+            } else if byte == UInt8(ascii: "{") {
+                if depth == 0 { start = i }
+                depth += 1
+            } else if byte == UInt8(ascii: "}"), depth > 0 {
+                depth -= 1
+                if depth == 0, let from = start { spans.append(from..<(i + 1)) }
+            }
+            i += 1
+        }
+        return spans
+    }
+
+    /// `{'reason': 'x', 'score': 3}` → `{"reason": "x", "score": 3}`: quotes that open or close
+    /// a key or value turn double; apostrophes inside words stay.
+    static func singleToDoubleQuotes(_ span: ArraySlice<UInt8>) -> [UInt8] {
+        var out = Array(span)
+        let structural: Set<UInt8> = Set("{}[],:".utf8)
+        func neighbour(_ index: Int, step: Int) -> UInt8? {
+            var j = index + step
+            while j >= 0, j < out.count, out[j] == 0x20 || out[j] == 0x0A || out[j] == 0x09 { j += step }
+            return j >= 0 && j < out.count ? out[j] : nil
+        }
+        for index in out.indices where out[index] == UInt8(ascii: "'") {
+            let before = neighbour(index, step: -1), after = neighbour(index, step: 1)
+            if before.map(structural.contains) == true || after.map(structural.contains) == true { out[index] = UInt8(ascii: "\"") }
+        }
+        return out
+    }
+}
+
+/// Reading A/B/tie verdicts from free text.
+enum ChoiceOutput {
+    private static let subject = #"(?:output|assistant|response|answer|model)"#
+    private static let pick = #"\(?\s*([ab12])\s*\)?"#
+
+    /// Each pattern's first capture group names the choice (or, for the tie phrases, none does).
+    private static let patterns: [CompiledRegex] = [
+        // MT-Bench's [[A]] / [[B]] / [[C]] (C is a tie).
+        CompiledRegex(#"\[\[\s*([abc])\s*\]\]"#),
+        // "Output (a) is better", "Assistant 2's answer is preferred".
+        CompiledRegex(#"\b"# + subject + #"\s*"# + pick + #"(?:'s\s+(?:answer|response|output))?\s+(?:is|was|seems|appears)\s+(?:clearly\s+|slightly\s+|much\s+|significantly\s+|overall\s+)?(?:the\s+)?(?:better|preferred|preferable|superior|stronger|winner|best)\b"#),
+        // "I prefer Output (b)".
+        CompiledRegex(#"\bprefer(?:s|red)?\s+"# + subject + #"\s*"# + pick),
+        // "Verdict: B", "Final answer: tie", "The better response is Response 1".
+        CompiledRegex(#"\b(?:winner|verdict|choice|final\s+answer|better\s+(?:output|response|answer))\s*(?:is|:|=)\s*[*"'`]*\s*(?:"# + subject + #"\s*)?\(?\s*([ab12]|tie)\b"#),
+        // A line that is only a verdict: "Output (a)", "B", "Assistant 1.", "Tie".
+        CompiledRegex(#"^[\s*_`"'#>\-]*(?:"# + subject + #"\s*)?\(?\s*([ab12]|tie)\s*\)?[\s*_`"'.!]*$"#, options: [.caseInsensitive, .anchorsMatchLines]),
+        // Tie phrases.
+        CompiledRegex(#"\b(?:it(?:'s| is) a tie|(?:is|as|call it) a tie|equally\s+(?:good|bad|well|acceptable|valid|helpful|strong|poor|correct|effective|preferable)|neither\s+"# + subject + #"\s+is\s+(?:better|preferred)|no\s+clear\s+winner|both\s+(?:outputs|answers|responses|assistants)\s+are\s+equally)\b"#),
+    ]
+
+    /// The verdict stated last in the text, or nil when there is none.
+    static func lastVerdict(in text: String) -> Choice? {
+        let range = NSRange(location: 0, length: (text as NSString).length)
+        var best: (end: Int, choice: Choice)?
+        for pattern in patterns {
+            for match in pattern.regex.matches(in: text, range: range) {
+                let choice: Choice?
+                if match.numberOfRanges > 1, match.range(at: 1).location != NSNotFound {
+                    choice = self.choice(named: (text as NSString).substring(with: match.range(at: 1)))
+                } else {
+                    choice = .tie
+                }
+                guard let choice else { continue }
+                let end = match.range.location + match.range.length
+                if best == nil || end > best!.end { best = (end, choice) }
+            }
+        }
+        return best?.choice
+    }
+
+    /// `a`, `1`, `first`, `(a)` → first; `b`, `2`, `second` → second; `c`, `tie`, `0` → tie.
+    static func choice(named text: String) -> Choice? {
+        switch text.trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "()[].*\"' ")) {
+        case "a", "1", "first", "output (a)", "assistant a", "assistant 1": return .first
+        case "b", "2", "second", "output (b)", "assistant b", "assistant 2": return .second
+        case "c", "tie", "0", "draw", "equal": return .tie
+        default: return nil
+        }
+    }
+}

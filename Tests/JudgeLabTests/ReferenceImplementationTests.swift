@@ -1,0 +1,78 @@
+// `judgelab analyze` and `compare` against an independent implementation of METRICS.md
+// (Tests/Reference/metrics_reference.py) on random cases: every metric to 1e-9.
+import Foundation
+import Testing
+@testable import JudgeLab
+
+@Suite struct ReferenceImplementationTests {
+    static let reference = Paths.root + "/Tests/Reference/metrics_reference.py"
+    static var hasPython: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/python3") }
+
+    static func python(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", reference] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Compares two JSON values, numbers to 1e-9; records each difference under its path.
+    static func expectClose(_ ours: JSONValue?, _ theirs: JSONValue, _ path: String) {
+        switch (ours, theirs) {
+        case let (.number(a)?, .number(b)):
+            #expect(abs(a - b) <= 1e-9, "\(path): ours \(a), reference \(b)")
+        case let (.array(a)?, .array(b)):
+            #expect(a.count == b.count, "\(path): lengths")
+            for (i, (x, y)) in zip(a, b).enumerated() { expectClose(x, y, "\(path)[\(i)]") }
+        default:
+            #expect(ours == theirs, "\(path): ours \(ours.map(\.compactText) ?? "absent"), reference \(theirs.compactText)")
+        }
+    }
+
+    @Test(.enabled(if: hasPython), arguments: Array(100..<124) as [Int])
+    func analyzeMatchesTheReference(seed: Int) throws {
+        let folder = try TemporaryFolder()
+        _ = try Self.python(["generate", "\(seed)", folder.path])
+        let band = seed % 4 == 0 ? ["--tie-band", "4,6"] : []
+        let common = ["--bootstrap", "200", "--seed", "\(seed)"] + band
+        let theirs = try JSONValue.parse(Data(try Self.python(["analyze", folder.path + "/dataset.jsonl", folder.path + "/judgments.jsonl"] + common).utf8))
+        let result = try JudgeLabBinary.run(["analyze", "--dataset", folder.path + "/dataset.jsonl",
+                                             "--judgments", folder.path + "/judgments.jsonl", "--format", "json"] + common)
+        #expect(result.status == 0, "\(result.stderr)")
+        let ours = try JSONValue.parse(Data(result.stdout.utf8))
+        guard case let .array(referenceVariants)? = theirs["variants"], case let .array(ourVariants)? = ours["variants"] else {
+            Issue.record("no variants")
+            return
+        }
+        #expect(referenceVariants.count == ourVariants.count)
+        for reference in referenceVariants {
+            let name = reference["variant"]!
+            let mine = ourVariants.first { $0["variant"] == name }
+            guard case let .object(members) = reference else { continue }
+            for (key, value) in members { Self.expectClose(mine?[key], value, "\(name.compactText).\(key)") }
+        }
+        #expect(ours["ranking"] == theirs["ranking"])
+        #expect(ours["pareto"] == theirs["pareto"])
+    }
+
+    @Test(.enabled(if: hasPython), arguments: [3, 7, 11, 20, 33, 41] as [Int])
+    func compareMatchesTheReference(seed: Int) throws {
+        let folder = try TemporaryFolder()
+        _ = try Self.python(["generate", "\(seed)", folder.path])
+        let judgments = try JudgmentsFile.load(path: folder.path + "/judgments.jsonl")
+        let (a, b) = (judgments.first!.variant, judgments.last!.variant)
+        let theirs = try JSONValue.parse(Data(try Self.python(["compare", folder.path + "/dataset.jsonl", folder.path + "/judgments.jsonl", a, b,
+                                                              "--bootstrap", "300", "--seed", "9"]).utf8))
+        let result = try JudgeLabBinary.run(["compare", a, b, "--dataset", folder.path + "/dataset.jsonl",
+                                             "--judgments", folder.path + "/judgments.jsonl", "--bootstrap", "300", "--seed", "9", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let ours = try JSONValue.parse(Data(result.stdout.utf8))
+        guard case let .object(members) = theirs else { return }
+        for (key, value) in members { Self.expectClose(ours[key], value, key) }
+    }
+}

@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""An independent implementation of METRICS.md (sections 2-6), written from the definitions,
+used by the test suite to check `judgelab analyze` and `judgelab compare` to 1e-9.
+
+    metrics_reference.py generate SEED DIR        random data set + judgments into DIR
+    metrics_reference.py analyze DATASET JUDGMENTS [--tie-band LO,HI] [--bootstrap N] [--seed S]
+    metrics_reference.py compare DATASET JUDGMENTS A B [--bootstrap N] [--seed S] [--alpha A]
+
+Only the standard library is used.
+"""
+import json
+import math
+import random
+import sys
+
+MASK = (1 << 64) - 1
+
+
+class SplitMix:
+    """SplitMix64 with Lemire's bounded integers, as documented in SeededGenerator.swift."""
+
+    def __init__(self, seed):
+        self.state = seed & MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+    def below(self, n):
+        m = self.next() * n
+        low = m & MASK
+        if low < n:
+            threshold = ((1 << 64) - n) % n
+            while low < threshold:
+                m = self.next() * n
+                low = m & MASK
+        return m >> 64
+
+
+def quantile(xs, p):
+    h = (len(xs) - 1) * p
+    lo = math.floor(h)
+    if lo + 1 >= len(xs):
+        return xs[-1]
+    return xs[lo] + (h - lo) * (xs[lo + 1] - xs[lo])
+
+
+def bootstrap(values, resamples, seed):
+    if not values or resamples <= 0:
+        return None
+    g = SplitMix(seed)
+    n = len(values)
+    means = []
+    for _ in range(resamples):
+        s = 0.0
+        for _ in range(n):
+            s += values[g.below(n)]
+        means.append(s / n)
+    means.sort()
+    return [quantile(means, 0.025), quantile(means, 0.975)]
+
+
+def band_verdict(s, band):
+    lo, hi = band
+    if s < lo:
+        return "1"
+    if s > hi:
+        return "2"
+    return "tie"
+
+
+def human(item, band):
+    """(verdict, sim or None) from METRICS.md section 2."""
+    if "scores" in item:
+        s1, s2 = item["scores"]
+        d = s2 - s1
+        scale = item.get("scale_max", 10)
+        return ("1" if d < 0 else "2" if d > 0 else "tie"), 5 + 4 * d / scale
+    if "human_score" in item:
+        h = item["human_score"]
+        return band_verdict(h, band), h
+    if "votes" in item:
+        votes = item["votes"]
+        for label in ("1", "tie", "2"):
+            if votes.count(label) * 2 > len(votes):
+                return label, None
+        return "tie", None
+    return item["winner"], None
+
+
+def rate(a, b):
+    return a / b if b else None
+
+
+def read_judgment(j):
+    """(kind, raw or None): kind 'score' or 'choice'; raw None when it did not parse."""
+    if "score" in j:
+        return "score", j["score"]
+    return "choice", j["choice"]
+
+
+def normalised_verdict(j, band):
+    kind, raw = read_judgment(j)
+    if raw is None:
+        return None
+    if kind == "score":
+        return band_verdict(raw if j["order"] == "original" else 10 - raw, band)
+    if raw == "tie":
+        return "tie"
+    first = raw == "first"
+    if j["order"] == "original":
+        return "1" if first else "2"
+    return "2" if first else "1"
+
+
+def combine(js, band):
+    """(verdict, score) of an item from its 1 or 2 judgments, METRICS.md section 3."""
+    parsed = [j for j in js if read_judgment(j)[1] is not None]
+    def norm_score(j):
+        kind, raw = read_judgment(j)
+        if kind != "score":
+            return None
+        return raw if j["order"] == "original" else 10 - raw
+    if len(parsed) == 2:
+        sa, sb = norm_score(parsed[0]), norm_score(parsed[1])
+        if sa is not None and sb is not None:
+            mean = (sa + sb) / 2
+            return band_verdict(mean, band), mean
+        va, vb = normalised_verdict(parsed[0], band), normalised_verdict(parsed[1], band)
+        return (va if va == vb else "tie"), None
+    if len(parsed) == 1:
+        return normalised_verdict(parsed[0], band), norm_score(parsed[0])
+    return None, None
+
+
+def variant_metrics(items, judgments, band, resamples, seed):
+    """items: list of (id, human verdict, sim) in data set order; judgments: this variant's."""
+    by_item = {}
+    for j in judgments:
+        by_item.setdefault(j["item"], []).append(j)
+    sampled = [it for it in items if it[0] in by_item]
+    n = len(sampled)
+    all_js = [j for it in sampled for j in by_item[it[0]]]
+    failures = sum(1 for j in all_js if read_judgment(j)[1] is None)
+    both = all(len(by_item[it[0]]) == 2 for it in sampled) and n > 0
+    rows = []
+    for (iid, hv, sim) in sampled:
+        js = by_item[iid]
+        v, s = combine(js, band)
+        rows.append(dict(id=iid, human=hv, sim=sim, verdict=v, score=s, js=js))
+    m = {"n_items": n, "n_judgments": len(all_js), "parse_failures": failures,
+         "parse_failure_rate": rate(failures, len(all_js))}
+    m["agreement"] = rate(sum(1 for r in rows if r["verdict"] == r["human"]), n)
+    m["agreement_ci"] = bootstrap([1.0 if r["verdict"] == r["human"] else 0.0 for r in rows], resamples, seed)
+    if both:
+        def order_agree(order):
+            c = 0
+            for r in rows:
+                j = [x for x in r["js"] if x["order"] == order][0]
+                c += normalised_verdict(j, band) == r["human"]
+            return rate(c, n)
+        m["agreement_original"] = order_agree("original")
+        m["agreement_swapped"] = order_agree("swapped")
+        pairs = [r for r in rows if all(read_judgment(x)[1] is not None for x in r["js"])]
+        m["position_consistency"] = rate(
+            sum(1 for r in pairs if normalised_verdict(r["js"][0], band) == normalised_verdict(r["js"][1], band)), len(pairs))
+    else:
+        m["agreement_original"] = m["agreement_swapped"] = m["position_consistency"] = None
+    dec = [r for r in rows if r["human"] != "tie" and r["verdict"] not in (None, "tie")]
+    m["agreement_decisive"] = rate(sum(1 for r in dec if r["verdict"] == r["human"]), len(dec))
+    scores_only = all(read_judgment(j)[0] == "score" for j in all_js) and len(all_js) > 0
+    if scores_only and n > 0 and all(r["sim"] is not None for r in rows):
+        def rnd(x):
+            return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
+        m["exact"] = rate(sum(1 for r in rows if r["score"] is not None and abs(r["score"] - rnd(r["sim"])) < 0.5), n)
+        m["within_1"] = rate(sum(1 for r in rows if r["score"] is not None and abs(r["score"] - rnd(r["sim"])) <= 1), n)
+    else:
+        m["exact"] = m["within_1"] = None
+    with_v = [r for r in rows if r["verdict"] is not None]
+    if with_v:
+        k = len(with_v)
+        po = sum(1 for r in with_v if r["verdict"] == r["human"]) / k
+        pe = sum((sum(1 for r in with_v if r["human"] == c) / k) * (sum(1 for r in with_v if r["verdict"] == c) / k)
+                 for c in ("1", "tie", "2"))
+        m["kappa"] = None if pe == 1 else (po - pe) / (1 - pe)
+    else:
+        m["kappa"] = None
+    m["tie_rate"] = rate(sum(1 for r in with_v if r["verdict"] == "tie"), len(with_v))
+    m["human_tie_rate"] = rate(sum(1 for r in rows if r["human"] == "tie"), n)
+    ties = [r for r in rows if r["human"] == "tie"]
+    m["tie_recall"] = rate(sum(1 for r in ties if r["verdict"] == "tie"), len(ties))
+    first = decisive = 0
+    for j in all_js:
+        kind, raw = read_judgment(j)
+        if raw is None:
+            continue
+        own = band_verdict(raw, band) if kind == "score" else {"first": "1", "second": "2", "tie": "tie"}[raw]
+        if own != "tie":
+            decisive += 1
+            first += own == "1"
+    m["first_position_rate"] = rate(first, decisive)
+    costs = [j["cost_usd"] for j in all_js if j.get("cost_usd") is not None]
+    if costs:
+        m["cost_usd"] = sum(costs)
+        m["cost_per_1k"] = sum(costs) / len(all_js) * 1000
+    else:
+        m["cost_usd"] = m["cost_per_1k"] = None
+    return m, rows
+
+
+def load(dataset_path, judgments_path, band):
+    items = []
+    for line in open(dataset_path, encoding="utf-8"):
+        if line.strip():
+            it = json.loads(line)
+            v, sim = human(it, band)
+            items.append((it["id"], v, sim))
+    judgments = [json.loads(l) for l in open(judgments_path, encoding="utf-8") if l.strip()]
+    return items, judgments
+
+
+def analyze(dataset_path, judgments_path, band, resamples, seed):
+    items, judgments = load(dataset_path, judgments_path, band)
+    variants = []
+    for j in judgments:
+        if j["variant"] not in variants:
+            variants.append(j["variant"])
+    out = []
+    for v in variants:
+        m, _ = variant_metrics(items, [j for j in judgments if j["variant"] == v], band, resamples, seed)
+        m["variant"] = v
+        out.append(m)
+
+    def key(m):
+        gap = abs(m["tie_rate"] - m["human_tie_rate"]) if m["tie_rate"] is not None and m["human_tie_rate"] is not None else None
+        return (-m["agreement"] if m["agreement"] is not None else math.inf,
+                gap if gap is not None else math.inf,
+                m["cost_per_1k"] if m["cost_per_1k"] is not None else math.inf,
+                m["variant"])
+    ranking = [m["variant"] for m in sorted(out, key=key)]
+    pareto = [v["variant"] for v in out if not any(
+        w["cost_per_1k"] is not None and v["cost_per_1k"] is not None
+        and w["agreement"] > v["agreement"] and w["cost_per_1k"] < v["cost_per_1k"] for w in out)]
+    return {"variants": out, "ranking": ranking, "pareto": sorted(pareto, key=ranking.index)}
+
+
+def compare(dataset_path, judgments_path, a, b, resamples, seed, alpha):
+    band = (5, 5)
+    items, judgments = load(dataset_path, judgments_path, band)
+    _, ra = variant_metrics(items, [j for j in judgments if j["variant"] == a], band, 0, seed)
+    _, rb = variant_metrics(items, [j for j in judgments if j["variant"] == b], band, 0, seed)
+    rb_by = {r["id"]: r for r in rb}
+    paired = [(r["verdict"] == r["human"], rb_by[r["id"]]["verdict"] == rb_by[r["id"]]["human"]) for r in ra if r["id"] in rb_by]
+    n = len(paired)
+    agree_a = sum(x for x, _ in paired) / n
+    agree_b = sum(y for _, y in paired) / n
+    bb = sum(1 for x, y in paired if x and not y)
+    cc = sum(1 for x, y in paired if y and not x)
+    if bb + cc == 0:
+        p = 1.0
+    else:
+        total = sum(math.comb(bb + cc, k) for k in range(min(bb, cc) + 1))
+        p = min(1.0, 2 * total / 2 ** (bb + cc))
+    return {"n_items": n, "agreement_a": agree_a, "agreement_b": agree_b, "delta": agree_a - agree_b,
+            "delta_ci": bootstrap([float(x) - float(y) for x, y in paired], resamples, seed),
+            "a_only": bb, "b_only": cc, "p": p, "a_beats_b": p < alpha and agree_a - agree_b > 0}
+
+
+def generate(seed, directory):
+    """A random data set and judgments covering every label form, both output kinds, every
+    order policy, parse failures and missing costs."""
+    r = random.Random(seed)
+    n = r.randint(5, 60)
+    items = []
+    for i in range(n):
+        it = {"id": f"i{i}", "question": "q", "answer_1": "a", "answer_2": "b"}
+        form = r.choice(["scores", "votes", "winner", "human_score"]) if seed % 3 else "scores"
+        if form == "scores":
+            scale = r.choice([10, 10, 5])
+            it["scores"] = [r.randint(0, scale), r.randint(0, scale)] if r.random() < 0.8 else [r.uniform(0, scale), r.uniform(0, scale)]
+            if scale != 10:
+                it["scale_max"] = scale
+        elif form == "votes":
+            it["votes"] = [r.choice(["1", "2", "tie"]) for _ in range(r.randint(1, 5))]
+        elif form == "winner":
+            it["winner"] = r.choice(["1", "2", "tie"])
+        else:
+            it["human_score"] = r.choice([r.randint(1, 9), r.uniform(1, 9)])
+        if r.random() < 0.5:
+            it["category"] = r.choice(["x", "y"])
+        items.append(it)
+    judgments = []
+    for v in range(r.randint(2, 5)):
+        kind = r.choice(["score", "choice"])
+        policy = r.choice(["original", "swapped", "both", "both", "mixed"])
+        costed = r.random() < 0.6
+        fail = r.choice([0, 0.05, 0.3])
+        for it in items:
+            if r.random() < 0.15:
+                continue  # not sampled for this variant
+            orders = {"original": ["original"], "swapped": ["swapped"], "both": ["original", "swapped"],
+                      "mixed": r.choice([["original"], ["swapped"], ["original", "swapped"]])}[policy]
+            for order in orders:
+                j = {"item": it["id"], "variant": f"v{v}-{kind}-{policy}", "order": order}
+                if kind == "score":
+                    j["score"] = None if r.random() < fail else r.randint(1, 9)
+                else:
+                    j["choice"] = None if r.random() < fail else r.choice(["first", "second", "tie"])
+                if costed and r.random() < 0.9:
+                    j["cost_usd"] = round(r.uniform(0, 0.01), 6)
+                judgments.append(j)
+    with open(f"{directory}/dataset.jsonl", "w") as f:
+        for it in items:
+            f.write(json.dumps(it) + "\n")
+    with open(f"{directory}/judgments.jsonl", "w") as f:
+        for j in judgments:
+            f.write(json.dumps(j) + "\n")
+
+
+def main(argv):
+    opts = {"--tie-band": "5,5", "--bootstrap": "2000", "--seed": "1", "--alpha": "0.05"}
+    args = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in opts:
+            opts[argv[i]] = argv[i + 1]
+            i += 2
+        else:
+            args.append(argv[i])
+            i += 1
+    band = tuple(float(x) for x in opts["--tie-band"].split(","))
+    if args[0] == "generate":
+        generate(int(args[1]), args[2])
+    elif args[0] == "analyze":
+        print(json.dumps(analyze(args[1], args[2], band, int(opts["--bootstrap"]), int(opts["--seed"]))))
+    elif args[0] == "compare":
+        print(json.dumps(compare(args[1], args[2], args[3], args[4], int(opts["--bootstrap"]), int(opts["--seed"]), float(opts["--alpha"]))))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
