@@ -134,3 +134,18 @@ import Testing
 extension Int32 {
     func expect(_ value: Int32) { #expect(self == value) }
 }
+
+@Suite struct ReweightingTests {
+    @Test func agreementIsReweightedToThePopulationsStrata() {
+        // Population: 80 prefer-1, 20 ties. Sample: 10 of each; the judge gets all prefer-1 right, no ties.
+        let pairs = (0..<100).map { Pair(id: "\($0)", question: "q", answer1: "a", answer2: "b", label: .winner($0 < 80 ? .answer1 : .tie)) }
+        let sampled = Array(pairs[0..<10]) + Array(pairs[80..<90])
+        let judgments = sampled.map { Judgment(item: $0.id, variant: "v", order: .original, reading: .choice(.first)) }
+        var options = AnalysisOptions()
+        options.bootstrapResamples = 0
+        options.reweightBy = .verdict
+        let analysis = Analysis(dataset: Dataset(source: "t", pairs: pairs), judgments: judgments, options: options)
+        #expect(analysis.metrics(of: "v")?.agreement == 0.5)  // the raw sample
+        #expect(abs(analysis.reweightedAgreement["v"]! - 0.8) < 1e-12)  // 0.8 · 1 + 0.2 · 0
+    }
+}
