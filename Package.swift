@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries, exposed through pkg-config.
@@ -23,7 +25,10 @@ let package = Package(
 
         // The domain: pairs and labels, templates and variants, sampling, metrics, reports.
         // No network code lives here.
-        .target(name: "JudgeLab", resources: [.copy("Resources/Samples")]),
+        .target(name: "JudgeLab", dependencies: [
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Yams", package: "Yams"),
+        ], resources: [.copy("Resources/Samples")]),
         // The edges: HTTP over libcurl, XML over libxml2.
         .target(name: "JudgeLabHTTP", dependencies: ["JudgeLab", "CCurl", "CCurlShim"]),
         .target(name: "JudgeLabXML", dependencies: ["CLibXML2"]),

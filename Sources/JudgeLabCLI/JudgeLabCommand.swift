@@ -11,7 +11,7 @@ struct JudgeLabCommand: ParsableCommand {
         commandName: "judgelab",
         abstract: "Find the LLM-judge prompt that agrees best with human labels, at the lowest cost.",
         version: JudgeLabVersion.text,
-        subcommands: [DataCommand.self, SampleCommand.self, AnalyzeCommand.self, CompareCommand.self, ImportCommand.self, VersionCommand.self]
+        subcommands: [InitCommand.self, VariantsCommand.self, PreviewCommand.self, DataCommand.self, SampleCommand.self, AnalyzeCommand.self, CompareCommand.self, ImportCommand.self, VersionCommand.self]
     )
 }
 

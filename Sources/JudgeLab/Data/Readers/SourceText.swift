@@ -9,7 +9,7 @@ public struct SourceText: Sendable {
     /// Byte offset of the start of each line.
     private let lineStarts: [Int]
 
-    public init(path: String) throws {
+    public init(path: String, allowEmpty: Bool = false) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -17,10 +17,10 @@ public struct SourceText: Sendable {
             }
             throw InputError(file: path, "cannot read the file (does it exist?)")
         }
-        try self.init(path: path, data: data)
+        try self.init(path: path, data: data, allowEmpty: allowEmpty)
     }
 
-    public init(path: String, data: Data) throws {
+    public init(path: String, data: Data, allowEmpty: Bool = false) throws {
         self.path = path
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
@@ -28,7 +28,7 @@ public struct SourceText: Sendable {
         var starts = [0]
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
         self.lineStarts = starts
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if !allowEmpty, bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw InputError(file: path, line: 1, "the file is empty")
         }
         if let bad = SourceText.firstInvalidUTF8(in: bytes) {

@@ -1,0 +1,257 @@
+// A study file: the data, the split, the sample, the judge, the budget and the variant grid.
+import Foundation
+
+/// A parsed study file (YAML). Paths in it are relative to the file's folder.
+public struct Study: Sendable {
+    public struct Judge: Sendable {
+        /// `openai` (any OpenAI-compatible endpoint), `anthropic`, `replay` or `baseline`.
+        public var provider: String = "openai"
+        public var baseURL: String?
+        public var model: String?
+        /// The environment variable holding the API key; its value is never written anywhere.
+        public var apiKeyEnv: String?
+        public var concurrency: Int?
+        public var requestsPerMinute: Int?
+        public var tokensPerMinute: Int?
+        public var timeoutSeconds: Double?
+        public var maxAttempts: Int?
+        public var seed: Int?
+        public var jsonResponseFormat: Bool = false
+    }
+
+    public struct VariantSpec: Sendable {
+        public var name: String?
+        public var template: String
+        public var shots: Int
+        public var selection: ExampleSelection
+        public var rubric: String?
+        public var order: OrderPolicy
+        public var model: String?
+        public var temperature: Double?
+        public var maxTokens: Int?
+        /// Where the spec came from, for errors.
+        public var line: Int?
+        public var field: String
+    }
+
+    public var file: String
+    public var name: String
+    public var datasetPath: String
+    public var datasetFormat: DatasetFormat?
+    public var mapping: FieldMapping
+    public var templatesPath: String?
+    public var fewShotFraction: Double = 0
+    public var fewShotIDs: [String]?
+    public var splitSeed: UInt64 = 1
+    public var sampleAllocation: Allocation?
+    public var sampleFirst: Int?
+    public var sampleBy: Stratification = .verdict
+    public var sampleSeed: UInt64 = 1
+    public var judge = Judge()
+    public var maxCostUSD: Double?
+    public var maxVariants = 200
+    public var variants: [VariantSpec]
+
+    public var folder: String { (file as NSString).deletingLastPathComponent }
+
+    /// A path from the study, made relative to the study's folder unless absolute.
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (folder.isEmpty ? path : folder + "/" + path)
+    }
+
+    public static func load(path: String) throws -> Study {
+        let root = try YAMLNode.load(path: path)
+        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "budget", "max_variants", "variants"])
+        guard let datasetNode = root["dataset"] else { throw root.error("missing 'dataset' (the data set's path and format)") }
+        var dataset = (path: "", format: DatasetFormat?.none, mapping: FieldMapping())
+        if case .scalar = datasetNode.node {
+            dataset.path = try datasetNode.string()
+        } else {
+            try datasetNode.requireKeys(in: ["path", "format", "mapping"])
+            guard let p = datasetNode["path"] else { throw datasetNode.error("missing 'path'") }
+            dataset.path = try p.string()
+            if let f = datasetNode["format"] {
+                let text = try f.string()
+                guard let format = DatasetFormat(rawValue: text) else {
+                    throw f.error("unknown format '\(text.excerpt())' (expected one of: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                dataset.format = format
+            }
+            if let m = datasetNode["mapping"] { dataset.mapping = try mapping(m) }
+        }
+        guard let variantsNode = root["variants"] else { throw root.error("missing 'variants' (a grid and/or a list)") }
+        var study = Study(file: path, name: try root["name"]?.string() ?? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent,
+                          datasetPath: dataset.path, datasetFormat: dataset.format, mapping: dataset.mapping,
+                          templatesPath: try root["templates"]?.string(), variants: [])
+        if let split = root["split"] {
+            try split.requireKeys(in: ["fewshot_fraction", "fewshot_ids", "seed"])
+            study.fewShotFraction = try split["fewshot_fraction"]?.double() ?? 0
+            study.fewShotIDs = try split["fewshot_ids"].map { try $0.list().map { try $0.string() } }
+            if let seed = split["seed"] { study.splitSeed = try seed64(seed) }
+        }
+        if let sample = root["sample"] {
+            try sample.requireKeys(in: ["first", "per_stratum", "total", "by", "seed"])
+            let given = ["first", "per_stratum", "total"].filter { sample[$0] != nil }
+            guard given.count == 1 else { throw sample.error("give exactly one of first, per_stratum and total") }
+            if let n = sample["first"] { study.sampleFirst = try positive(n) }
+            if let n = sample["per_stratum"] { study.sampleAllocation = .equal(perStratum: try positive(n)) }
+            if let n = sample["total"] { study.sampleAllocation = .proportional(total: try positive(n)) }
+            if let by = sample["by"] {
+                let text = try by.string()
+                guard let value = Stratification(rawValue: text) else {
+                    throw by.error("expected one of: \(Stratification.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                study.sampleBy = value
+            }
+            if let seed = sample["seed"] { study.sampleSeed = try seed64(seed) }
+        }
+        if let judge = root["judge"] { study.judge = try Self.judge(judge) }
+        if let budget = root["budget"] {
+            try budget.requireKeys(in: ["max_cost_usd"])
+            if let cost = budget["max_cost_usd"] {
+                let value = try cost.double()
+                guard value >= 0 else { throw cost.error("may not be negative") }
+                study.maxCostUSD = value
+            }
+        }
+        if let max = root["max_variants"] { study.maxVariants = try positive(max) }
+        study.variants = try Self.variants(variantsNode, maxVariants: study.maxVariants)
+        return study
+    }
+
+    static func positive(_ node: YAMLNode) throws -> Int {
+        let value = try node.int()
+        guard value > 0 else { throw node.error("must be at least 1") }
+        return value
+    }
+
+    static func seed64(_ node: YAMLNode) throws -> UInt64 {
+        let value = try node.int()
+        guard value >= 0 else { throw node.error("a seed may not be negative") }
+        return UInt64(value)
+    }
+
+    static func mapping(_ node: YAMLNode) throws -> FieldMapping {
+        try node.requireKeys(in: ["id", "question", "answer_1", "answer_2", "label_form", "label_field", "category", "explanation", "scale_max", "verdict_values"])
+        var mapping = FieldMapping()
+        if let id = node["id"] { let text = try id.string(); mapping.id = text == "-" ? nil : text }
+        if let v = node["question"] { mapping.question = try v.string() }
+        if let v = node["answer_1"] { mapping.answer1 = try v.string() }
+        if let v = node["answer_2"] { mapping.answer2 = try v.string() }
+        if let v = node["category"] { mapping.category = try v.string() }
+        if let v = node["explanation"] { mapping.explanation = try v.string() }
+        if let v = node["label_form"] {
+            let text = try v.string()
+            guard let form = LabelForm(rawValue: text) else { throw v.error("expected scores, votes, winner or human_score") }
+            mapping.labelForm = form
+        }
+        if let v = node["label_field"] { mapping.labelFields = try v.list().map { try $0.string() } }
+        if let v = node["scale_max"] { mapping.scaleMax = try v.double() }
+        if let v = node["verdict_values"] {
+            guard let aliases = FieldMapping.parseAliases(try v.string()) else { throw v.error("expected NAME=VERDICT pairs, e.g. 'A=1,B=2,same=tie'") }
+            mapping.verdictAliases = aliases
+        }
+        return mapping
+    }
+
+    static func judge(_ node: YAMLNode) throws -> Judge {
+        try node.requireKeys(in: ["provider", "base_url", "model", "api_key_env", "concurrency", "requests_per_minute",
+                                  "tokens_per_minute", "timeout_seconds", "max_attempts", "seed", "json_response_format"])
+        var judge = Judge()
+        if let v = node["provider"] {
+            judge.provider = try v.string()
+            guard ["openai", "anthropic", "replay", "baseline"].contains(judge.provider) else {
+                throw v.error("unknown provider '\(judge.provider.excerpt())' (expected openai, anthropic, replay or baseline)")
+            }
+        }
+        judge.baseURL = try node["base_url"]?.string()
+        judge.model = try node["model"]?.string()
+        judge.apiKeyEnv = try node["api_key_env"]?.string()
+        judge.concurrency = try node["concurrency"].map(positive)
+        judge.requestsPerMinute = try node["requests_per_minute"].map(positive)
+        judge.tokensPerMinute = try node["tokens_per_minute"].map(positive)
+        judge.timeoutSeconds = try node["timeout_seconds"]?.double()
+        judge.maxAttempts = try node["max_attempts"].map(positive)
+        judge.seed = try node["seed"]?.int()
+        judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
+        return judge
+    }
+
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"]
+
+    /// Expands `grid` (every combination, in the order written) and appends `list`.
+    static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
+        try node.requireKeys(in: ["grid", "list"])
+        var specs: [VariantSpec] = []
+        if let grid = node["grid"] {
+            try grid.requireKeys(in: variantKeys.filter { $0 != "name" })
+            func values(_ key: String) -> [YAMLNode?] {
+                guard let value = grid[key] else { return [nil] }
+                return value.list()
+            }
+            guard grid["template"] != nil else { throw grid.error("missing 'template'") }
+            let axes = ["template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"].map { values($0) }
+            let total = axes.reduce(1) { $0 * $1.count }
+            guard total > 0 else { throw grid.error("the grid expands to no variants (a key has an empty list)") }
+            guard total <= maxVariants else {
+                throw grid.error("the grid expands to \(total) variants, more than max_variants (\(maxVariants)); raise max_variants or trim the grid")
+            }
+            var combination = [Int](repeating: 0, count: axes.count)
+            for _ in 0..<total {
+                let picked = zip(axes, combination).map { $0[$1] }
+                specs.append(try spec(picked, names: ["template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"],
+                                      name: nil, line: grid.line, field: "variants.grid"))
+                // Odometer order: the last axis turns fastest.
+                var i = axes.count - 1
+                while i >= 0 {
+                    combination[i] += 1
+                    if combination[i] < axes[i].count { break }
+                    combination[i] = 0
+                    i -= 1
+                }
+            }
+        }
+        if let list = node["list"] {
+            for item in list.list() {
+                try item.requireKeys(in: variantKeys)
+                guard item["template"] != nil else { throw item.error("missing 'template'") }
+                specs.append(try spec(variantKeys.dropFirst().map { item[$0] }, names: Array(variantKeys.dropFirst()),
+                                      name: try item["name"]?.string(), line: item.line, field: item.path))
+            }
+        }
+        guard !specs.isEmpty else { throw node.error("no variants: give a grid or a list") }
+        guard specs.count <= maxVariants else { throw node.error("\(specs.count) variants, more than max_variants (\(maxVariants))") }
+        return specs
+    }
+
+    static func spec(_ values: [YAMLNode?], names: [String], name: String?, line: Int?, field: String) throws -> VariantSpec {
+        let v = Dictionary(uniqueKeysWithValues: zip(names, values))
+        var spec = VariantSpec(name: name, template: try v["template"]!!.string(), shots: 0, selection: .balanced, rubric: nil,
+                               order: .original, model: nil, temperature: nil, maxTokens: nil, line: line, field: field)
+        if let node = v["shots"] ?? nil {
+            spec.shots = try node.int()
+            guard spec.shots >= 0 else { throw node.error("may not be negative") }
+        }
+        if let node = v["selection"] ?? nil {
+            let text = try node.string()
+            guard let selection = ExampleSelection(rawValue: text) else { throw node.error("expected random, balanced or fixed") }
+            spec.selection = selection
+        }
+        if let node = v["rubric"] ?? nil {
+            let text = try node.string()
+            spec.rubric = text == "none" ? nil : text
+        }
+        if let node = v["order"] ?? nil {
+            let text = try node.string()
+            guard let order = OrderPolicy(rawValue: text) else { throw node.error("expected original, swapped or both") }
+            spec.order = order
+        }
+        spec.model = try (v["model"] ?? nil)?.string()
+        if let node = v["temperature"] ?? nil {
+            spec.temperature = try node.double()
+            guard (0...2).contains(spec.temperature!) else { throw node.error("must be between 0 and 2") }
+        }
+        if let node = v["max_tokens"] ?? nil { spec.maxTokens = try positive(node) }
+        return spec
+    }
+}

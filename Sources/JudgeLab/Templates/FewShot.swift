@@ -1,0 +1,87 @@
+// Few-shot examples: a pool kept apart from the evaluated items, and how k examples are chosen.
+
+/// How a variant picks its k examples from the few-shot pool.
+public enum ExampleSelection: String, CaseIterable, Sendable {
+    /// k items drawn at random (seeded).
+    case random
+    /// Prefer-1, tie and prefer-2 examples as evenly as k allows (ties only where the template allows them).
+    case balanced
+    /// The study's listed ids, in order.
+    case fixed
+}
+
+/// The split of a data set into a few-shot pool and the evaluation pool. They never overlap.
+public struct PoolSplit: Sendable {
+    public var fewShot: [Pair]
+    public var evaluation: [Pair]
+
+    /// - Parameters:
+    ///   - fraction: the share of items (rounded down, at least 1 when above 0) put in the pool,
+    ///     drawn with `SeededGenerator(seed:)`; ignored when `ids` are listed.
+    ///   - ids: the pool's items by id.
+    public init(_ pairs: [Pair], fraction: Double, ids: [String]?, seed: UInt64, file: String = "study") throws {
+        if let ids {
+            let index = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var seen = Set<String>()
+            fewShot = try ids.map { id in
+                guard let pair = index[id] else { throw InputError(file: file, field: "split.fewshot_ids", "'\(id.excerpt())' is not an item of the data set") }
+                guard seen.insert(id).inserted else { throw InputError(file: file, field: "split.fewshot_ids", "'\(id.excerpt())' is listed twice") }
+                return pair
+            }
+            evaluation = pairs.filter { !seen.contains($0.id) }
+        } else {
+            guard (0..<1).contains(fraction) else { throw InputError(file: file, field: "split.fewshot_fraction", "must be at least 0 and below 1") }
+            var order = Array(pairs.indices)
+            var generator = SeededGenerator(seed: seed)
+            generator.shuffle(&order)
+            let count = fraction > 0 ? max(1, Int(Double(pairs.count) * fraction)) : 0
+            let chosen = Set(order.prefix(count))
+            fewShot = pairs.indices.filter { chosen.contains($0) }.map { pairs[$0] }
+            evaluation = pairs.indices.filter { !chosen.contains($0) }.map { pairs[$0] }
+        }
+    }
+}
+
+/// Chooses a variant's examples; the same for every item it judges.
+public enum FewShotSelector {
+    public static func choose(k: Int, from pool: [Pair], selection: ExampleSelection, fixedIDs: [String], allowsTie: Bool,
+                              seed: UInt64, tieBand: TieBand = .standard, file: String = "study", variant: String = "") throws -> [Pair] {
+        guard k > 0 else { return [] }
+        let eligible = allowsTie ? pool : pool.filter { $0.humanVerdict(tieBand: tieBand) != .tie }
+        switch selection {
+        case .fixed:
+            let index = Dictionary(pool.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            guard fixedIDs.count >= k else {
+                throw InputError(file: file, field: "fewshot_ids", "variant \(variant) asks for \(k) examples but \(fixedIDs.count) ids are listed")
+            }
+            return try fixedIDs.prefix(k).map { id in
+                guard let pair = index[id] else {
+                    throw InputError(file: file, field: "fewshot_ids", "'\(id.excerpt())' is not in the few-shot pool (it must not be an evaluated item)")
+                }
+                return pair
+            }
+        case .random, .balanced:
+            guard eligible.count >= k else {
+                throw InputError(file: file, field: "shots", "variant \(variant) asks for \(k) examples but the few-shot pool holds \(eligible.count)\(allowsTie ? "" : " without ties")")
+            }
+            var generator = SeededGenerator(seed: seed)
+            if selection == .random {
+                var order = eligible
+                generator.shuffle(&order)
+                return Array(order.prefix(k))
+            }
+            // Round-robin over the verdicts, each group shuffled; a group that runs out is skipped.
+            var groups = (allowsTie ? Verdict.allCases : [.answer1, .answer2]).map { verdict in
+                eligible.filter { $0.humanVerdict(tieBand: tieBand) == verdict }
+            }
+            for i in groups.indices { generator.shuffle(&groups[i]) }
+            var chosen: [Pair] = []
+            var round = 0
+            while chosen.count < k {
+                for group in groups where chosen.count < k && round < group.count { chosen.append(group[round]) }
+                round += 1
+            }
+            return chosen
+        }
+    }
+}

@@ -1,0 +1,120 @@
+// Renders a variant's messages for one item in one order.
+import Foundation
+import Mustache
+
+/// Builds the exact messages a variant sends for an item, and measures how much of them is
+/// the static prefix (system text, rubric, examples) that providers can cache.
+public struct PromptBuilder: Sendable {
+    public let variant: Variant
+    let library: MustacheLibrary
+    let rubricTemplate: MustacheTemplate?
+
+    public init(variant: Variant, library templates: TemplateLibrary) throws {
+        self.variant = variant
+        var partials: [String: MustacheTemplate] = [:]
+        if let rubric = variant.rubric {
+            guard let compiled = templates.rubrics[rubric] else {
+                throw InputError(file: templates.directory + "/rubrics", field: "rubric",
+                                 "unknown rubric '\(rubric.excerpt())' (available: none, \(templates.rubricNames.joined(separator: ", ")))")
+            }
+            partials["rubric"] = compiled
+            rubricTemplate = compiled
+        } else {
+            partials["rubric"] = try TemplateLibrary.compile("", file: "rubric")
+            rubricTemplate = nil
+        }
+        partials["examples"] = try variant.template.examples ?? TemplateLibrary.compile("", file: "examples")
+        library = MustacheLibrary(templates: partials)
+    }
+
+    /// The messages for `pair` shown in `order`: system (when the template has one), then user.
+    public func messages(for pair: Pair, order: PresentedOrder) throws -> [ChatMessage] {
+        let template = variant.template
+        for field in template.itemFieldsUsed {
+            let present = field == "category" ? pair.category != nil : pair.explanation != nil
+            guard present else {
+                throw InputError(file: "\(template.name)/user.mustache", field: field,
+                                 "the template uses '\(field)' but item '\(pair.id.excerpt())' has none")
+            }
+        }
+        var context = itemContext(pair, order: order)
+        context["has_rubric"] = variant.rubric != nil
+        context["rubric_name"] = variant.rubric ?? "none"
+        context["allows_tie"] = template.allowsTie
+        context["has_examples"] = !variant.examples.isEmpty
+        context["examples"] = variant.examples.enumerated().map { index, example -> [String: Any] in
+            // Each example is shown in the item's orientation, its gold answer turned to match.
+            var entry = itemContext(example, order: order)
+            entry["number"] = index + 1
+            entry["gold"] = gold(for: example, order: order)
+            return entry
+        }
+        var messages: [ChatMessage] = []
+        if let system = template.system {
+            messages.append(ChatMessage(role: "system", content: Self.tidy(system.render(context, library: library))))
+        }
+        messages.append(ChatMessage(role: "user", content: Self.tidy(template.user.render(context, library: library))))
+        return messages
+    }
+
+    private func itemContext(_ pair: Pair, order: PresentedOrder) -> [String: Any] {
+        let (first, second) = order == .original ? (pair.answer1, pair.answer2) : (pair.answer2, pair.answer1)
+        var context: [String: Any] = ["question": pair.question, "first_answer": first, "second_answer": second]
+        if let category = pair.category { context["category"] = category }
+        if let explanation = pair.explanation { context["explanation"] = explanation }
+        return context
+    }
+
+    /// The example's correct answer in PRESENTED orientation.
+    func gold(for example: Pair, order: PresentedOrder) -> String {
+        let verdict = example.humanVerdict()
+        let shown = order == .original ? verdict : verdict.flipped
+        // A score from the simulated human score when there is one; 2 / 5 / 8 from a verdict otherwise.
+        let datasetScore = example.simulatedScore.map { Int($0.rounded(.toNearestOrAwayFromZero)) }
+            ?? [.answer1: 2, .tie: 5, .answer2: 8][verdict]!
+        let score = order == .original ? datasetScore : 10 - datasetScore
+        let choice = [.answer1: "A", .tie: "tie", .answer2: "B"][shown]!
+        let reason = example.explanation ?? [
+            .answer1: "The first answer is better.", .tie: "Both answers are equally good.", .answer2: "The second answer is better.",
+        ][shown]!
+        var escaped = ""
+        JSONValue.writeString(reason, to: &escaped)
+        let context: [String: Any] = ["score": score, "choice": choice, "reason": reason, "reason_json": String(escaped.dropFirst().dropLast())]
+        return variant.template.gold.render(context)
+    }
+
+    /// Trims the blank lines that standalone tags and file endings leave at either end.
+    static func tidy(_ text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        while lines.first?.isBlank == true { lines.removeFirst() }
+        while lines.last?.isBlank == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The share of the prompt's bytes that is the same for every item (the cacheable prefix),
+    /// found by rendering a sentinel item and taking the common prefix. Tokens are estimated as
+    /// UTF-8 bytes / 4.
+    public func staticPrefix(for pair: Pair, order: PresentedOrder) throws -> (share: Double, prefixTokens: Int, totalTokens: Int) {
+        let real = try messages(for: pair, order: order)
+        var sentinel = pair
+        sentinel.question = "\u{1}"
+        sentinel.answer1 = "\u{2}"
+        sentinel.answer2 = "\u{3}"
+        let other = try messages(for: sentinel, order: order)
+        let flat: ([ChatMessage]) -> [UInt8] = { Array($0.map { $0.role + "\u{0}" + $0.content + "\u{0}" }.joined().utf8) }
+        let a = flat(real), b = flat(other)
+        var common = 0
+        while common < a.count, common < b.count, a[common] == b[common] { common += 1 }
+        let total = real.reduce(0) { $0 + $1.content.utf8.count }
+        // The shared bytes include role names and separators; count content bytes only.
+        var prefix = 0, consumed = 0
+        for message in real {
+            consumed += message.role.utf8.count + 1
+            let length = message.content.utf8.count
+            prefix += max(0, min(length, common - consumed))
+            consumed += length + 1
+            if common < consumed { break }
+        }
+        return (total > 0 ? Double(prefix) / Double(total) : 0, prefix / 4, total / 4)
+    }
+}
