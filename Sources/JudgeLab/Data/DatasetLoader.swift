@@ -13,7 +13,7 @@ public enum DatasetLoader {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             // LLMBar's subsets are folders holding dataset.json (and evaluators/).
-            filePath = (path as NSString).appendingPathComponent("dataset.json")
+            filePath = FilePath.join(path, "dataset.json")
         }
         let source = try SourceText(path: filePath)
         let records: [Record]

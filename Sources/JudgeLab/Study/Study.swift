@@ -52,11 +52,11 @@ public struct Study: Sendable {
     public var maxVariants = 200
     public var variants: [VariantSpec]
 
-    public var folder: String { (file as NSString).deletingLastPathComponent }
+    public var folder: String { FilePath.parent(file) }
 
     /// A path from the study, made relative to the study's folder unless absolute.
     public func resolve(_ path: String) -> String {
-        path.hasPrefix("/") ? path : (folder.isEmpty ? path : folder + "/" + path)
+        path.hasPrefix("/") ? path : FilePath.join(folder, path)
     }
 
     public static func load(path: String) throws -> Study {
@@ -80,7 +80,7 @@ public struct Study: Sendable {
             if let m = datasetNode["mapping"] { dataset.mapping = try mapping(m) }
         }
         guard let variantsNode = root["variants"] else { throw root.error("missing 'variants' (a grid and/or a list)") }
-        var study = Study(file: path, name: try root["name"]?.string() ?? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent,
+        var study = Study(file: path, name: try root["name"]?.string() ?? FilePath.name(FilePath.parent(path).isEmpty ? "." : FilePath.parent(path)),
                           datasetPath: dataset.path, datasetFormat: dataset.format, mapping: dataset.mapping,
                           templatesPath: try root["templates"]?.string(), variants: [])
         if let split = root["split"] {

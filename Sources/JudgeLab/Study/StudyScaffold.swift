@@ -58,7 +58,7 @@ public enum StudyScaffold {
         }
         let templates = try TemplateLibrary.locateShipped()
         // Build beside the target, then move into place: a failure leaves nothing half-made.
-        let parent = (directory as NSString).deletingLastPathComponent
+        let parent = FilePath.parent(directory)
         let staging = (parent.isEmpty ? "." : parent) + "/.judgelab-init-\(ProcessInfo.processInfo.processIdentifier)"
         do {
             try? manager.removeItem(atPath: staging)

@@ -26,3 +26,24 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: path)
     }
 }
+
+/// Path arithmetic on plain strings. (Foundation's NSString path methods trap on some short
+/// relative paths, e.g. the parent of "s", on this platform.)
+public enum FilePath {
+    /// The folder part of a path: "" for a bare name, "/" for a file at the root.
+    public static func parent(_ path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
+    /// The last component of a path.
+    public static func name(_ path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+    }
+
+    public static func join(_ folder: String, _ name: String) -> String {
+        folder.isEmpty ? name : (folder.hasSuffix("/") ? folder + name : folder + "/" + name)
+    }
+}

@@ -27,9 +27,9 @@ public struct TemplateLibrary: Sendable {
         if let explicit = ProcessInfo.processInfo.environment["JUDGELAB_TEMPLATES"], !explicit.isEmpty { return explicit }
         var starts = [manager.currentDirectoryPath]
         if let executable = try? manager.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            starts.append((executable as NSString).deletingLastPathComponent)
+            starts.append(FilePath.parent(executable))
         } else if let executable = Bundle.main.executablePath {
-            starts.append((executable as NSString).deletingLastPathComponent)
+            starts.append(FilePath.parent(executable))
         }
         for start in starts {
             var folder = URL(fileURLWithPath: start)
