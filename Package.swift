@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // C libraries, exposed through pkg-config.
@@ -20,6 +21,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // Typed one-line wrappers for libcurl's variadic functions, which Swift cannot call.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
@@ -28,19 +31,22 @@ let package = Package(
         .target(name: "JudgeLab", dependencies: [
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Yams", package: "Yams"),
-        ], resources: [.copy("Resources/Samples")]),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources/Samples"), .copy("Resources/prices.yaml")]),
         // The edges: HTTP over libcurl, XML over libxml2.
         .target(name: "JudgeLabHTTP", dependencies: ["JudgeLab", "CCurl", "CCurlShim"]),
         .target(name: "JudgeLabXML", dependencies: ["CLibXML2"]),
+        // The disk: the run store (journal) and the response cache, in SQLite.
+        .target(name: "JudgeLabStore", dependencies: ["JudgeLab", "CSQLite"]),
 
         // The `judgelab` command: argument parsing only.
         .executableTarget(name: "JudgeLabCLI", dependencies: [
-            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML",
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "JudgeLabTests", dependencies: [
-            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabCLI",
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore", "JudgeLabCLI",
         ]),
     ]
 )

@@ -6,12 +6,12 @@ import JudgeLabHTTP
 import JudgeLabXML
 
 @main
-struct JudgeLabCommand: ParsableCommand {
+struct JudgeLabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "judgelab",
         abstract: "Find the LLM-judge prompt that agrees best with human labels, at the lowest cost.",
         version: JudgeLabVersion.text,
-        subcommands: [InitCommand.self, VariantsCommand.self, PreviewCommand.self, DataCommand.self, SampleCommand.self, AnalyzeCommand.self, CompareCommand.self, ImportCommand.self, VersionCommand.self]
+        subcommands: [InitCommand.self, VariantsCommand.self, PreviewCommand.self, EstimateCommand.self, RunCommand.self, DataCommand.self, SampleCommand.self, AnalyzeCommand.self, CompareCommand.self, ImportCommand.self, VersionCommand.self]
     )
 }
 
@@ -32,6 +32,23 @@ func reportingInputErrors(_ body: () throws -> Void) throws {
     } catch let error as InputError {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         throw ExitCode(2)
+    }
+}
+
+/// The async form of `reportingInputErrors`; store and disk errors also become one line.
+func reportingInputErrorsAsync(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as InputError {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(2)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
     }
 }
 

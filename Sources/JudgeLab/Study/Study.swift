@@ -15,6 +15,8 @@ public struct Study: Sendable {
         public var tokensPerMinute: Int?
         public var timeoutSeconds: Double?
         public var maxAttempts: Int?
+        /// The first retry's wait; later ones double (with jitter).
+        public var retryBaseSeconds: Double?
         public var seed: Int?
         public var jsonResponseFormat: Bool = false
     }
@@ -49,6 +51,8 @@ public struct Study: Sendable {
     public var sampleSeed: UInt64 = 1
     public var judge = Judge()
     public var maxCostUSD: Double?
+    /// Prices that override or extend the shipped table.
+    public var prices: [String: Price] = [:]
     public var maxVariants = 200
     public var variants: [VariantSpec]
 
@@ -61,7 +65,7 @@ public struct Study: Sendable {
 
     public static func load(path: String) throws -> Study {
         let root = try YAMLNode.load(path: path)
-        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "budget", "max_variants", "variants"])
+        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "budget", "prices", "max_variants", "variants"])
         guard let datasetNode = root["dataset"] else { throw root.error("missing 'dataset' (the data set's path and format)") }
         var dataset = (path: "", format: DatasetFormat?.none, mapping: FieldMapping())
         if case .scalar = datasetNode.node {
@@ -114,6 +118,7 @@ public struct Study: Sendable {
                 study.maxCostUSD = value
             }
         }
+        if let prices = root["prices"] { study.prices = try PriceTable.parse(prices) }
         if let max = root["max_variants"] { study.maxVariants = try positive(max) }
         study.variants = try Self.variants(variantsNode, maxVariants: study.maxVariants)
         return study
@@ -156,7 +161,7 @@ public struct Study: Sendable {
 
     static func judge(_ node: YAMLNode) throws -> Judge {
         try node.requireKeys(in: ["provider", "base_url", "model", "api_key_env", "concurrency", "requests_per_minute",
-                                  "tokens_per_minute", "timeout_seconds", "max_attempts", "seed", "json_response_format"])
+                                  "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format"])
         var judge = Judge()
         if let v = node["provider"] {
             judge.provider = try v.string()
@@ -172,6 +177,7 @@ public struct Study: Sendable {
         judge.tokensPerMinute = try node["tokens_per_minute"].map(positive)
         judge.timeoutSeconds = try node["timeout_seconds"]?.double()
         judge.maxAttempts = try node["max_attempts"].map(positive)
+        judge.retryBaseSeconds = try node["retry_base_seconds"]?.double()
         judge.seed = try node["seed"]?.int()
         judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
         return judge

@@ -1,0 +1,52 @@
+// A judge request in canonical form, and the hash that keys the response cache.
+import Crypto
+import Foundation
+
+/// Everything that determines a judge's answer: provider, endpoint, model, parameters and
+/// messages. Two requests with the same canonical form get the same answer from the cache.
+public struct JudgeRequest: Sendable {
+    public var provider: String
+    public var baseURL: String
+    public var model: String
+    public var temperature: Double
+    public var maxTokens: Int
+    public var seed: Int?
+    public var jsonResponseFormat: Bool
+    public var messages: [ChatMessage]
+
+    public init(provider: String, baseURL: String, model: String, temperature: Double, maxTokens: Int, seed: Int?,
+                jsonResponseFormat: Bool, messages: [ChatMessage]) {
+        self.provider = provider
+        self.baseURL = baseURL
+        self.model = model
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.seed = seed
+        self.jsonResponseFormat = jsonResponseFormat
+        self.messages = messages
+    }
+
+    /// The canonical JSON text: fixed key order, compact. Never holds a key.
+    public var canonicalText: String {
+        JSONValue.object([
+            ("provider", .string(provider)),
+            ("base_url", .string(baseURL)),
+            ("model", .string(model)),
+            ("temperature", .number(temperature)),
+            ("max_tokens", .number(Double(maxTokens))),
+            ("seed", seed.map { .number(Double($0)) } ?? .null),
+            ("json_response_format", .bool(jsonResponseFormat)),
+            ("messages", .array(messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
+        ]).compactText
+    }
+
+    /// SHA-256 of the canonical text, in hex: the response cache's key.
+    public var hash: String {
+        SHA256.hash(data: Data(canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Prompt tokens estimated as UTF-8 bytes / 4.
+    public var estimatedInputTokens: Int {
+        messages.reduce(0) { $0 + $1.content.utf8.count } / 4 + 4 * messages.count
+    }
+}

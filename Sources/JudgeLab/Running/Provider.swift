@@ -1,0 +1,152 @@
+// Judge APIs: how a request is written for each, and how its reply is read.
+import Foundation
+
+/// Tokens a reply used, as the provider reported them.
+public struct Usage: Equatable, Sendable {
+    public var inputTokens: Int
+    /// Prompt tokens read from the provider's prefix cache (billed at the cached rate).
+    public var cachedInputTokens: Int
+    /// Prompt tokens written to the provider's cache (Anthropic bills these higher).
+    public var cacheWriteTokens: Int
+    public var outputTokens: Int
+
+    public init(inputTokens: Int = 0, cachedInputTokens: Int = 0, cacheWriteTokens: Int = 0, outputTokens: Int = 0) {
+        self.inputTokens = inputTokens
+        self.cachedInputTokens = cachedInputTokens
+        self.cacheWriteTokens = cacheWriteTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+/// How the runner should treat a provider's reply.
+public enum ProviderReply: Equatable, Sendable {
+    case answer(text: String, usage: Usage)
+    /// Worth another attempt (429, 5xx, a timeout, a dropped connection, a garbled body).
+    case retryable(reason: String, retryAfter: Double?)
+    /// Not worth retrying (other 4xx): the server's message is recorded.
+    case permanent(reason: String)
+}
+
+/// A judge API.
+public protocol JudgeProvider: Sendable {
+    var name: String { get }
+    func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest
+    func interpret(_ outcome: HTTPOutcome) -> ProviderReply
+}
+
+extension JudgeProvider {
+    /// The common part of reading a reply: transport failures and HTTP status classes.
+    func classify(_ outcome: HTTPOutcome, readBody: ([UInt8]) -> ProviderReply) -> ProviderReply {
+        switch outcome {
+        case let .timedOut(message): return .retryable(reason: "timed out: \(message)", retryAfter: nil)
+        case let .connectionFailed(message): return .retryable(reason: "connection failed: \(message)", retryAfter: nil)
+        case let .failed(message): return .retryable(reason: "transport error: \(message)", retryAfter: nil)
+        case let .response(status, headers, body):
+            if status == 200 { return readBody(body) }
+            let message = Self.errorMessage(body) ?? "HTTP \(status)"
+            if status == 408 || status == 409 || status == 429 || status >= 500 {
+                return .retryable(reason: "HTTP \(status): \(message)", retryAfter: headers["retry-after"].flatMap(RetryPolicy.parseRetryAfter))
+            }
+            return .permanent(reason: "HTTP \(status): \(message)")
+        }
+    }
+
+    /// `error.message` from an OpenAI- or Anthropic-style error body, or the body's start.
+    static func errorMessage(_ body: [UInt8]) -> String? {
+        if let json = try? JSONParser.parse(body), let message = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue {
+            return message.excerpt(300)
+        }
+        let text = String(decoding: body.prefix(300), as: UTF8.self)
+        return text.isBlank ? nil : text.excerpt(300)
+    }
+}
+
+/// OpenAI-compatible chat completions: OpenAI, vLLM, Ollama, llama.cpp's server, OpenRouter, …
+public struct OpenAIProvider: JudgeProvider {
+    public var name: String { "openai" }
+    public init() {}
+
+    public func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest {
+        var body: [(String, JSONValue)] = [
+            ("model", .string(request.model)),
+            ("messages", .array(request.messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
+            ("temperature", .number(request.temperature)),
+            ("max_tokens", .number(Double(request.maxTokens))),
+        ]
+        if let seed = request.seed { body.append(("seed", .number(Double(seed)))) }
+        if request.jsonResponseFormat { body.append(("response_format", .object([("type", "json_object")]))) }
+        var headers = [(name: "Content-Type", value: "application/json")]
+        if let apiKey, !apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer " + apiKey)) }
+        let base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
+        return HTTPRequest(url: base + "/chat/completions", headers: headers, body: Array(JSONValue.object(body).compactText.utf8), timeout: timeout)
+    }
+
+    public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {
+        classify(outcome) { body in
+            guard let json = try? JSONParser.parse(body) else {
+                return .retryable(reason: "the reply is not valid JSON (\(body.count) bytes)", retryAfter: nil)
+            }
+            guard case let .array(choices)? = json["choices"], let first = choices.first else {
+                return .retryable(reason: "the reply has no choices", retryAfter: nil)
+            }
+            guard let text = first["message"]?["content"]?.stringValue else {
+                return .retryable(reason: "the reply's first choice has no message content", retryAfter: nil)
+            }
+            let usage = json["usage"]
+            return .answer(text: text, usage: Usage(
+                inputTokens: Int(usage?["prompt_tokens"]?.numberValue ?? 0),
+                cachedInputTokens: Int(usage?["prompt_tokens_details"]?["cached_tokens"]?.numberValue ?? 0),
+                outputTokens: Int(usage?["completion_tokens"]?.numberValue ?? 0)))
+        }
+    }
+}
+
+/// Anthropic's Messages API, with `cache_control` on the static system prefix.
+public struct AnthropicProvider: JudgeProvider {
+    public var name: String { "anthropic" }
+    public static let apiVersion = "2023-06-01"
+    public init() {}
+
+    public func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest {
+        let system = request.messages.filter { $0.role == "system" }.map(\.content).joined(separator: "\n\n")
+        var body: [(String, JSONValue)] = [
+            ("model", .string(request.model)),
+            ("max_tokens", .number(Double(request.maxTokens))),
+            ("temperature", .number(request.temperature)),
+        ]
+        if !system.isEmpty {
+            // The system text holds the rubric and the examples: cache it across items.
+            body.append(("system", .array([.object([("type", "text"), ("text", .string(system)),
+                                                    ("cache_control", .object([("type", "ephemeral")]))])])))
+        }
+        body.append(("messages", .array(request.messages.filter { $0.role != "system" }.map {
+            .object([("role", .string($0.role)), ("content", .string($0.content))])
+        })))
+        var headers = [(name: "Content-Type", value: "application/json"), (name: "anthropic-version", value: Self.apiVersion)]
+        if let apiKey, !apiKey.isEmpty { headers.append((name: "x-api-key", value: apiKey)) }
+        var base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
+        if !base.hasSuffix("/v1") { base += "/v1" }
+        return HTTPRequest(url: base + "/messages", headers: headers, body: Array(JSONValue.object(body).compactText.utf8), timeout: timeout)
+    }
+
+    public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {
+        if case let .response(status, headers, body) = outcome, status == 529 {
+            return .retryable(reason: "HTTP 529: \(Self.errorMessage(body) ?? "overloaded")", retryAfter: headers["retry-after"].flatMap(RetryPolicy.parseRetryAfter))
+        }
+        return classify(outcome) { body in
+            guard let json = try? JSONParser.parse(body) else {
+                return .retryable(reason: "the reply is not valid JSON (\(body.count) bytes)", retryAfter: nil)
+            }
+            guard case let .array(content)? = json["content"] else { return .retryable(reason: "the reply has no content", retryAfter: nil) }
+            let text = content.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined()
+            let usage = json["usage"]
+            let read = Int(usage?["cache_read_input_tokens"]?.numberValue ?? 0)
+            let written = Int(usage?["cache_creation_input_tokens"]?.numberValue ?? 0)
+            // Anthropic's input_tokens excludes cache reads and writes; count them all as input.
+            return .answer(text: text, usage: Usage(
+                inputTokens: Int(usage?["input_tokens"]?.numberValue ?? 0) + read + written,
+                cachedInputTokens: read, cacheWriteTokens: written,
+                outputTokens: Int(usage?["output_tokens"]?.numberValue ?? 0)))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// The seam between the runner and the disk: the response cache and the run's journal.
+
+/// Identifies one judgment of a run.
+public struct JudgmentKey: Hashable, Sendable {
+    public var variant: String
+    public var item: String
+    public var order: PresentedOrder
+
+    public init(variant: String, item: String, order: PresentedOrder) {
+        self.variant = variant
+        self.item = item
+        self.order = order
+    }
+}
+
+/// A reply worth keeping: the judge's text and what it cost.
+public struct CachedReply: Equatable, Sendable {
+    public var text: String
+    public var usage: Usage
+    public var costUSD: Double?
+    public var latencyMS: Double
+
+    public init(text: String, usage: Usage, costUSD: Double?, latencyMS: Double) {
+        self.text = text
+        self.usage = usage
+        self.costUSD = costUSD
+        self.latencyMS = latencyMS
+    }
+}
+
+/// One row of the journal: a judgment (answered) or a request that failed for good.
+public struct JournalEntry: Equatable, Sendable {
+    public var key: JudgmentKey
+    public var requestHash: String
+    /// The judgment, for an answered request.
+    public var judgment: Judgment?
+    /// Dollars paid in THIS run (0 when answered from the cache).
+    public var paidUSD: Double
+    public var attempts: Int
+    public var fromCache: Bool
+    /// Why the request failed for good, for an unanswered one.
+    public var finalError: String?
+
+    public init(key: JudgmentKey, requestHash: String, judgment: Judgment?, paidUSD: Double, attempts: Int, fromCache: Bool, finalError: String?) {
+        self.key = key
+        self.requestHash = requestHash
+        self.judgment = judgment
+        self.paidUSD = paidUSD
+        self.attempts = attempts
+        self.fromCache = fromCache
+        self.finalError = finalError
+    }
+}
+
+/// Where a run keeps what it learns. Every call is durable when it returns, so a crash loses
+/// nothing that was answered.
+public protocol RunStore: Sendable {
+    func cachedReply(forHash hash: String) throws -> CachedReply?
+    /// Stores a fresh reply in the response cache.
+    func cache(_ reply: CachedReply, forHash hash: String, request: String) throws
+    func append(_ entry: JournalEntry) throws
+    /// The judgments already answered in this run.
+    func answeredKeys() throws -> Set<JudgmentKey>
+    func entries() throws -> [JournalEntry]
+    /// Dollars paid so far in this run, across every resume.
+    func paidUSD() throws -> Double
+}

@@ -1,0 +1,317 @@
+// Judges every (variant, item, order) of a study: cached answers first, then the network,
+// never past the budget, recording each answer the moment it arrives.
+import Foundation
+
+/// How a run talks to its judge.
+public struct RunSettings: Sendable {
+    public var provider: any JudgeProvider
+    public var baseURL: String
+    /// The API key's value. Sent in a header, never stored, logged or reported.
+    public var apiKey: String?
+    public var concurrency: Int = 16
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    public var retry = RetryPolicy()
+    public var timeout: Double = 120
+    public var seed: Int?
+    public var jsonResponseFormat = false
+    public var maxCostUSD: Double?
+    public var prices: PriceTable
+
+    public init(provider: any JudgeProvider, baseURL: String, apiKey: String?, prices: PriceTable) {
+        self.provider = provider
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.prices = prices
+    }
+
+    /// Removes the API key from text that came from a server or a model before it is kept.
+    public func redact(_ text: String) -> String {
+        guard let apiKey, apiKey.count >= 4 else { return text }
+        return text.replacingOccurrences(of: apiKey, with: "[redacted]")
+    }
+}
+
+/// One judgment to make: its key, its request and how to read the answer.
+public struct RunTask: Sendable {
+    public var key: JudgmentKey
+    public var request: JudgeRequest
+    public var hash: String
+    public var parser: OutputParser
+    /// The most this request can cost; nil when the model has no price.
+    public var maximumCost: Double?
+}
+
+/// What a run did.
+public struct RunSummary: Sendable {
+    public var total = 0
+    public var answeredBefore = 0
+    public var fromCache = 0
+    /// Distinct requests that needed the network.
+    public var toSend = 0
+    /// HTTP exchanges made, retries included.
+    public var requestsSent = 0
+    public var answered = 0
+    public var failed = 0
+    public var retries = 0
+    public var paidUSD = 0.0
+    public var stoppedForBudget = false
+    public var cancelled = false
+    public var seconds = 0.0
+    /// Failures by reason, for the user.
+    public var failureReasons: [String: Int] = [:]
+
+    public var complete: Bool { !stoppedForBudget && !cancelled && failed == 0 }
+}
+
+/// A flag a signal handler can set to stop a run cleanly.
+public final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    public init() {}
+    public func set() { lock.withLock { value = true } }
+    public var isSet: Bool { lock.withLock { value } }
+}
+
+/// Live counters for progress lines.
+public struct RunProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var paidUSD: Double
+    public var retries: Int
+    public var failed: Int
+    public var seconds: Double
+}
+
+public enum Runner {
+    /// Every judgment of a plan, item by item (so that a stopped run has every variant's share).
+    public static func tasks(for plan: StudyPlan, settings: RunSettings) throws -> [RunTask] {
+        var tasks: [RunTask] = []
+        let builders = try plan.variants.map { try PromptBuilder(variant: $0, library: plan.library) }
+        for pair in plan.items {
+            for builder in builders {
+                let variant = builder.variant
+                for order in variant.order.orders {
+                    let request = JudgeRequest(provider: settings.provider.name, baseURL: settings.baseURL, model: variant.model,
+                                               temperature: variant.temperature, maxTokens: variant.maxTokens, seed: settings.seed,
+                                               jsonResponseFormat: settings.jsonResponseFormat && variant.template.parser.kind == .score,
+                                               messages: try builder.messages(for: pair, order: order))
+                    let price = settings.prices.price(of: variant.model)
+                    tasks.append(RunTask(key: JudgmentKey(variant: variant.name, item: pair.id, order: order), request: request,
+                                         hash: request.hash, parser: variant.template.parser,
+                                         maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens)))
+                }
+            }
+        }
+        return tasks
+    }
+
+    /// What a run of `tasks` would do now: how many are answered, cached, and left to send.
+    public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask]) {
+        let answered = try store?.answeredKeys() ?? []
+        var cached = 0
+        var seen = Set<String>()
+        var toSend: [RunTask] = []
+        for task in tasks where !answered.contains(task.key) {
+            if try store?.cachedReply(forHash: task.hash) != nil {
+                cached += 1
+            } else if seen.insert(task.hash).inserted {
+                toSend.append(task)
+            } else {
+                cached += 1  // the same request as an earlier task: sent once, answered for both
+            }
+        }
+        return (tasks.count - tasks.count { !answered.contains($0.key) }, cached, toSend)
+    }
+
+    public static func run(_ tasks: [RunTask], settings: RunSettings, store: any RunStore, transport: any HTTPTransport,
+                           cancel: CancellationFlag = CancellationFlag(),
+                           progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+        let started = ContinuousClock.now
+        let state = RunState(total: tasks.count, paid: try store.paidUSD(), cap: settings.maxCostUSD, started: started)
+        var summary = RunSummary()
+        summary.total = tasks.count
+        if settings.maxCostUSD != nil, let unpriced = tasks.first(where: { $0.maximumCost == nil }) {
+            throw InputError(file: "prices", field: unpriced.request.model,
+                             "a budget is set but model '\(unpriced.request.model.excerpt())' has no price: add it under `prices:` in the study")
+        }
+
+        // Answered before (a resumed run): nothing to do. Cached: record without sending.
+        let answered = try store.answeredKeys()
+        summary.answeredBefore = tasks.count { answered.contains($0.key) }
+        var groups: [(hash: String, tasks: [RunTask])] = []
+        var groupIndex: [String: Int] = [:]
+        for task in tasks where !answered.contains(task.key) {
+            if let reply = try store.cachedReply(forHash: task.hash) {
+                try store.append(entry(task, reply: reply, paid: 0, attempts: 0, fromCache: true, settings: settings))
+                summary.fromCache += 1
+                await state.finished(paid: 0)
+                continue
+            }
+            if let index = groupIndex[task.hash] {
+                groups[index].tasks.append(task)
+            } else {
+                groupIndex[task.hash] = groups.count
+                groups.append((task.hash, [task]))
+            }
+        }
+        summary.toSend = groups.count
+        await state.setDone(summary.answeredBefore + summary.fromCache)
+        progress(await state.snapshot())
+
+        let limiter = settings.requestsPerMinute != nil || settings.tokensPerMinute != nil
+            ? RateLimiter(requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute) : nil
+        let reporter = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                progress(await state.snapshot())
+            }
+        }
+        defer { reporter.cancel() }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            var pending = groups[...]
+            while let next = pending.first {
+                if cancel.isSet { summary.cancelled = true; break }
+                if running >= max(1, settings.concurrency) {
+                    try await group.next()
+                    running -= 1
+                    continue
+                }
+                let reservation = next.tasks[0].maximumCost ?? 0
+                if await !state.reserve(reservation) {
+                    // In-flight requests may cost less than reserved: let them finish, then look again.
+                    if running > 0 {
+                        try await group.next()
+                        running -= 1
+                        continue
+                    }
+                    summary.stoppedForBudget = true
+                    break
+                }
+                pending = pending.dropFirst()
+                running += 1
+                group.addTask {
+                    try await send(next.tasks, reservation: reservation, settings: settings, store: store, transport: transport,
+                                   limiter: limiter, state: state)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let final = await state.counters()
+        summary.requestsSent = final.sent
+        summary.answered = final.answered
+        summary.failed = final.failed
+        summary.retries = final.retries
+        summary.failureReasons = final.reasons
+        summary.paidUSD = try store.paidUSD()
+        let elapsed = ContinuousClock.now - started
+        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        progress(await state.snapshot())
+        return summary
+    }
+
+    /// Sends one distinct request (with retries) and records it for every task that shares it.
+    static func send(_ tasks: [RunTask], reservation: Double, settings: RunSettings, store: any RunStore,
+                     transport: any HTTPTransport, limiter: RateLimiter?, state: RunState) async throws {
+        let first = tasks[0]
+        let http = settings.provider.httpRequest(for: first.request, apiKey: settings.apiKey, timeout: settings.timeout)
+        var attempt = 0
+        while true {
+            attempt += 1
+            try await limiter?.acquire(tokens: first.request.estimatedInputTokens + first.request.maxTokens)
+            let start = ContinuousClock.now
+            let outcome = await transport.send(http)
+            let elapsed = ContinuousClock.now - start
+            await state.sent()
+            switch settings.provider.interpret(outcome) {
+            case let .answer(text, usage):
+                let cost = settings.prices.price(of: first.request.model)?.cost(of: usage)
+                let latency = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                let reply = CachedReply(text: settings.redact(text), usage: usage, costUSD: cost, latencyMS: latency)
+                try store.cache(reply, forHash: first.hash, request: first.request.canonicalText)
+                for (index, task) in tasks.enumerated() {
+                    try store.append(entry(task, reply: reply, paid: index == 0 ? cost ?? 0 : 0, attempts: attempt, fromCache: index > 0, settings: settings))
+                }
+                await state.settle(reserved: reservation, paid: cost ?? 0, answered: tasks.count)
+                return
+            case let .retryable(reason, retryAfter) where attempt < settings.retry.maxAttempts:
+                await state.retried()
+                let wait = settings.retry.delay(afterAttempt: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
+                try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+                _ = reason
+            case let .retryable(reason, _), let .permanent(reason):
+                let why = settings.redact(attempt > 1 ? "\(reason) (after \(attempt) attempts)" : reason)
+                for task in tasks {
+                    try store.append(JournalEntry(key: task.key, requestHash: task.hash, judgment: nil, paidUSD: 0,
+                                                  attempts: attempt, fromCache: false, finalError: why))
+                }
+                await state.settle(reserved: reservation, paid: 0, failed: tasks.count, reason: settings.redact(reason))
+                return
+            }
+        }
+    }
+
+    static func entry(_ task: RunTask, reply: CachedReply, paid: Double, attempts: Int, fromCache: Bool, settings: RunSettings) -> JournalEntry {
+        let parsed = task.parser.parse(reply.text)
+        let judgment = Judgment(item: task.key.item, variant: task.key.variant, order: task.key.order, output: reply.text,
+                                reading: parsed.reading, reason: parsed.reason, inputTokens: reply.usage.inputTokens,
+                                outputTokens: reply.usage.outputTokens, costUSD: reply.costUSD, latencyMS: reply.latencyMS)
+        return JournalEntry(key: task.key, requestHash: task.hash, judgment: judgment, paidUSD: paid, attempts: attempts,
+                            fromCache: fromCache, finalError: nil)
+    }
+}
+
+/// The run's shared counters and its budget ledger.
+actor RunState {
+    let total: Int
+    let cap: Double?
+    let started: ContinuousClock.Instant
+    private var paid: Double
+    private var reserved = 0.0
+    private var done = 0
+    private var sentCount = 0
+    private var answeredCount = 0
+    private var failedCount = 0
+    private var retryCount = 0
+    private var reasons: [String: Int] = [:]
+
+    init(total: Int, paid: Double, cap: Double?, started: ContinuousClock.Instant) {
+        self.total = total
+        self.paid = paid
+        self.cap = cap
+        self.started = started
+    }
+
+    /// Reserves a request's maximum cost; false when it could take the spend past the cap.
+    func reserve(_ amount: Double) -> Bool {
+        if let cap, paid + reserved + amount > cap { return false }
+        reserved += amount
+        return true
+    }
+
+    func settle(reserved amount: Double, paid cost: Double, answered: Int = 0, failed: Int = 0, reason: String? = nil) {
+        reserved -= amount
+        paid += cost
+        answeredCount += answered
+        failedCount += failed
+        done += answered + failed
+        if let reason { reasons[reason, default: 0] += failed }
+    }
+
+    func finished(paid cost: Double) { paid += cost }
+    func setDone(_ value: Int) { done = value }
+    func sent() { sentCount += 1 }
+    func retried() { retryCount += 1 }
+
+    func snapshot() -> RunProgress {
+        let elapsed = ContinuousClock.now - started
+        return RunProgress(done: done, total: total, paidUSD: paid, retries: retryCount, failed: failedCount,
+                           seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    func counters() -> (sent: Int, answered: Int, failed: Int, retries: Int, reasons: [String: Int]) {
+        (sentCount, answeredCount, failedCount, retryCount, reasons)
+    }
+}

@@ -1,0 +1,217 @@
+// `judgelab run` and `judgelab estimate`: judge a study over HTTP, or say what that would take.
+import ArgumentParser
+import Foundation
+import JudgeLab
+import JudgeLabHTTP
+import JudgeLabStore
+
+/// The overrides `run` and `estimate` share.
+struct RunTarget: ParsableArguments {
+    @Argument(help: "The study file.") var study: String
+    @Option(help: "The endpoint, overriding the study's judge.base_url.") var baseURL: String?
+    @Option(help: "The judge model for every variant, overriding the study.") var model: String?
+    @Option(help: "The run folder (default: Results/<run-id>).") var out: String?
+
+    func load() throws -> (StudyPlan, RunSettings, RunLayout, String) {
+        var loaded = try Study.load(path: study)
+        if let baseURL { loaded.judge.baseURL = baseURL }
+        if let model {
+            loaded.judge.model = model
+            for i in loaded.variants.indices { loaded.variants[i].model = nil }
+        }
+        let plan = try StudyPlan(study: loaded)
+        let settings = try RunSettings.from(study: loaded, environment: ProcessInfo.processInfo.environment)
+        let runID = RunLayout.runID(plan: plan, settings: settings)
+        return (plan, settings, RunLayout(directory: out ?? "Results/\(runID)"), runID)
+    }
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Judge every variant × item × order of a study against its endpoint, recording every answer.",
+        discussion: """
+        Answers are cached (an identical request is never sent twice, across runs and studies) and \
+        journaled as they arrive: after a crash or Ctrl-C, the same command continues where it stopped. \
+        Exit status: 0 all answered; 1 some requests failed for good (recorded with their reasons); \
+        2 bad input; 3 stopped at the budget; 130 interrupted.
+        """)
+
+    @OptionGroup var target: RunTarget
+    @Option(help: "How many requests at once.") var concurrency: Int?
+    @Option(help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
+    @Flag(help: "No progress output.") var quiet = false
+
+    func run() async throws {
+        var outcome: RunSummary?
+        try await reportingInputErrorsAsync {
+            var (plan, settings, layout, runID) = try target.load()
+            if let concurrency {
+                guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
+                settings.concurrency = concurrency
+            }
+            if let maxCost { settings.maxCostUSD = maxCost }
+            if settings.apiKey == nil, !quiet {
+                FileHandle.standardError.write(Data("note: $\(RunSettings.keyVariable(for: plan.study)) is not set: sending requests without an API key\n".utf8))
+            }
+            try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
+            try AtomicFile.write(RunLayout.studyRecord(plan: plan, settings: settings, runID: runID).prettyText + "\n", to: layout.studyRecord)
+            let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
+            let tasks = try Runner.tasks(for: plan, settings: settings)
+
+            let cancel = CancellationFlag()
+            let interrupt = Interrupt(cancel: cancel)
+            let transport = CurlTransport()
+            let printer = ProgressPrinter(quiet: quiet)
+            let summary: RunSummary
+            do {
+                summary = try await Runner.run(tasks, settings: settings, store: store, transport: transport, cancel: cancel,
+                                               progress: printer.update)
+            } catch {
+                transport.shutdown()
+                throw error
+            }
+            transport.shutdown()
+            interrupt.stop()
+            printer.finish()
+
+            let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
+            try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
+            if !judgments.isEmpty {
+                let analysis = Analysis(dataset: plan.dataset, judgments: judgments)
+                try AtomicFile.write(MetricsJSON.document(analysis).prettyText + "\n", to: layout.metrics)
+                if !quiet { print(Leaderboard.text(analysis, limit: 10)) }
+            }
+            print(Self.describe(summary, judgments: judgments.count, layout: layout))
+            outcome = summary
+        }
+        guard let outcome else { return }
+        if outcome.cancelled { throw ExitCode(130) }
+        if outcome.stoppedForBudget { throw ExitCode(3) }
+        if outcome.failed > 0 { throw ExitCode(1) }
+    }
+
+    static func describe(_ s: RunSummary, judgments: Int, layout: RunLayout) -> String {
+        var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) " +
+                     "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
+                     "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all)"]
+        if s.failed > 0 {
+            lines.append("\(s.failed) requests failed for good; run the same command again to retry them:")
+            lines += s.failureReasons.sorted { $0.value > $1.value }.prefix(5).map { "  \($0.value) × \($0.key)" }
+        }
+        if s.stoppedForBudget {
+            lines.append("stopped at the budget: the next request could have taken the spend past the cap; raise --max-cost and run the same command to continue")
+        }
+        if s.cancelled { lines.append("interrupted: run the same command to continue where it stopped") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct EstimateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "estimate",
+        abstract: "Say how many requests, tokens and dollars a run still needs, before anything is spent.")
+
+    @OptionGroup var target: RunTarget
+
+    func run() throws {
+        try reportingInputErrors {
+            let (plan, settings, layout, _) = try target.load()
+            let tasks = try Runner.tasks(for: plan, settings: settings)
+            let manager = FileManager.default
+            // Read only what exists: an estimate creates no run folder.
+            let store: SQLiteRunStore? = manager.fileExists(atPath: layout.sharedCache) || manager.fileExists(atPath: layout.store)
+                ? try SQLiteRunStore(runPath: manager.fileExists(atPath: layout.store) ? layout.store : ":memory:",
+                                     cachePath: manager.fileExists(atPath: layout.sharedCache) ? layout.sharedCache : ":memory:")
+                : nil
+            let (answered, cached, toSend) = try Runner.estimate(tasks, store: store)
+            let input = toSend.reduce(0) { $0 + $1.request.estimatedInputTokens }
+            let output = toSend.reduce(0) { $0 + $1.request.maxTokens }
+            var rows = [
+                ["judgments", "\(tasks.count) (\(plan.variants.count) variants × \(plan.items.count) items × their orders)"],
+                ["answered before", "\(answered)"],
+                ["from the cache", "\(cached)"],
+                ["requests to send", "\(toSend.count) (before retries)"],
+                ["input tokens", "about \(input) (UTF-8 bytes / 4)"],
+                ["output tokens", "at most \(output)"],
+            ]
+            let unpriced = Set(toSend.filter { $0.maximumCost == nil }.map(\.request.model))
+            let inputCost = toSend.reduce(0.0) { sum, task in
+                sum + (settings.prices.price(of: task.request.model).map { Double(task.request.estimatedInputTokens) * $0.input / 1_000_000 } ?? 0)
+            }
+            let maximum = toSend.reduce(0.0) { $0 + ($1.maximumCost ?? 0) }
+            rows.append(["dollars", String(format: "$%.4f to $%.4f (input only, to every output token used)", inputCost, maximum)
+                         + (unpriced.isEmpty ? "" : "; no price for \(unpriced.sorted().joined(separator: ", "))")])
+            if let cap = settings.maxCostUSD { rows.append(["budget", String(format: "$%.2f", cap)]) }
+            print(TextTable.render(rows))
+        }
+    }
+}
+
+/// Turns Ctrl-C into a clean stop: the first one stops new requests, the second ends at once.
+final class Interrupt: @unchecked Sendable {
+    private let source: DispatchSourceSignal
+    private var count = 0
+
+    init(cancel: CancellationFlag) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [unowned self] in
+            self.count += 1
+            if self.count > 1 { exit(130) }
+            cancel.set()
+            FileHandle.standardError.write(Data("\nstopping: finishing the requests in flight (Ctrl-C again to quit at once)\n".utf8))
+        }
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// Progress: a live line on a terminal, a plain line every ten seconds otherwise.
+final class ProgressPrinter: @unchecked Sendable {
+    private let quiet: Bool
+    private let terminal = isatty(STDERR_FILENO) != 0
+    private let lock = NSLock()
+    private var lastPrinted = -1.0
+    private var last: RunProgress?
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+    }
+
+    var update: @Sendable (RunProgress) -> Void {
+        { [self] progress in
+            guard !quiet else { return }
+            lock.withLock {
+                last = progress
+                guard terminal || progress.seconds - lastPrinted >= 10 || lastPrinted < 0 else { return }
+                lastPrinted = progress.seconds
+                let line = Self.line(progress)
+                FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[2K" + line : line + "\n").utf8))
+            }
+        }
+    }
+
+    func finish() {
+        guard !quiet else { return }
+        lock.withLock {
+            if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+    }
+
+    static func line(_ p: RunProgress) -> String {
+        let rate = p.seconds > 0 ? Double(p.done) / p.seconds : 0
+        let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
+        return String(format: "%d/%d judgments (%.0f%%), %.1f/s, ETA %@, $%.4f spent, %d retries, %d errors",
+                      p.done, p.total, p.total > 0 ? Double(p.done) / Double(p.total) * 100 : 100, rate,
+                      eta > 0 ? Self.duration(eta) : "—", p.paidUSD, p.retries, p.failed)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        seconds < 60 ? String(format: "%.0fs", seconds) : String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60)
+    }
+}

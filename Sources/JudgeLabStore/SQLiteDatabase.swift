@@ -1,0 +1,142 @@
+// A small, safe wrapper over SQLite's C API: open in WAL mode, prepared statements, transactions.
+import CSQLite
+import Foundation
+import JudgeLab
+
+/// A problem reported by SQLite, with the database's path.
+public struct SQLiteError: Error, CustomStringConvertible {
+    public var path: String
+    public var code: Int32
+    public var message: String
+    public var description: String { "\(path): SQLite error \(code): \(message)" }
+}
+
+/// One SQLite connection. Not shared between threads: its owner serialises access (SQLite is
+/// built thread-safe here, and each connection is used by one caller at a time).
+public final class SQLiteDatabase: @unchecked Sendable {
+    let handle: OpaquePointer
+    public let path: String
+    private var statements: [String: OpaquePointer] = [:]
+
+    /// Opens (creating if needed) a database in WAL mode with a busy timeout, so that a second
+    /// process waits for the lock instead of failing.
+    public init(path: String) throws {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(path: path, code: status, message: message)
+        }
+        handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, 10_000)
+        try execute("PRAGMA journal_mode=WAL")
+        // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9);
+        // only a power loss may lose the last few.
+        try execute("PRAGMA synchronous=NORMAL")
+        try execute("PRAGMA foreign_keys=ON")
+    }
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ status: Int32) -> SQLiteError {
+        SQLiteError(path: path, code: status, message: String(cString: sqlite3_errmsg(handle)))
+    }
+
+    /// Runs SQL with no results (several statements allowed).
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &message)
+        if status != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? "failed"
+            sqlite3_free(message)
+            throw SQLiteError(path: path, code: status, message: text)
+        }
+    }
+
+    /// A bindable value.
+    public enum Value {
+        case null
+        case int(Int64)
+        case double(Double)
+        case text(String)
+    }
+
+    /// Runs one statement (cached by its SQL) and calls `row` for each result row.
+    public func query(_ sql: String, _ values: [Value] = [], row: ((Row) throws -> Void)? = nil) throws {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in values.enumerated() {
+            let position = Int32(index + 1)
+            let status: Int32
+            switch value {
+            case .null: status = sqlite3_bind_null(statement, position)
+            case let .int(v): status = sqlite3_bind_int64(statement, position, v)
+            case let .double(v): status = sqlite3_bind_double(statement, position, v)
+            case let .text(v): status = sqlite3_bind_text(statement, position, v, -1, jl_sqlite_transient())
+            }
+            guard status == SQLITE_OK else { throw error(status) }
+        }
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(status) }
+            try row?(Row(statement: statement))
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw error(status) }
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` in one transaction: all of it is stored, or none.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound database.
+    public func integrityCheck() throws -> String {
+        var result: [String] = []
+        try query("PRAGMA integrity_check") { result.append($0.text(0) ?? "") }
+        return result.joined(separator: "; ")
+    }
+
+    /// A result row's columns.
+    public struct Row {
+        let statement: OpaquePointer
+
+        public func text(_ column: Int32) -> String? {
+            guard sqlite3_column_type(statement, column) != SQLITE_NULL, let text = sqlite3_column_text(statement, column) else { return nil }
+            return String(cString: text)
+        }
+
+        public func int(_ column: Int32) -> Int64? {
+            sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
+        }
+
+        public func double(_ column: Int32) -> Double? {
+            sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_double(statement, column)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+// The run store in SQLite (WAL): the run's journal in its folder, the response cache shared.
+import Foundation
+import JudgeLab
+
+/// A run's journal (`run.sqlite` in the run folder) and the response cache shared by every run
+/// and study (`cache.sqlite`). Each write is its own committed transaction, so a kill -9 loses
+/// nothing that was recorded; a unique index makes "answered exactly once" a database rule.
+public final class SQLiteRunStore: RunStore, @unchecked Sendable {
+    private let journal: SQLiteDatabase
+    private let cacheDB: SQLiteDatabase
+    // One lock for both connections: calls come from many tasks, SQLite wants one at a time.
+    private let lock = NSLock()
+
+    public init(runPath: String, cachePath: String) throws {
+        journal = try SQLiteDatabase(path: runPath)
+        cacheDB = try SQLiteDatabase(path: cachePath)
+        try journal.execute("""
+            CREATE TABLE IF NOT EXISTS journal (
+                id INTEGER PRIMARY KEY,
+                variant TEXT NOT NULL, item TEXT NOT NULL, presented_order TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                kind TEXT, output TEXT, score REAL, choice TEXT, parse_error TEXT, reason TEXT,
+                input_tokens INTEGER, output_tokens INTEGER, cost_usd REAL, latency_ms REAL,
+                paid_usd REAL NOT NULL DEFAULT 0, attempts INTEGER NOT NULL, from_cache INTEGER NOT NULL,
+                final_error TEXT, recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            );
+            CREATE UNIQUE INDEX IF NOT EXISTS journal_answered ON journal(variant, item, presented_order) WHERE final_error IS NULL;
+            """)
+        try cacheDB.execute("""
+            CREATE TABLE IF NOT EXISTS responses (
+                hash TEXT PRIMARY KEY, request TEXT NOT NULL, text TEXT NOT NULL,
+                input_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL, cost_usd REAL, latency_ms REAL NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            );
+            """)
+    }
+
+    public func cachedReply(forHash hash: String) throws -> CachedReply? {
+        try lock.withLock {
+            var reply: CachedReply?
+            try cacheDB.query("SELECT text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms FROM responses WHERE hash = ?",
+                              [.text(hash)]) { row in
+                reply = CachedReply(text: row.text(0) ?? "",
+                                    usage: Usage(inputTokens: Int(row.int(1) ?? 0), cachedInputTokens: Int(row.int(2) ?? 0),
+                                                 cacheWriteTokens: Int(row.int(3) ?? 0), outputTokens: Int(row.int(4) ?? 0)),
+                                    costUSD: row.double(5), latencyMS: row.double(6) ?? 0)
+            }
+            return reply
+        }
+    }
+
+    public func cache(_ reply: CachedReply, forHash hash: String, request: String) throws {
+        try lock.withLock {
+            try cacheDB.query("""
+                INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(hash), .text(request), .text(reply.text), .int(Int64(reply.usage.inputTokens)),
+                      .int(Int64(reply.usage.cachedInputTokens)), .int(Int64(reply.usage.cacheWriteTokens)),
+                      .int(Int64(reply.usage.outputTokens)), reply.costUSD.map { .double($0) } ?? .null, .double(reply.latencyMS)])
+        }
+    }
+
+    public func append(_ entry: JournalEntry) throws {
+        let j = entry.judgment
+        var kind: SQLiteDatabase.Value = .null, score: SQLiteDatabase.Value = .null, choice: SQLiteDatabase.Value = .null
+        var parseError: SQLiteDatabase.Value = .null
+        if let reading = j?.reading {
+            kind = .text(reading.kind.rawValue)
+            switch reading {
+            case let .score(value): score = .double(value)
+            case let .choice(value): choice = .text(value.rawValue)
+            case let .unparsed(_, reason): parseError = .text(reason)
+            }
+        }
+        func text(_ value: String?) -> SQLiteDatabase.Value { value.map { .text($0) } ?? .null }
+        func int(_ value: Int?) -> SQLiteDatabase.Value { value.map { .int(Int64($0)) } ?? .null }
+        func double(_ value: Double?) -> SQLiteDatabase.Value { value.map { .double($0) } ?? .null }
+        try lock.withLock {
+            try journal.query("""
+                INSERT INTO journal (variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
+                    input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(entry.key.variant), .text(entry.key.item), .text(entry.key.order.rawValue), .text(entry.requestHash),
+                      kind, text(j?.output), score, choice, parseError, text(j?.reason), int(j?.inputTokens), int(j?.outputTokens),
+                      double(j?.costUSD), double(j?.latencyMS), .double(entry.paidUSD), .int(Int64(entry.attempts)),
+                      .int(entry.fromCache ? 1 : 0), text(entry.finalError)])
+        }
+    }
+
+    public func answeredKeys() throws -> Set<JudgmentKey> {
+        try lock.withLock {
+            var keys = Set<JudgmentKey>()
+            try journal.query("SELECT variant, item, presented_order FROM journal WHERE final_error IS NULL") { row in
+                keys.insert(JudgmentKey(variant: row.text(0) ?? "", item: row.text(1) ?? "", order: PresentedOrder(rawValue: row.text(2) ?? "") ?? .original))
+            }
+            return keys
+        }
+    }
+
+    public func entries() throws -> [JournalEntry] {
+        try lock.withLock {
+            var entries: [JournalEntry] = []
+            try journal.query("""
+                SELECT variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
+                       input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error
+                FROM journal ORDER BY id
+                """) { row in
+                let key = JudgmentKey(variant: row.text(0) ?? "", item: row.text(1) ?? "", order: PresentedOrder(rawValue: row.text(2) ?? "") ?? .original)
+                var judgment: Judgment?
+                if row.text(17) == nil {
+                    let kind = OutputKind(rawValue: row.text(4) ?? "") ?? .choice
+                    let reading: JudgeReading
+                    if let score = row.double(6) {
+                        reading = .score(score)
+                    } else if let choice = row.text(7).flatMap(Choice.init(rawValue:)) {
+                        reading = .choice(choice)
+                    } else {
+                        reading = .unparsed(kind, reason: row.text(8) ?? "did not parse")
+                    }
+                    judgment = Judgment(item: key.item, variant: key.variant, order: key.order, output: row.text(5), reading: reading,
+                                        reason: row.text(9), inputTokens: row.int(10).map(Int.init), outputTokens: row.int(11).map(Int.init),
+                                        costUSD: row.double(12), latencyMS: row.double(13))
+                }
+                entries.append(JournalEntry(key: key, requestHash: row.text(3) ?? "", judgment: judgment, paidUSD: row.double(14) ?? 0,
+                                            attempts: Int(row.int(15) ?? 0), fromCache: row.int(16) == 1, finalError: row.text(17)))
+            }
+            return entries
+        }
+    }
+
+    public func paidUSD() throws -> Double {
+        try lock.withLock {
+            var total = 0.0
+            try journal.query("SELECT COALESCE(SUM(paid_usd), 0) FROM journal") { total = $0.double(0) ?? 0 }
+            return total
+        }
+    }
+
+    /// Both databases' `PRAGMA integrity_check`.
+    public func integrityCheck() throws -> String {
+        try lock.withLock { "journal: \(try journal.integrityCheck()); cache: \(try cacheDB.integrityCheck())" }
+    }
+}

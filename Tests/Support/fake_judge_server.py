@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""A loopback judge endpoint for JudgeLab's tests and benchmarks, speaking the OpenAI chat
+completions and Anthropic Messages APIs, with latency and injected faults.
+
+    fake_judge_server.py [--port 0] [--latency-ms 0] [--fault-rate 0.1] [--faults 429,500,...]
+                         [--max-faults-per-request 2] [--stall-seconds 5] [--seed 1]
+                         [--require-key KEY] [--echo-key]
+
+Prints `PORT <n>` on its first line. GET /stats returns counts: `requests` (every request),
+`ok` (complete, valid answers served), `faults` by kind, `distinct_ok` (distinct request bodies
+answered). The judge is deterministic: the same request body always gets the same answer; it
+prefers the longer answer three times in four, and calls near-equal lengths a tie.
+Only loopback is served. Standard library only.
+"""
+import argparse
+import hashlib
+import json
+import random
+import re
+import socket
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+FAULTS = ["429", "429-no-retry-after", "500", "502", "503", "reset", "stall", "truncated", "malformed", "nochoices"]
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.rng = random.Random(args.seed)
+        self.requests = 0
+        self.ok = 0
+        self.faults = {}
+        self.failures_per_body = {}
+        self.ok_bodies = set()
+        self.kinds = [k for k in args.faults.split(",") if k] if args.faults else FAULTS
+
+    def pick_fault(self, body_hash):
+        with self.lock:
+            self.requests += 1
+            if self.args.fault_rate <= 0:
+                return None
+            if self.failures_per_body.get(body_hash, 0) >= self.args.max_faults_per_request:
+                return None
+            if self.rng.random() >= self.args.fault_rate:
+                return None
+            kind = self.rng.choice(self.kinds)
+            self.failures_per_body[body_hash] = self.failures_per_body.get(body_hash, 0) + 1
+            self.faults[kind] = self.faults.get(kind, 0) + 1
+            return kind
+
+    def answered(self, body_hash):
+        with self.lock:
+            self.ok += 1
+            self.ok_bodies.add(body_hash)
+
+
+def judge(messages, body_hash):
+    """A deterministic judge: prefers the longer answer 3 times in 4; near-equal lengths tie."""
+    text = "\n".join(m.get("content", "") if isinstance(m.get("content"), str)
+                     else "".join(part.get("text", "") for part in m.get("content", [])) for m in messages)
+    user = messages[-1]["content"] if isinstance(messages[-1]["content"], str) else messages[-1]["content"][0]["text"]
+    answers = re.findall(r"Start of Assistant \S+ Answer\]?\n(.*?)\n[\[#]+ ?The End", user, re.S)
+    a, b = (answers + ["", ""])[:2]
+    h = int(body_hash[:8], 16)
+    if abs(len(a) - len(b)) <= max(2, 0.05 * max(len(a), len(b))):
+        prefer = 0
+    else:
+        prefer = 1 if len(a) > len(b) else 2
+        if h % 4 == 0:
+            prefer = 3 - prefer
+    if "score from 1 to 9" in text:
+        score = {0: 5, 1: 2 + h % 3, 2: 6 + h % 3}[prefer] if h % 7 else 5
+        return json.dumps({"reason": "Assistant %s's answer is preferable." % ("1" if score < 5 else "2") if score != 5 else "Both are equally good.",
+                           "score": score})
+    return {0: "tie", 1: "A", 2: "B"}[prefer]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, status, payload, headers=None, raw=None):
+        data = raw if raw is not None else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        state = self.server.state
+        if self.path.startswith("/stats"):
+            with state.lock:
+                self.send_json(200, {"requests": state.requests, "ok": state.ok, "distinct_ok": len(state.ok_bodies),
+                                     "faults": state.faults})
+        else:
+            self.send_json(404, {"error": {"message": "not found"}})
+
+    def do_POST(self):
+        state, args = self.server.state, self.server.state.args
+        length = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(length)
+        body_hash = hashlib.sha256(raw).hexdigest()
+        anthropic = self.path.rstrip("/").endswith("/messages")
+        if args.require_key:
+            given = self.headers.get("x-api-key") if anthropic else (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+            if given != args.require_key:
+                state.pick_fault(body_hash)  # counts the request
+                message = "Incorrect API key provided: %s" % given if args.echo_key else "Incorrect API key provided"
+                return self.send_json(401, {"error": {"message": message, "type": "invalid_request_error"}})
+        fault = state.pick_fault(body_hash)
+        try:
+            request = json.loads(raw)
+        except ValueError:
+            return self.send_json(400, {"error": {"message": "the body is not JSON"}})
+        if args.latency_ms:
+            time.sleep(args.latency_ms / 1000)
+        if fault == "429":
+            return self.send_json(429, {"error": {"message": "rate limited"}}, {"Retry-After": str(args.retry_after)})
+        if fault == "429-no-retry-after":
+            return self.send_json(429, {"error": {"message": "rate limited"}})
+        if fault in ("500", "502", "503"):
+            return self.send_json(int(fault), {"error": {"message": "server error %s" % fault}})
+        if fault == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        if fault == "stall":
+            time.sleep(args.stall_seconds)
+        messages = request.get("messages", [])
+        if anthropic and request.get("system"):
+            system = request["system"]
+            text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
+            messages = [{"role": "system", "content": text}] + messages
+        output = judge(messages, body_hash)
+        prompt_tokens = len(raw) // 4
+        if anthropic:
+            payload = {"id": "msg_" + body_hash[:12], "type": "message", "role": "assistant", "model": request.get("model"),
+                       "content": [{"type": "text", "text": output}], "stop_reason": "end_turn",
+                       "usage": {"input_tokens": prompt_tokens, "output_tokens": max(1, len(output) // 4),
+                                 "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}}
+        else:
+            payload = {"id": "chatcmpl-" + body_hash[:12], "object": "chat.completion", "model": request.get("model"),
+                       "choices": [{"index": 0, "message": {"role": "assistant", "content": output}, "finish_reason": "stop"}],
+                       "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": max(1, len(output) // 4),
+                                 "total_tokens": prompt_tokens + max(1, len(output) // 4),
+                                 "prompt_tokens_details": {"cached_tokens": 0}}}
+        if fault == "truncated":
+            data = json.dumps(payload).encode()
+            return self.send_json(200, None, raw=data[: len(data) // 2])
+        if fault == "malformed":
+            return self.send_json(200, None, raw=b"<html>Bad gateway</html>")
+        if fault == "nochoices":
+            return self.send_json(200, {"id": "x", "choices": []} if not anthropic else {"type": "message", "content": None})
+        self.send_json(200, payload)
+        state.answered(body_hash)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024
+    allow_reuse_address = True
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--latency-ms", type=float, default=0)
+    p.add_argument("--fault-rate", type=float, default=0)
+    p.add_argument("--faults", default="")
+    p.add_argument("--max-faults-per-request", type=int, default=2)
+    p.add_argument("--stall-seconds", type=float, default=5)
+    p.add_argument("--retry-after", default="0")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--require-key", default="")
+    p.add_argument("--echo-key", action="store_true")
+    p.add_argument("--max-seconds", type=float, default=1800, help="stop by itself after this long")
+    args = p.parse_args()
+    server = Server(("127.0.0.1", args.port), Handler)
+    server.state = State(args)
+    print("PORT %d" % server.server_address[1], flush=True)
+    threading.Timer(args.max_seconds, server.shutdown).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
