@@ -110,6 +110,8 @@ class Handler(BaseHTTPRequestHandler):
         state, args = self.server.state, self.server.state.args
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
+        if self.path.startswith("/stats"):
+            return self.do_GET()
         body_hash = hashlib.sha256(raw).hexdigest()
         anthropic = self.path.rstrip("/").endswith("/messages")
         if args.require_key:

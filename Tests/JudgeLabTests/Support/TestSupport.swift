@@ -60,11 +60,12 @@ enum JudgeLabBinary {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("judgelab").path
     }()
 
-    static func run(_ arguments: [String], cwd: String? = nil) throws -> CommandResult {
+    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,0 +1,84 @@
+// Providers, retries and prices, without a socket.
+import Foundation
+import Testing
+@testable import JudgeLab
+
+@Suite struct ProviderTests {
+    static let request = JudgeRequest(provider: "openai", baseURL: "http://h/v1/", model: "m", temperature: 0.3, maxTokens: 50, seed: 7,
+                                      jsonResponseFormat: true, messages: [ChatMessage(role: "system", content: "S"), ChatMessage(role: "user", content: "U")])
+
+    @Test func openAIRequestsCarryTheKeyOnlyInTheHeader() throws {
+        let http = OpenAIProvider().httpRequest(for: Self.request, apiKey: "sk-secret", timeout: 9)
+        #expect(http.url == "http://h/v1/chat/completions")
+        #expect(http.headers.contains { $0.name == "Authorization" && $0.value == "Bearer sk-secret" })
+        let body = try JSONValue.parse(Data(http.body))
+        #expect(body["model"] == "m")
+        #expect(body["seed"] == 7)
+        #expect(body["response_format"] == ["type": "json_object"] as JSONValue)
+        #expect(!String(decoding: http.body, as: UTF8.self).contains("sk-secret"))
+        #expect(!Self.request.canonicalText.contains("sk-secret"))
+        #expect(OpenAIProvider().httpRequest(for: Self.request, apiKey: nil, timeout: 9).headers.count == 1)
+    }
+
+    @Test func openAIRepliesAreClassified() {
+        let provider = OpenAIProvider()
+        let ok = #"{"choices":[{"message":{"content":"A"}}],"usage":{"prompt_tokens":100,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":64}}}"#
+        #expect(provider.interpret(.response(status: 200, headers: [:], body: Array(ok.utf8)))
+                == .answer(text: "A", usage: Usage(inputTokens: 100, cachedInputTokens: 64, outputTokens: 2)))
+        #expect(provider.interpret(.response(status: 429, headers: ["retry-after": "3"], body: Array(#"{"error":{"message":"slow down"}}"#.utf8)))
+                == .retryable(reason: "HTTP 429: slow down", retryAfter: 3))
+        #expect(provider.interpret(.response(status: 400, headers: [:], body: Array(#"{"error":{"message":"bad model"}}"#.utf8)))
+                == .permanent(reason: "HTTP 400: bad model"))
+        guard case .retryable = provider.interpret(.response(status: 200, headers: [:], body: Array("{\"choi".utf8))) else { Issue.record("truncated"); return }
+        guard case .retryable = provider.interpret(.response(status: 200, headers: [:], body: Array(#"{"choices":[]}"#.utf8))) else { Issue.record("no choices"); return }
+        guard case .retryable = provider.interpret(.response(status: 503, headers: [:], body: [])) else { Issue.record("503"); return }
+        guard case .retryable = provider.interpret(.timedOut("t")) else { Issue.record("timeout"); return }
+        guard case .retryable = provider.interpret(.connectionFailed("reset")) else { Issue.record("reset"); return }
+    }
+
+    @Test func anthropicCachesTheSystemPrefixAndCountsCacheTokens() throws {
+        let provider = AnthropicProvider()
+        let http = provider.httpRequest(for: Self.request, apiKey: "k", timeout: 9)
+        #expect(http.url == "http://h/v1/messages")
+        #expect(http.headers.contains { $0.name == "x-api-key" && $0.value == "k" })
+        #expect(http.headers.contains { $0.name == "anthropic-version" })
+        let body = try JSONValue.parse(Data(http.body))
+        #expect(body["system"] == [["type": "text", "text": "S", "cache_control": ["type": "ephemeral"]]] as JSONValue)
+        #expect(body["messages"] == [["role": "user", "content": "U"]] as JSONValue)
+        let reply = #"{"content":[{"type":"text","text":"B"}],"usage":{"input_tokens":10,"output_tokens":3,"cache_read_input_tokens":900,"cache_creation_input_tokens":0}}"#
+        #expect(provider.interpret(.response(status: 200, headers: [:], body: Array(reply.utf8)))
+                == .answer(text: "B", usage: Usage(inputTokens: 910, cachedInputTokens: 900, cacheWriteTokens: 0, outputTokens: 3)))
+        guard case .retryable = provider.interpret(.response(status: 529, headers: [:], body: [])) else { Issue.record("529"); return }
+    }
+
+    @Test func retriesBackOffExponentiallyAndHonourRetryAfter() {
+        let policy = RetryPolicy(maxAttempts: 5, baseDelay: 1, maxDelay: 10)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: nil, jitter: 0) == 0.5)
+        #expect(policy.delay(afterAttempt: 3, retryAfter: nil, jitter: 0.999) < 4)
+        #expect(policy.delay(afterAttempt: 3, retryAfter: nil, jitter: 0) == 2)
+        #expect(policy.delay(afterAttempt: 9, retryAfter: nil, jitter: 0.5) == 7.5)  // capped at 10, times 0.75
+        #expect(policy.delay(afterAttempt: 1, retryAfter: 30, jitter: 0) == 30)
+        #expect(RetryPolicy.parseRetryAfter("2") == 2)
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == 0)  // in the past
+        #expect(RetryPolicy.parseRetryAfter("soon") == nil)
+    }
+
+    @Test func costsFollowTheReportedUsage() throws {
+        let price = Price(input: 2, cachedInput: 0.5, cacheWrite: 2.5, output: 8)
+        let cost = price.cost(of: Usage(inputTokens: 1000, cachedInputTokens: 400, cacheWriteTokens: 100, outputTokens: 50))
+        let expected: Double = (500.0 * 2 + 400.0 * 0.5 + 100.0 * 2.5 + 50.0 * 8) / 1e6
+        #expect(abs(cost - expected) < 1e-15)
+        let maximum: Double = (1000.0 * 2.5 + 100.0 * 8) / 1e6
+        #expect(price.maximumCost(inputTokens: 1000, maxOutputTokens: 100) == maximum)
+        let shipped = try PriceTable.shipped()
+        #expect(shipped.price(of: "gpt-4o-mini")?.output == 0.6)
+    }
+
+    @Test func identicalRequestsShareAHashAndDifferentOnesDoNot() {
+        var other = Self.request
+        #expect(other.hash == Self.request.hash)
+        other.temperature = 0.31
+        #expect(other.hash != Self.request.hash)
+        #expect(Self.request.hash.count == 64)
+    }
+}

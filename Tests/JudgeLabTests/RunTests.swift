@@ -1,0 +1,224 @@
+// `judgelab run` against a real HTTP server on 127.0.0.1 that the test starts: faults, crashes,
+// Ctrl-C, secrets, estimates and budgets.
+import Foundation
+import Testing
+@testable import JudgeLab
+@testable import JudgeLabStore
+
+@Suite(.serialized) struct RunTests {
+    /// A study of 3 variants × `items` items × both orders against `server`.
+    static func study(in folder: TemporaryFolder, server: FakeJudgeServer, items: Int = 100, extra: String = "", judge: String = "") throws -> String {
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        return try folder.write("study.yaml", """
+        name: runtest
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        split: {fewshot_fraction: 0.1, seed: 3}
+        sample: {first: \(items)}
+        judge:
+          base_url: \(server.baseURL)
+          model: gpt-4o-mini
+          timeout_seconds: 1.0
+          retry_base_seconds: 0.02
+          max_attempts: 8
+        \(judge)
+        \(extra)
+        variants:
+          list:
+            - {template: rating-1to9, order: both}
+            - {template: choice-ab, order: both}
+            - {template: rating-1to9, shots: 2, selection: balanced, order: both}
+        """)
+    }
+
+    static func entries(_ out: String) throws -> [JournalEntry] {
+        try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite").entries()
+    }
+
+    @Test func faultsLoseNothingAndRecordEveryJudgmentOnce() async throws {
+        let server = try FakeJudgeServer(["--fault-rate", "0.1", "--stall-seconds", "2"])
+        let folder = try TemporaryFolder()
+        let study = try Self.study(in: folder, server: server)
+        let out = folder.path + "/Results/run"
+        let first = try JudgeLabBinary.run(["run", study, "--out", out, "--concurrency", "16", "--quiet"])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let entries = try Self.entries(out)
+        let answered = entries.filter { $0.judgment != nil }
+        #expect(answered.count == 600)
+        #expect(Set(answered.map(\.key)).count == 600)
+        let stats = try await server.stats()
+        // The server's successful answers equal the journal's rows that were sent. (PandaLM holds
+        // some identical pairs: an identical request is sent once and recorded for each judgment.)
+        let sent = answered.filter { !$0.fromCache }
+        #expect(stats["ok"]?.int == sent.count)
+        #expect(stats["distinct_ok"]?.int == Set(answered.map(\.requestHash)).count)
+        #expect(sent.count == Set(answered.map(\.requestHash)).count)
+        #expect((stats["faults"].map { if case let .object(f) = $0 { f.reduce(0) { $0 + $1.1.int } } else { 0 } } ?? 0) > 20)
+        #expect(try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: folder.path + "/Results/cache.sqlite").integrityCheck() == "journal: ok; cache: ok")
+        #expect(try JudgmentsFile.load(path: out + "/judgments.jsonl").count == 600)
+
+        let requestsBefore = try await server.stats()["requests"]?.int
+        let second = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("0 HTTP requests"))
+        #expect(try await server.stats()["requests"]?.int == requestsBefore)  // a second run sends nothing
+    }
+
+    @Test func killDashNineThenResumeEqualsAnUninterruptedRun() async throws {
+        let server = try FakeJudgeServer(["--latency-ms", "20"])
+        let folder = try TemporaryFolder()
+        let study = try Self.study(in: folder, server: server)
+        let out = folder.path + "/A/run"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
+        process.arguments = ["run", study, "--out", out, "--concurrency", "4", "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(1200))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = try Self.entries(out).filter { $0.judgment != nil }.count
+        #expect(before > 0 && before < 600, "killed after \(before) judgments")
+        let resumed = try JudgeLabBinary.run(["run", study, "--out", out, "--concurrency", "4", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("\(before) before this run"))
+        let stats = try await server.stats()
+        let distinct = Set(try Self.entries(out).compactMap { $0.judgment == nil ? nil : $0.requestHash }).count
+        // Only requests in flight at the kill (at most the concurrency) could be answered twice.
+        #expect(stats["ok"]!.int - distinct <= 4)
+        #expect(stats["distinct_ok"]?.int == distinct)
+
+        let clean = try FakeJudgeServer(["--latency-ms", "1"])
+        let folderB = try TemporaryFolder()
+        let studyB = try Self.study(in: folderB, server: clean)
+        let outB = folderB.path + "/B/run"
+        #expect(try JudgeLabBinary.run(["run", studyB, "--out", outB, "--concurrency", "16", "--quiet"]).status == 0)
+        // Latency is measured, so it differs; everything else is identical.
+        func comparable(_ path: String) throws -> [Judgment] {
+            try JudgmentsFile.load(path: path).map { var j = $0; j.latencyMS = nil; return j }
+        }
+        let resumedJudgments = try comparable(out + "/judgments.jsonl")
+        let cleanJudgments = try comparable(outB + "/judgments.jsonl")
+        #expect(resumedJudgments.count == 600)
+        #expect(resumedJudgments == cleanJudgments)
+        #expect(try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: folder.path + "/A/cache.sqlite").integrityCheck() == "journal: ok; cache: ok")
+    }
+
+    @Test func controlCStopsCleanlyAndTheSameCommandContinues() async throws {
+        let server = try FakeJudgeServer(["--latency-ms", "20"])
+        let folder = try TemporaryFolder()
+        let study = try Self.study(in: folder, server: server, items: 60)
+        let out = folder.path + "/Results/run"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
+        process.arguments = ["run", study, "--out", out, "--concurrency", "2", "--quiet"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(800))
+        process.interrupt()
+        let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(text.contains("interrupted: run the same command to continue"))
+        let partial = try JudgmentsFile.load(path: out + "/judgments.jsonl").count
+        #expect(partial > 0 && partial < 360)
+        let rest = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(rest.status == 0)
+        #expect(try JudgmentsFile.load(path: out + "/judgments.jsonl").count == 360)
+    }
+
+    @Test func theAPIKeyIsNeverWrittenOrShown() async throws {
+        let key = "sk-judgelab-TEST-5f1e9c2b7a"
+        let server = try FakeJudgeServer(["--require-key", key, "--fault-rate", "0.05"])
+        let folder = try TemporaryFolder()
+        let study = try Self.study(in: folder, server: server, items: 20, judge: "  api_key_env: JUDGELAB_TEST_KEY")
+        let results = folder.path + "/Results"
+        let ok = try JudgeLabBinary.run(["run", study, "--out", results + "/ok"], environment: ["JUDGELAB_TEST_KEY": key])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try JudgmentsFile.load(path: results + "/ok/judgments.jsonl").count == 120)
+
+        // A wrong key that the server echoes back in its error: the message is kept, the key is not.
+        let echo = try FakeJudgeServer(["--require-key", key, "--echo-key"])
+        let wrong = "sk-judgelab-WRONG-0d3a8e61f4"
+        let folder2 = try TemporaryFolder()
+        let study2 = try Self.study(in: folder2, server: echo, items: 5, judge: "  api_key_env: JUDGELAB_TEST_KEY")
+        let failed = try JudgeLabBinary.run(["run", study2, "--out", results + "/wrong"], environment: ["JUDGELAB_TEST_KEY": wrong])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("HTTP 401: Incorrect API key provided: [redacted]"))
+        #expect(try Self.entries(results + "/wrong").allSatisfy { $0.finalError?.contains("[redacted]") == true })
+
+        for (secret, outputs) in [(key, ok.stdout + ok.stderr), (wrong, failed.stdout + failed.stderr)] {
+            #expect(!outputs.contains(secret))
+            let files = FileManager.default.enumerator(atPath: results)!.compactMap { $0 as? String }
+            #expect(files.count >= 8)
+            for file in files {
+                let data = FileManager.default.contents(atPath: results + "/" + file) ?? Data()
+                #expect(data.range(of: Data(secret.utf8)) == nil, "\(file) holds the key")
+            }
+        }
+    }
+
+    @Test func estimatePredictsTheRequestsExactly() async throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        // Warm the shared cache with the first 40 items.
+        let warm = try Self.study(in: folder, server: server, items: 40)
+        #expect(try JudgeLabBinary.run(["run", warm, "--out", folder.path + "/Results/warm", "--quiet"]).status == 0)
+        let study = try folder.write("study100.yaml", try String(contentsOfFile: warm, encoding: .utf8).replacingOccurrences(of: "first: 40", with: "first: 100"))
+        let estimate = try JudgeLabBinary.run(["estimate", study, "--out", folder.path + "/Results/full"])
+        #expect(estimate.status == 0, "\(estimate.stderr)")
+        let line = estimate.stdout.split(separator: "\n").first { $0.hasPrefix("requests to send") }!
+        let predicted = Int(line.split(separator: " ").compactMap { Int($0) }.first!)
+        let cachedLine = estimate.stdout.split(separator: "\n").first { $0.hasPrefix("from the cache") }!
+        let cached = Int(cachedLine.split(separator: " ").compactMap { Int($0) }.first!)
+        // 600 judgments: 240 (items 1-40) were answered in the warm run, and identical pairs share
+        // one request; every judgment is either cached or among the requests to send.
+        #expect(cached >= 240)
+        #expect(cached + predicted == 600)
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/Results/full"))  // an estimate writes nothing
+        let before = try await server.stats()["requests"]!.int
+        #expect(try JudgeLabBinary.run(["run", study, "--out", folder.path + "/Results/full", "--quiet"]).status == 0)
+        #expect(try await server.stats()["requests"]!.int - before == predicted)
+    }
+
+    @Test func theBudgetIsNeverExceeded() async throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        // Dear prices make every request cost about a cent.
+        let study = try Self.study(in: folder, server: server, items: 50, extra: "prices:\n  gpt-4o-mini: {input: 20, output: 20}")
+        let out = folder.path + "/Results/run"
+        let cap = 0.5
+        let stopped = try JudgeLabBinary.run(["run", study, "--out", out, "--max-cost", "\(cap)", "--quiet"])
+        #expect(stopped.status == 3, "\(stopped.stdout)\(stopped.stderr)")
+        #expect(stopped.stdout.contains("stopped at the budget"))
+        let store = try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: folder.path + "/Results/cache.sqlite")
+        let paid = try store.paidUSD()
+        #expect(paid <= cap)
+        #expect(paid > cap * 0.5)
+        let recorded = try store.entries().filter { $0.judgment != nil }.count
+        #expect(recorded > 0 && recorded < 300)
+        let more = try JudgeLabBinary.run(["run", study, "--out", out, "--max-cost", "10", "--quiet"])
+        #expect(more.status == 0)
+        #expect(try JudgmentsFile.load(path: out + "/judgments.jsonl").count == 300)
+    }
+
+    @Test func anthropicMessagesRunEndToEnd() async throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        let study = try Self.study(in: folder, server: server, items: 10, judge: "  provider: anthropic\n  api_key_env: NO_SUCH_KEY")
+            .replacingOccurrences(of: "", with: "")
+        var text = try String(contentsOfFile: study, encoding: .utf8)
+        text = text.replacingOccurrences(of: "base_url: \(server.baseURL)", with: "base_url: http://127.0.0.1:\(server.port)")
+            .replacingOccurrences(of: "model: gpt-4o-mini", with: "model: claude-3-5-haiku-latest")
+        try text.write(toFile: study, atomically: true, encoding: .utf8)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 60)
+        #expect(judgments.allSatisfy { $0.reading.isParsed && ($0.costUSD ?? 0) > 0 })
+    }
+}
