@@ -35,7 +35,7 @@ let package = Package(
         ], resources: [.copy("Resources/Samples"), .copy("Resources/prices.yaml")]),
         // The edges: HTTP over libcurl, XML over libxml2.
         .target(name: "JudgeLabHTTP", dependencies: ["JudgeLab", "CCurl", "CCurlShim"]),
-        .target(name: "JudgeLabXML", dependencies: ["CLibXML2"]),
+        .target(name: "JudgeLabXML", dependencies: ["JudgeLab", "CLibXML2"], resources: [.copy("Resources/report-1.xsd")]),
         // The disk: the run store (journal) and the response cache, in SQLite.
         .target(name: "JudgeLabStore", dependencies: ["JudgeLab", "CSQLite"]),
 

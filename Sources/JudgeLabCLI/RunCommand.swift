@@ -4,6 +4,7 @@ import Foundation
 import JudgeLab
 import JudgeLabHTTP
 import JudgeLabStore
+import JudgeLabXML
 
 /// The overrides `run` and `estimate` share.
 struct RunTarget: ParsableArguments {
@@ -55,7 +56,8 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("note: $\(RunSettings.keyVariable(for: plan.study)) is not set: sending requests without an API key\n".utf8))
             }
             try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
-            try AtomicFile.write(RunLayout.studyRecord(plan: plan, settings: settings, runID: runID).prettyText + "\n", to: layout.studyRecord)
+            try AtomicFile.write(try RunLayout.studyRecord(plan: plan, settings: settings, runID: runID).prettyText + "\n", to: layout.studyRecord)
+            try AtomicFile.write(NativeFormat.text(RunLayout.items(of: plan)), to: layout.dataset)
             let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
             let tasks = try Runner.tasks(for: plan, settings: settings)
 
@@ -78,9 +80,9 @@ struct RunCommand: AsyncParsableCommand {
             let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
             try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
             if !judgments.isEmpty {
-                let analysis = Analysis(dataset: plan.dataset, judgments: judgments)
-                try AtomicFile.write(MetricsJSON.document(analysis).prettyText + "\n", to: layout.metrics)
-                if !quiet { print(Leaderboard.text(analysis, limit: 10)) }
+                let report = try RunReport.load(runDirectory: layout.directory)
+                try ReportPublisher.publish(report, to: layout.directory, xml: LibXML2ReportWriter())
+                if !quiet { print(Leaderboard.text(report.analysis, limit: 10)) }
             }
             print(Self.describe(summary, judgments: judgments.count, layout: layout))
             outcome = summary
@@ -92,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     static func describe(_ s: RunSummary, judgments: Int, layout: RunLayout) -> String {
-        var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) " +
+        var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) (report: \(layout.htmlReport)) " +
                      "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
                      "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all)"]
         if s.failed > 0 {

@@ -50,15 +50,17 @@ public enum LibXML2 {
 final class ProblemCollector {
     private(set) var problems: [XMLProblem] = []
 
+    /// Appends each error to the collector passed as the context.
+    static let handler: xmlStructuredErrorFunc = { context, error in
+        guard let context, let error else { return }
+        let collector = Unmanaged<ProblemCollector>.fromOpaque(context).takeUnretainedValue()
+        let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
+        collector.problems.append(XMLProblem(line: Int(error.pointee.line),
+                                             message: message.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
     func collecting<T>(_ body: () -> T) -> T {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        xmlSetStructuredErrorFunc(context) { context, error in
-            guard let context, let error else { return }
-            let collector = Unmanaged<ProblemCollector>.fromOpaque(context).takeUnretainedValue()
-            let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
-            collector.problems.append(XMLProblem(line: Int(error.pointee.line),
-                                                 message: message.trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(self).toOpaque(), Self.handler)
         defer { xmlSetStructuredErrorFunc(nil, nil) }
         return body()
     }

@@ -14,6 +14,11 @@ public struct RunLayout: Sendable {
     public var studyRecord: String { FilePath.join(directory, "study.json") }
     public var judgments: String { FilePath.join(directory, "judgments.jsonl") }
     public var metrics: String { FilePath.join(directory, "metrics.json") }
+    /// The evaluated items and the few-shot examples, in native JSONL: the run folder needs no
+    /// other file to be analysed or reported.
+    public var dataset: String { FilePath.join(directory, "dataset.jsonl") }
+    public var htmlReport: String { FilePath.join(directory, "report.html") }
+    public var xmlReport: String { FilePath.join(directory, "report.xml") }
     /// The response cache, shared by every run under the same Results folder.
     public var sharedCache: String { FilePath.join(FilePath.parent(directory).isEmpty ? "." : FilePath.parent(directory), "cache.sqlite") }
 
@@ -33,7 +38,7 @@ public struct RunLayout: Sendable {
 
     /// The study as run: resolved variants with their prompts and examples, the sampled items,
     /// and the judge's settings (the API key's variable name, never its value).
-    public static func studyRecord(plan: StudyPlan, settings: RunSettings, runID: String) -> JSONValue {
+    public static func studyRecord(plan: StudyPlan, settings: RunSettings, runID: String) throws -> JSONValue {
         var sample: [(String, JSONValue)] = [("items", .array(plan.items.map { .string($0.id) }))]
         if let drawn = plan.sample {
             sample.append(("seed", .number(Double(drawn.seed))))
@@ -53,16 +58,26 @@ public struct RunLayout: Sendable {
             ])),
             ("sample", .object(sample)),
             ("fewshot_pool", .array(plan.split.fewShot.map { .string($0.id) })),
-            ("variants", .array(plan.variants.map { v in
-                .object([
+            ("variants", .array(try plan.variants.map { v in
+                let builder = try PromptBuilder(variant: v, library: plan.library)
+                let prompt = try builder.messages(for: plan.items[0], order: v.order.orders[0])
+                return .object([
                     ("name", .string(v.name)), ("template", .string(v.template.name)), ("parser", .string(v.template.parser.name)),
                     ("shots", .number(Double(v.shots))), ("selection", .string(v.selection.rawValue)), ("rubric", .string(v.rubric ?? "none")),
                     ("order", .string(v.order.rawValue)), ("model", .string(v.model)), ("temperature", .number(v.temperature)),
                     ("max_tokens", .number(Double(v.maxTokens))), ("examples", .array(v.examples.map { .string($0.id) })),
                     ("template_files", .object(v.template.sources.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                    ("example_prompt", .object([("item", .string(plan.items[0].id)), ("order", .string(v.order.orders[0].rawValue)),
+                                                ("messages", .array(prompt.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) }))])),
                 ])
             })),
         ])
+    }
+
+    /// The items a run needs on file: the evaluated items, then the few-shot examples.
+    public static func items(of plan: StudyPlan) -> [Pair] {
+        var seen = Set(plan.items.map(\.id))
+        return plan.items + plan.variants.flatMap(\.examples).filter { seen.insert($0.id).inserted }
     }
 
     /// The answered judgments in plan order: variant, then item, then order.

@@ -37,6 +37,12 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
+    /// The strings of an array (others skipped); empty for anything else.
+    public var strings: [String] {
+        guard case let .array(items) = self else { return [] }
+        return items.compactMap(\.stringValue)
+    }
+
     public var numberValue: Double? {
         if case let .number(n) = self { return n }
         return nil

@@ -1,0 +1,113 @@
+// Everything a report shows about a run, gathered from its folder.
+import Foundation
+
+/// A run's facts for its reports: the analysis, the head-to-head test, each variant's prompt and
+/// settings, and the items behind the disagreements.
+public struct RunReport: Sendable {
+    public struct VariantInfo: Sendable {
+        /// Settings to show, in order.
+        public var settings: [(name: String, value: String)]
+        /// The exact messages for one item, when the run rendered them.
+        public var prompt: [ChatMessage]
+        public var promptItem: String?
+        public var examples: [String]
+    }
+
+    public var runID: String
+    public var title: String
+    public var datasetSource: String
+    /// The sample design in words, e.g. "stratified by verdict, seed 1: 1 10/134, tie 10/29, 2 10/146".
+    public var sampleDesign: String
+    public var judgeModels: [String]
+    public var created: Date
+    public var analysis: Analysis
+    /// The best variant against the runner-up, paired on their common items.
+    public var headToHead: PairedComparison?
+    /// Further A/B comparisons asked for.
+    public var comparisons: [PairedComparison]
+    public var variants: [String: VariantInfo]
+    public var pairs: [String: Pair]
+    public var notes: [String]
+
+    public var totalCost: Double? {
+        let costs = analysis.variants.compactMap(\.costUSD)
+        return costs.isEmpty ? nil : costs.reduce(0, +)
+    }
+
+    /// Reads `dataset.jsonl`, `judgments.jsonl` and (when present) `study.json` from a run folder.
+    public static func load(runDirectory: String, options: AnalysisOptions = AnalysisOptions(),
+                            compare extra: [(String, String)] = [], created: Date = Date()) throws -> RunReport {
+        let layout = RunLayout(directory: runDirectory)
+        let dataset = try DatasetLoader.load(path: layout.dataset, format: .native)
+        let judgments = try JudgmentsFile.load(path: layout.judgments, items: Set(dataset.pairs.map(\.id)))
+        let record = FileManager.default.fileExists(atPath: layout.studyRecord)
+            ? try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: layout.studyRecord))) : JSONValue.object([])
+        return try RunReport(dataset: dataset, judgments: judgments, record: record, runID: record["run_id"]?.stringValue ?? FilePath.name(runDirectory),
+                             options: options, compare: extra, created: created)
+    }
+
+    public init(dataset: Dataset, judgments: [Judgment], record: JSONValue, runID: String, options: AnalysisOptions = AnalysisOptions(),
+                compare extra: [(String, String)] = [], created: Date = Date()) throws {
+        self.runID = runID
+        self.created = created
+        title = record["study"]?.stringValue ?? runID
+        datasetSource = record["dataset"]?.stringValue ?? dataset.source
+        analysis = Analysis(dataset: dataset, judgments: judgments, options: options)
+        pairs = dataset.index()
+        notes = record["notes"]?.strings ?? []
+
+        var design = "all \(Set(judgments.map(\.item)).count) judged items"
+        if let sample = record["sample"], case let .object(strata)? = sample["strata"] {
+            design = "stratified by \(sample["by"]?.stringValue ?? "verdict"), seed \(sample["seed"]?.numberValue.map { Int($0) } ?? 0): "
+                + strata.map { "\($0.0) \($0.1["sampled"]?.numberValue.map { Int($0) } ?? 0) of \($0.1["population"]?.numberValue.map { Int($0) } ?? 0)" }.joined(separator: ", ")
+        } else if let text = record["sample_design"]?.stringValue {
+            design = text
+        }
+        sampleDesign = design
+
+        var infos: [String: VariantInfo] = [:]
+        var models: [String] = []
+        if case let .array(variants)? = record["variants"] {
+            for v in variants {
+                guard let name = v["name"]?.stringValue else { continue }
+                let keys = ["template", "parser", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"]
+                let settings = keys.compactMap { key -> (String, String)? in
+                    guard let value = v[key] else { return nil }
+                    return (key, value.stringValue ?? value.compactText)
+                }
+                if let model = v["model"]?.stringValue, !models.contains(model) { models.append(model) }
+                var prompt: [ChatMessage] = []
+                if case let .array(messages)? = v["example_prompt"]?["messages"] {
+                    prompt = messages.compactMap { m in m["role"]?.stringValue.flatMap { role in m["content"]?.stringValue.map { ChatMessage(role: role, content: $0) } } }
+                }
+                let examples = v["examples"]?.strings ?? []
+                infos[name] = VariantInfo(settings: settings, prompt: prompt, promptItem: v["example_prompt"]?["item"]?.stringValue, examples: examples)
+            }
+        }
+        variants = infos
+        if models.isEmpty {
+            // Imported recordings name their judge first: GPT-4/CoT.
+            models = Array(Set(analysis.variants.map { v -> String in v.variant.split(separator: "/").first.map(String.init) ?? v.variant })).sorted()
+        }
+        judgeModels = models
+
+        let ranked = analysis.variants
+        if ranked.count >= 2, let a = analysis.outcomes[ranked[0].variant], let b = analysis.outcomes[ranked[1].variant] {
+            headToHead = PairedComparison(a: ranked[0].variant, outcomesA: a, b: ranked[1].variant, outcomesB: b,
+                                          bootstrapResamples: options.bootstrapResamples, seed: options.seed)
+        } else {
+            headToHead = nil
+        }
+        let analysis = self.analysis
+        comparisons = try extra.map { a, b in
+            guard let oa = analysis.outcomes[a] else { throw InputError(file: "compare", "no variant '\(a.excerpt())' in the run") }
+            guard let ob = analysis.outcomes[b] else { throw InputError(file: "compare", "no variant '\(b.excerpt())' in the run") }
+            return PairedComparison(a: a, outcomesA: oa, b: b, outcomesB: ob, bootstrapResamples: options.bootstrapResamples, seed: options.seed)
+        }
+    }
+
+    /// metrics.json: the analysis, with the head-to-head test and any other comparisons.
+    public var metricsJSON: JSONValue {
+        MetricsJSON.document(analysis, comparisons: (headToHead.map { [$0] } ?? []) + comparisons)
+    }
+}

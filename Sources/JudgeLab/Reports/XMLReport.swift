@@ -1,0 +1,77 @@
+// report.xml's content: the same facts as the HTML page, for machines, under schema version 1.
+import Foundation
+
+/// Builds the XML report tree (schema: JudgeLabXML's `report-1.xsd`).
+public enum XMLReport {
+    public static let schemaVersion = "1"
+
+    public static func tree(_ report: RunReport) -> XMLTree {
+        let analysis = report.analysis
+        let pareto = Set(analysis.pareto)
+        let run = XMLTree("run", [("id", report.runID), ("study", report.title), ("dataset", report.datasetSource)], children: [
+            XMLTree("sample", text: report.sampleDesign),
+            XMLTree("models", children: report.judgeModels.map { XMLTree("model", text: $0) }),
+        ] + (report.totalCost.map { [XMLTree("total-cost-usd", text: JSONValue.format(number: $0))] } ?? []))
+        let settings = XMLTree("settings", [
+            ("tie-band-lo", JSONValue.format(number: analysis.options.tieBand.lo)), ("tie-band-hi", JSONValue.format(number: analysis.options.tieBand.hi)),
+            ("bootstrap", "\(analysis.options.bootstrapResamples)"), ("seed", "\(analysis.options.seed)"),
+        ])
+        let variants = XMLTree("variants", children: analysis.variants.enumerated().map { rank, m in
+            let info = report.variants[m.variant]
+            var metrics: [XMLTree] = []
+            for (name, value) in MetricsJSON.metrics(m) {
+                switch value {
+                case let .number(n): metrics.append(XMLTree("metric", [("name", name), ("value", JSONValue.format(number: n))]))
+                case .null: metrics.append(XMLTree("metric", [("name", name)]))
+                case let .array(bounds) where name == "agreement_ci" && bounds.count == 2:
+                    metrics.append(XMLTree("interval", [("name", name), ("lo", JSONValue.format(number: bounds[0].numberValue ?? 0)),
+                                                        ("hi", JSONValue.format(number: bounds[1].numberValue ?? 0))]))
+                default: continue  // names, histograms and breakdowns live in metrics.json
+                }
+            }
+            return XMLTree("variant", [("name", m.variant), ("rank", "\(rank + 1)"), ("pareto", pareto.contains(m.variant) ? "true" : "false"),
+                                       ("order-policy", m.orderPolicy)],
+                           children: (info?.settings ?? []).map { XMLTree("setting", [("name", $0.name), ("value", $0.value)]) }
+                               + (info?.examples ?? []).map { XMLTree("example", [("item", $0)]) }
+                               + [XMLTree("metrics", children: metrics)])
+        })
+        let all = (report.headToHead.map { [$0] } ?? []) + report.comparisons
+        let comparisons = XMLTree("comparisons", children: all.map { c in
+            XMLTree("comparison", [("a", c.a), ("b", c.b), ("n-items", "\(c.nItems)"), ("delta", c.delta.map { JSONValue.format(number: $0) }),
+                                   ("delta-lo", c.deltaCI.map { JSONValue.format(number: $0.lo) }), ("delta-hi", c.deltaCI.map { JSONValue.format(number: $0.hi) }),
+                                   ("a-only", "\(c.aOnly)"), ("b-only", "\(c.bOnly)"), ("p", JSONValue.format(number: c.p)),
+                                   ("a-beats-b", c.aBeatsB ? "true" : "false"), ("b-beats-a", c.bBeatsA ? "true" : "false")],
+                    children: [XMLTree("sentence", text: c.sentence)])
+        })
+        // Per-item verdicts, items in data set order, variants in ranking order.
+        var byItem: [String: [(String, ItemOutcome)]] = [:]
+        var itemOrder: [String] = []
+        for m in analysis.variants {
+            for outcome in analysis.outcomes[m.variant] ?? [] {
+                if byItem[outcome.pair.id] == nil { itemOrder.append(outcome.pair.id) }
+                byItem[outcome.pair.id, default: []].append((m.variant, outcome))
+            }
+        }
+        let items = XMLTree("items", children: itemOrder.map { id in
+            let outcomes = byItem[id]!
+            let pair = outcomes[0].1.pair
+            return XMLTree("item", [("id", id), ("human", outcomes[0].1.humanVerdict.rawValue), ("category", pair.category),
+                                    ("simulated-score", pair.simulatedScore.map { JSONValue.format(number: $0) })],
+                           children: outcomes.map { variant, o in
+                XMLTree("judgment", [("variant", variant), ("verdict", o.verdict?.rawValue ?? "none"),
+                                     ("score", o.score.map { JSONValue.format(number: $0) }), ("agrees", o.agrees ? "true" : "false")],
+                        children: o.judgments.map { j in
+                    let (reading, value): (String, String?) = switch j.reading {
+                    case let .score(s): ("score", JSONValue.format(number: s))
+                    case let .choice(c): ("choice", c.rawValue)
+                    case let .unparsed(_, reason): ("unparsed", reason)
+                    }
+                    return XMLTree("output", [("order", j.order.rawValue), ("reading", reading), ("value", value)])
+                })
+            })
+        })
+        return XMLTree("report", [("version", schemaVersion), ("tool", "judgelab \(JudgeLabVersion.text)"),
+                                  ("created", ISO8601DateFormatter().string(from: report.created))],
+                       children: [run, settings, variants, comparisons, items])
+    }
+}
