@@ -2,7 +2,7 @@
 # Each target first makes sure the C libraries JudgeLab links are installed.
 
 SWIFT ?= swift
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 SAMPLES := Sources/JudgeLab/Resources/Samples
 

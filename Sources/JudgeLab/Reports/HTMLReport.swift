@@ -92,7 +92,7 @@ public enum HTMLReport {
             html += "<td data-value=\"\(HTML.escape(m.variant))\" class=\"name\">\(HTML.escape(m.variant))\(pareto.contains(m.variant) ? " ◆" : "")</td>"
             html += HTML.cell("\(m.nItems)", exact: Double(m.nItems))
             html += HTML.cell(HTML.pct(m.agreement), exact: m.agreement).replacingOccurrences(of: "<td ", with: "<td data-metric=\"agreement\" ")
-            html += "<td data-value=\"\(m.agreementCI.map { JSONValue.format(number: $0.lo) } ?? "")\" data-metric=\"agreement_ci\" data-hi=\"\(m.agreementCI.map { JSONValue.format(number: $0.hi) } ?? "")\">"
+            html += "<td data-metric=\"agreement_ci\" data-value=\"\(m.agreementCI.map { JSONValue.format(number: $0.lo) } ?? "")\" data-hi=\"\(m.agreementCI.map { JSONValue.format(number: $0.hi) } ?? "")\">"
                 + (m.agreementCI.map { "\(HTML.pct($0.lo)) – \(HTML.pct($0.hi))" } ?? "—") + "</td>"
             for (key, value, shown) in [
                 ("agreement_decisive", m.agreementDecisive, HTML.pct(m.agreementDecisive)), ("kappa", m.kappa, HTML.number(m.kappa)),

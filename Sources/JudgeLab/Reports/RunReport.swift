@@ -59,7 +59,10 @@ public struct RunReport: Sendable {
         var design = "all \(Set(judgments.map(\.item)).count) judged items"
         if let sample = record["sample"], case let .object(strata)? = sample["strata"] {
             design = "stratified by \(sample["by"]?.stringValue ?? "verdict"), seed \(sample["seed"]?.numberValue.map { Int($0) } ?? 0): "
-                + strata.map { "\($0.0) \($0.1["sampled"]?.numberValue.map { Int($0) } ?? 0) of \($0.1["population"]?.numberValue.map { Int($0) } ?? 0)" }.joined(separator: ", ")
+                + strata.map { name, counts in
+                    let label = ["1": "prefers 1", "2": "prefers 2"][name] ?? name
+                    return "\(label): \(counts["sampled"]?.numberValue.map { Int($0) } ?? 0) of \(counts["population"]?.numberValue.map { Int($0) } ?? 0)"
+                }.joined(separator: ", ")
         } else if let text = record["sample_design"]?.stringValue {
             design = text
         }
