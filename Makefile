@@ -4,7 +4,6 @@
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
-SAMPLES := Sources/JudgeLab/Resources/Samples
 
 .PHONY: all deps build test demo clean
 
@@ -36,15 +35,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
+# The main job on built-in data: recorded real judges and baselines, offline, with reports.
 demo: build
-	@echo "== JudgeLab demo (until the full demo lands: the shipped data sets) =="
-	$(BIN) version
-	@echo
-	$(BIN) data stats $(SAMPLES)/pandalm-200.jsonl
-	@echo
-	$(BIN) data stats $(SAMPLES)/llmbar-natural.jsonl
-	@echo
-	$(BIN) data stats $(SAMPLES)/scored-handmade.jsonl
+	$(BIN) demo
 
 clean:
 	rm -rf .build

@@ -55,36 +55,15 @@ struct RunCommand: AsyncParsableCommand {
             if settings.apiKey == nil, !quiet {
                 FileHandle.standardError.write(Data("note: $\(RunSettings.keyVariable(for: plan.study)) is not set: sending requests without an API key\n".utf8))
             }
-            try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
-            try AtomicFile.write(try RunLayout.studyRecord(plan: plan, settings: settings, runID: runID).prettyText + "\n", to: layout.studyRecord)
-            try AtomicFile.write(NativeFormat.text(RunLayout.items(of: plan)), to: layout.dataset)
-            let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
-            let tasks = try Runner.tasks(for: plan, settings: settings)
-
             let cancel = CancellationFlag()
             let interrupt = Interrupt(cancel: cancel)
-            let transport = CurlTransport()
             let printer = ProgressPrinter(quiet: quiet)
-            let summary: RunSummary
-            do {
-                summary = try await Runner.run(tasks, settings: settings, store: store, transport: transport, cancel: cancel,
-                                               progress: printer.update)
-            } catch {
-                transport.shutdown()
-                throw error
-            }
-            transport.shutdown()
+            let (summary, report, recorded) = try await StudyRun(plan: plan, settings: settings, layout: layout, runID: runID)
+                .execute(cancel: cancel, progress: printer.update)
             interrupt.stop()
             printer.finish()
-
-            let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
-            try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
-            if !judgments.isEmpty {
-                let report = try RunReport.load(runDirectory: layout.directory)
-                try ReportPublisher.publish(report, to: layout.directory, xml: LibXML2ReportWriter())
-                if !quiet { print(Leaderboard.text(report.analysis, limit: 10)) }
-            }
-            print(Self.describe(summary, judgments: judgments.count, layout: layout))
+            if let report, !quiet { print(Leaderboard.text(report.analysis, limit: 10)) }
+            print(Self.describe(summary, judgments: recorded, layout: layout))
             outcome = summary
         }
         guard let outcome else { return }

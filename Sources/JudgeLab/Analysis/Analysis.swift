@@ -67,6 +67,9 @@ public struct Analysis: Sendable {
 
     public var ranking: [String] { variants.map(\.variant) }
 
+    /// Whether the variants' costs per 1000 differ, so that the Pareto front means something.
+    public var costsDiffer: Bool { Set(variants.compactMap(\.costPer1k)).count > 1 }
+
     public func metrics(of variant: String) -> VariantMetrics? { variants.first { $0.variant == variant } }
 
     /// Σ over the strata present in the sample of (population share) × (agreement in the

@@ -80,11 +80,13 @@ public enum HTMLReport {
     }
 
     static func leaderboard(_ analysis: Analysis) -> String {
-        let pareto = Set(analysis.pareto)
+        let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []
         let columns = ["#", "Variant", "Items", "Agreement", "95% CI", "Decisive", "Kappa", "Exact", "Within 1", "Tie rate",
                        "Human ties", "Consistent", "1st position", "Unparsed", "$ / 1000", "p50 ms", "p95 ms"]
         var html = "<section id=\"leaderboard\"><h2>Leaderboard</h2>"
-        html += "<p class=\"hint\">Ranked by agreement, then the tie rate closest to the humans', then cost. ◆ marks the Pareto front of agreement against cost. Click a heading to sort.</p>"
+        html += "<p class=\"hint\">Ranked by agreement, then the tie rate closest to the humans', then cost. "
+            + (analysis.costsDiffer ? "◆ marks the Pareto front of agreement against cost. " : "Every variant costs the same, so there is no cost trade-off to mark. ")
+            + "Click a heading to sort.</p>"
         html += "<div class=\"scroll\"><table class=\"sortable\" id=\"leaderboard-table\"><thead><tr>" + columns.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for (rank, m) in analysis.variants.enumerated() {
             html += "<tr data-variant=\"\(HTML.escape(m.variant))\">"

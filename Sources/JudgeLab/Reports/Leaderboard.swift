@@ -6,7 +6,8 @@ public enum Leaderboard {
     public static func text(_ analysis: Analysis, limit: Int? = nil) -> String {
         var rows: [[String]] = [["#", "variant", "items", "agreement [95% CI]", "decisive", "kappa", "ties (human)",
                                  "consistent", "1st-pos", "unparsed", "$/1k"]]
-        let pareto = Set(analysis.pareto)
+        // When every variant costs the same, all are on the front: marking them says nothing.
+        let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []
         for (rank, m) in analysis.variants.prefix(limit ?? .max).enumerated() {
             rows.append([
                 "\(rank + 1)",

@@ -13,9 +13,12 @@ public struct JudgeRequest: Sendable {
     public var seed: Int?
     public var jsonResponseFormat: Bool
     public var messages: [ChatMessage]
+    /// Which judgment this request is for. Local judges (replay, baselines) answer by it; it is
+    /// not part of the canonical form.
+    public var subject: JudgmentKey?
 
     public init(provider: String, baseURL: String, model: String, temperature: Double, maxTokens: Int, seed: Int?,
-                jsonResponseFormat: Bool, messages: [ChatMessage]) {
+                jsonResponseFormat: Bool, messages: [ChatMessage], subject: JudgmentKey? = nil) {
         self.provider = provider
         self.baseURL = baseURL
         self.model = model
@@ -24,6 +27,7 @@ public struct JudgeRequest: Sendable {
         self.seed = seed
         self.jsonResponseFormat = jsonResponseFormat
         self.messages = messages
+        self.subject = subject
     }
 
     /// The canonical JSON text: fixed key order, compact. Never holds a key.
@@ -38,6 +42,14 @@ public struct JudgeRequest: Sendable {
             ("json_response_format", .bool(jsonResponseFormat)),
             ("messages", .array(messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
         ]).compactText
+    }
+
+    /// The same request with its judgment named in the canonical form: for replayed recordings,
+    /// whose answer depends on the judgment, not only on the prompt.
+    func keyed(by key: JudgmentKey) -> JudgeRequest {
+        var copy = self
+        copy.model = "\(model)|\(key.variant)|\(key.item)|\(key.order.rawValue)"
+        return copy
     }
 
     /// SHA-256 of the canonical text, in hex: the response cache's key.

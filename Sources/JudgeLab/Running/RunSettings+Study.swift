@@ -10,11 +10,12 @@ extension RunSettings {
         switch study.judge.provider {
         case "openai": (provider, defaultBase, defaultKeyVariable) = (OpenAIProvider(), "https://api.openai.com/v1", "OPENAI_API_KEY")
         case "anthropic": (provider, defaultBase, defaultKeyVariable) = (AnthropicProvider(), "https://api.anthropic.com", "ANTHROPIC_API_KEY")
+        case "replay", "baseline": (provider, defaultBase, defaultKeyVariable) = (LocalProvider(source: .replay), LocalProvider.scheme, "")
         default:
             throw InputError(file: study.file, field: "judge.provider", "provider '\(study.judge.provider)' cannot be run over HTTP")
         }
         let keyVariable = study.judge.apiKeyEnv ?? defaultKeyVariable
-        var settings = RunSettings(provider: provider, baseURL: study.judge.baseURL ?? defaultBase, apiKey: environment[keyVariable],
+        var settings = RunSettings(provider: provider, baseURL: study.judge.baseURL ?? defaultBase, apiKey: keyVariable.isEmpty ? nil : environment[keyVariable],
                                    prices: try PriceTable.shipped().merging(study.prices))
         if let concurrency = study.judge.concurrency { settings.concurrency = concurrency }
         settings.requestsPerMinute = study.judge.requestsPerMinute

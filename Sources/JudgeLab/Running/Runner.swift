@@ -35,6 +35,8 @@ public struct RunSettings: Sendable {
 /// One judgment to make: its key, its request and how to read the answer.
 public struct RunTask: Sendable {
     public var key: JudgmentKey
+    /// Who answers: the study's endpoint, or a local judge (replay, baseline).
+    public var provider: any JudgeProvider
     public var request: JudgeRequest
     public var hash: String
     public var parser: OutputParser
@@ -91,14 +93,19 @@ public enum Runner {
         for pair in plan.items {
             for builder in builders {
                 let variant = builder.variant
+                let local = variant.source != .live
+                let provider: any JudgeProvider = local ? LocalProvider(source: variant.source) : settings.provider
                 for order in variant.order.orders {
-                    let request = JudgeRequest(provider: settings.provider.name, baseURL: settings.baseURL, model: variant.model,
+                    let key = JudgmentKey(variant: variant.name, item: pair.id, order: order)
+                    let request = JudgeRequest(provider: provider.name, baseURL: local ? LocalProvider.scheme : settings.baseURL, model: variant.model,
                                                temperature: variant.temperature, maxTokens: variant.maxTokens, seed: settings.seed,
                                                jsonResponseFormat: settings.jsonResponseFormat && variant.template.parser.kind == .score,
-                                               messages: try builder.messages(for: pair, order: order))
-                    let price = settings.prices.price(of: variant.model)
-                    tasks.append(RunTask(key: JudgmentKey(variant: variant.name, item: pair.id, order: order), request: request,
-                                         hash: request.hash, parser: variant.template.parser,
+                                               messages: try builder.messages(for: pair, order: order),
+                                               // A recording answers one judgment: keep replayed variants apart in the cache.
+                                               subject: key)
+                    let price = local ? Price(input: 0, output: 0) : settings.prices.price(of: variant.model)
+                    tasks.append(RunTask(key: key, provider: provider, request: variant.source == .replay ? request.keyed(by: key) : request,
+                                         hash: (variant.source == .replay ? request.keyed(by: key) : request).hash, parser: variant.template.parser,
                                          maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens)))
                 }
             }
@@ -216,7 +223,7 @@ public enum Runner {
     static func send(_ tasks: [RunTask], reservation: Double, settings: RunSettings, store: any RunStore,
                      transport: any HTTPTransport, limiter: RateLimiter?, state: RunState) async throws {
         let first = tasks[0]
-        let http = settings.provider.httpRequest(for: first.request, apiKey: settings.apiKey, timeout: settings.timeout)
+        let http = first.provider.httpRequest(for: first.request, apiKey: first.provider is LocalProvider ? nil : settings.apiKey, timeout: settings.timeout)
         var attempt = 0
         while true {
             attempt += 1
@@ -225,9 +232,9 @@ public enum Runner {
             let outcome = await transport.send(http)
             let elapsed = ContinuousClock.now - start
             await state.sent()
-            switch settings.provider.interpret(outcome) {
+            switch first.provider.interpret(outcome) {
             case let .answer(text, usage):
-                let cost = settings.prices.price(of: first.request.model)?.cost(of: usage)
+                let cost = first.provider is LocalProvider ? 0 : settings.prices.price(of: first.request.model)?.cost(of: usage)
                 let latency = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
                 let reply = CachedReply(text: settings.redact(text), usage: usage, costUSD: cost, latencyMS: latency)
                 try store.cache(reply, forHash: first.hash, request: first.request.canonicalText)

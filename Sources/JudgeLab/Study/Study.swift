@@ -19,10 +19,14 @@ public struct Study: Sendable {
         public var retryBaseSeconds: Double?
         public var seed: Int?
         public var jsonResponseFormat: Bool = false
+        /// For `replay`: recorded judgments (JSONL with `output`), relative to the study.
+        public var recordings: String?
     }
 
     public struct VariantSpec: Sendable {
         public var name: String?
+        /// A baseline judge instead of a model.
+        public var baseline: Baseline?
         public var template: String
         public var shots: Int
         public var selection: ExampleSelection
@@ -161,7 +165,7 @@ public struct Study: Sendable {
 
     static func judge(_ node: YAMLNode) throws -> Judge {
         try node.requireKeys(in: ["provider", "base_url", "model", "api_key_env", "concurrency", "requests_per_minute",
-                                  "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format"])
+                                  "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format", "recordings"])
         var judge = Judge()
         if let v = node["provider"] {
             judge.provider = try v.string()
@@ -180,17 +184,19 @@ public struct Study: Sendable {
         judge.retryBaseSeconds = try node["retry_base_seconds"]?.double()
         judge.seed = try node["seed"]?.int()
         judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
+        judge.recordings = try node["recordings"]?.string()
+        if judge.provider == "replay", judge.recordings == nil { throw node.error("a replay judge needs 'recordings' (judgments with outputs)") }
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "baseline"]
 
     /// Expands `grid` (every combination, in the order written) and appends `list`.
     static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
         try node.requireKeys(in: ["grid", "list"])
         var specs: [VariantSpec] = []
         if let grid = node["grid"] {
-            try grid.requireKeys(in: variantKeys.filter { $0 != "name" })
+            try grid.requireKeys(in: variantKeys.filter { $0 != "name" && $0 != "baseline" })
             func values(_ key: String) -> [YAMLNode?] {
                 guard let value = grid[key] else { return [nil] }
                 return value.list()
@@ -220,9 +226,23 @@ public struct Study: Sendable {
         if let list = node["list"] {
             for item in list.list() {
                 try item.requireKeys(in: variantKeys)
-                guard item["template"] != nil else { throw item.error("missing 'template'") }
-                specs.append(try spec(variantKeys.dropFirst().map { item[$0] }, names: Array(variantKeys.dropFirst()),
-                                      name: try item["name"]?.string(), line: item.line, field: item.path))
+                var entry: VariantSpec
+                if let baselineNode = item["baseline"] {
+                    let text = try baselineNode.string()
+                    guard let baseline = Baseline(rawValue: text) else {
+                        throw baselineNode.error("unknown baseline '\(text.excerpt())' (expected one of: \(Baseline.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    // Baselines answer in the choice-ab form, in both orders unless told otherwise.
+                    entry = try spec(["order"].map { item[$0] }, names: ["order"], name: try item["name"]?.string() ?? "baseline-\(baseline.rawValue)",
+                                     line: item.line, field: item.path, template: "choice-ab")
+                    if item["order"] == nil { entry.order = .both }
+                    entry.baseline = baseline
+                } else {
+                    guard item["template"] != nil else { throw item.error("missing 'template' (or 'baseline')") }
+                    entry = try spec(Array(variantKeys.dropFirst().dropLast()).map { item[$0] }, names: Array(variantKeys.dropFirst().dropLast()),
+                                     name: try item["name"]?.string(), line: item.line, field: item.path)
+                }
+                specs.append(entry)
             }
         }
         guard !specs.isEmpty else { throw node.error("no variants: give a grid or a list") }
@@ -230,9 +250,9 @@ public struct Study: Sendable {
         return specs
     }
 
-    static func spec(_ values: [YAMLNode?], names: [String], name: String?, line: Int?, field: String) throws -> VariantSpec {
+    static func spec(_ values: [YAMLNode?], names: [String], name: String?, line: Int?, field: String, template: String? = nil) throws -> VariantSpec {
         let v = Dictionary(uniqueKeysWithValues: zip(names, values))
-        var spec = VariantSpec(name: name, template: try v["template"]!!.string(), shots: 0, selection: .balanced, rubric: nil,
+        var spec = VariantSpec(name: name, baseline: nil, template: try template ?? v["template"]!!.string(), shots: 0, selection: .balanced, rubric: nil,
                                order: .original, model: nil, temperature: nil, maxTokens: nil, line: line, field: field)
         if let node = v["shots"] ?? nil {
             spec.shots = try node.int()

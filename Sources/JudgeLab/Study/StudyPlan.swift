@@ -39,7 +39,7 @@ public struct StudyPlan: Sendable {
                 throw InputError(file: study.file, line: spec.line, field: spec.field + ".rubric",
                                  "unknown rubric '\(rubric.excerpt())' (available: none, \(library.rubricNames.joined(separator: ", ")))")
             }
-            guard let model = spec.model ?? study.judge.model else {
+            guard let model = spec.baseline.map({ _ in "baseline" }) ?? spec.model ?? study.judge.model ?? (study.judge.provider == "replay" ? "replay" : nil) else {
                 throw InputError(file: study.file, line: spec.line, field: spec.field + ".model", "no model: name one here or as judge.model")
             }
             let temperature = spec.temperature ?? template.temperature ?? 0
@@ -53,9 +53,11 @@ public struct StudyPlan: Sendable {
             let examples = try FewShotSelector.choose(k: spec.shots, from: split.fewShot, selection: spec.selection,
                                                       fixedIDs: study.fewShotIDs ?? [], allowsTie: template.allowsTie,
                                                       seed: study.splitSeed, file: study.file, variant: name)
-            variants.append(Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
-                                    order: spec.order, model: model, temperature: temperature,
-                                    maxTokens: spec.maxTokens ?? template.maxTokens ?? 512, examples: examples))
+            var variant = Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
+                                  order: spec.order, model: model, temperature: temperature,
+                                  maxTokens: spec.maxTokens ?? template.maxTokens ?? 512, examples: examples)
+            variant.source = spec.baseline.map(JudgeSource.baseline) ?? (study.judge.provider == "replay" ? .replay : .live)
+            variants.append(variant)
         }
         self.variants = variants
         // The pools never overlap: no evaluated item is ever an example.

@@ -14,6 +14,8 @@ public struct Variant: Sendable {
     public var maxTokens: Int
     /// The few-shot examples, the same for every item, in the order shown.
     public var examples: [Pair]
+    /// Where its answers come from: the endpoint, recordings, or a baseline.
+    public var source: JudgeSource = .live
 
     /// The readable default name, e.g. `rating-1to9.k3-balanced.rubric-short.both.gpt-4o-mini.t0.3`.
     public static func defaultName(template: String, shots: Int, selection: ExampleSelection, rubric: String?,

@@ -1,0 +1,53 @@
+// Wires a study's run together: the run folder, the store, the transports and the reports.
+// (The composition root: every edge meets here; the logic lives in the library.)
+import Foundation
+import JudgeLab
+import JudgeLabHTTP
+import JudgeLabStore
+import JudgeLabXML
+
+struct StudyRun {
+    var plan: StudyPlan
+    var settings: RunSettings
+    var layout: RunLayout
+    var runID: String
+
+    /// Runs the plan into its folder and publishes the reports; returns the summary and the report.
+    func execute(cancel: CancellationFlag, progress: @escaping @Sendable (RunProgress) -> Void,
+                 compare: [(String, String)] = [], notes: [String] = []) async throws -> (RunSummary, RunReport?, Int) {
+        try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
+        var record = try RunLayout.studyRecord(plan: plan, settings: settings, runID: runID)
+        if !notes.isEmpty, case var .object(members) = record {
+            members.append(("notes", .array(notes.map(JSONValue.string))))
+            record = .object(members)
+        }
+        try AtomicFile.write(record.prettyText + "\n", to: layout.studyRecord)
+        try AtomicFile.write(NativeFormat.text(RunLayout.items(of: plan)), to: layout.dataset)
+        let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
+        let tasks = try Runner.tasks(for: plan, settings: settings)
+
+        var recordings: [Judgment] = []
+        if let path = plan.study.judge.recordings {
+            recordings = try JudgmentsFile.load(path: plan.study.resolve(path), parser: .choice)
+        }
+        let local = LocalTransport(recordings: recordings, pairs: plan.dataset.pairs, seed: plan.study.sampleSeed)
+        let needsNetwork = plan.variants.contains { $0.source == .live }
+        let curl = needsNetwork ? CurlTransport() : nil
+        let summary: RunSummary
+        do {
+            summary = try await Runner.run(tasks, settings: settings, store: store, transport: RoutingTransport(local: local, network: curl),
+                                           cancel: cancel, progress: progress)
+        } catch {
+            curl?.shutdown()
+            throw error
+        }
+        curl?.shutdown()
+
+        let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
+        try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
+        guard !judgments.isEmpty else { return (summary, nil, 0) }
+        let report = try RunReport.load(runDirectory: layout.directory, compare: compare)
+        try ReportPublisher.publish(report, to: layout.directory, xml: LibXML2ReportWriter())
+        return (summary, report, judgments.count)
+    }
+}
