@@ -43,6 +43,8 @@ public struct Study: Sendable {
     public var file: String
     public var name: String
     public var datasetPath: String
+    /// The line of the `dataset` key, for errors about the file it names.
+    public var datasetLine: Int?
     public var datasetFormat: DatasetFormat?
     public var mapping: FieldMapping
     public var templatesPath: String?
@@ -124,6 +126,7 @@ public struct Study: Sendable {
         }
         if let prices = root["prices"] { study.prices = try PriceTable.parse(prices) }
         if let max = root["max_variants"] { study.maxVariants = try positive(max) }
+        study.datasetLine = datasetNode.line
         study.variants = try Self.variants(variantsNode, maxVariants: study.maxVariants)
         return study
     }

@@ -15,7 +15,11 @@ public struct StudyPlan: Sendable {
 
     public init(study: Study, templatesFallback: String? = nil) throws {
         self.study = study
-        dataset = try DatasetLoader.load(path: study.resolve(study.datasetPath), format: study.datasetFormat, mapping: study.mapping)
+        let datasetPath = study.resolve(study.datasetPath)
+        guard FileManager.default.fileExists(atPath: datasetPath) else {
+            throw InputError(file: study.file, line: study.datasetLine, field: "dataset", "cannot read '\(datasetPath.excerpt(200))' (does it exist?)")
+        }
+        dataset = try DatasetLoader.load(path: datasetPath, format: study.datasetFormat, mapping: study.mapping)
         let templatesPath = try study.templatesPath.map(study.resolve) ?? templatesFallback ?? TemplateLibrary.locateShipped()
         library = try TemplateLibrary(directory: templatesPath)
         split = try PoolSplit(dataset.pairs, fraction: study.fewShotFraction, ids: study.fewShotIDs, seed: study.splitSeed, file: study.file)
