@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo reliability clean
 
 all: build
 
@@ -38,6 +38,15 @@ test: deps
 # The main job on built-in data: recorded real judges and baselines, offline, with reports.
 demo: build
 	$(BIN) demo
+
+# The reliability suite at full scale (100,000 judgments through faults, 20 kill -9, a full disk,
+# a read-only Results folder, the bad-input corpus, script payloads in headless Chromium).
+# `make test` runs the same suite small. Figures: Benchmarks/RELIABILITY.md.
+reliability: deps
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  apt-get install -y -qq chromium >/dev/null; fi
+	$(SWIFT) build --build-tests
+	JUDGELAB_RELIABILITY=full $(SWIFT) test --filter "ReliabilityTests|BadInputCorpusTests" 2>&1 | tee .build/reliability.log | grep -E "reliability:|Test run|✘"
 
 clean:
 	rm -rf .build

@@ -15,7 +15,11 @@ struct StudyRun {
     /// Runs the plan into its folder and publishes the reports; returns the summary and the report.
     func execute(cancel: CancellationFlag, progress: @escaping @Sendable (RunProgress) -> Void,
                  compare: [(String, String)] = [], notes: [String] = []) async throws -> (RunSummary, RunReport?, Int) {
-        try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(file: layout.directory, "cannot create the run folder: \(String(cString: strerror(errno))) (\(error.localizedDescription))")
+        }
         var record = try RunLayout.studyRecord(plan: plan, settings: settings, runID: runID)
         if !notes.isEmpty, case var .object(members) = record {
             members.append(("notes", .array(notes.map(JSONValue.string))))

@@ -8,7 +8,15 @@ public struct SQLiteError: Error, CustomStringConvertible {
     public var path: String
     public var code: Int32
     public var message: String
-    public var description: String { "\(path): SQLite error \(code): \(message)" }
+    public var description: String {
+        let hint: String
+        switch code {
+        case 13: hint = " (free some space and run the same command again: nothing already recorded is lost)"
+        case 8: hint = " (the folder is read-only)"
+        default: hint = ""
+        }
+        return "\(path): SQLite error \(code): \(message)\(hint)"
+    }
 }
 
 /// One SQLite connection. Not shared between threads: its owner serialises access (SQLite is

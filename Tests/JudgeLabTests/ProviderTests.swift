@@ -82,3 +82,21 @@ import Testing
         #expect(Self.request.hash.count == 64)
     }
 }
+
+@Suite struct RateLimiterTests {
+    @Test func requestsAndTokensArePacedAfterTheBurst() async throws {
+        let requests = RateLimiter(requestsPerMinute: 120, tokensPerMinute: nil)  // 2 a second, a minute's burst
+        for _ in 0..<120 { try await requests.acquire(tokens: 1) }
+        var start = ContinuousClock.now
+        try await requests.acquire(tokens: 1)
+        var waited = (ContinuousClock.now - start).seconds
+        #expect(waited > 0.35 && waited < 10, "\(waited)")
+
+        let tokens = RateLimiter(requestsPerMinute: nil, tokensPerMinute: 6000)  // 100 tokens a second
+        try await tokens.acquire(tokens: 6000)
+        start = ContinuousClock.now
+        try await tokens.acquire(tokens: 50)
+        waited = (ContinuousClock.now - start).seconds
+        #expect(waited > 0.35 && waited < 10, "\(waited)")
+    }
+}

@@ -69,12 +69,7 @@ import Testing
         let folder = try TemporaryFolder()
         let study = try Self.study(in: folder, server: server)
         let out = folder.path + "/A/run"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
-        process.arguments = ["run", study, "--out", out, "--concurrency", "4", "--quiet"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try JudgeLabBinary.start(["run", study, "--out", out, "--concurrency", "4", "--quiet"])
         try await Task.sleep(for: .milliseconds(1200))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -22,9 +22,7 @@ public actor RateLimiter {
 
         mutating func refill() {
             let now = ContinuousClock.now
-            let elapsed = now - updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            level = min(capacity, level + seconds * perSecond)
+            level = min(capacity, level + (now - updated).seconds * perSecond)
             updated = now
         }
 
@@ -48,7 +46,9 @@ public actor RateLimiter {
             let wait = max(requestBucket?.wait(for: 1) ?? 0, tokenBucket?.wait(for: Double(tokens)) ?? 0)
             if wait <= 0 {
                 requestBucket?.level -= 1
-                tokenBucket?.level -= min(Double(tokens), tokenBucket?.capacity ?? 0)
+                // Read the capacity before modifying the bucket: one statement may not do both.
+                let take = min(Double(tokens), tokenBucket?.capacity ?? 0)
+                tokenBucket?.level -= take
                 return
             }
             try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))

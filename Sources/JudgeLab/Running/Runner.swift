@@ -213,8 +213,7 @@ public enum Runner {
         summary.retries = final.retries
         summary.failureReasons = final.reasons
         summary.paidUSD = try store.paidUSD()
-        let elapsed = ContinuousClock.now - started
-        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary.seconds = (ContinuousClock.now - started).seconds
         progress(await state.snapshot())
         return summary
     }
@@ -235,7 +234,7 @@ public enum Runner {
             switch first.provider.interpret(outcome) {
             case let .answer(text, usage):
                 let cost = first.provider is LocalProvider ? 0 : settings.prices.price(of: first.request.model)?.cost(of: usage)
-                let latency = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                let latency = elapsed.seconds * 1000
                 let reply = CachedReply(text: settings.redact(text), usage: usage, costUSD: cost, latencyMS: latency)
                 try store.cache(reply, forHash: first.hash, request: first.request.canonicalText)
                 for (index, task) in tasks.enumerated() {
@@ -313,12 +312,16 @@ actor RunState {
     func retried() { retryCount += 1 }
 
     func snapshot() -> RunProgress {
-        let elapsed = ContinuousClock.now - started
-        return RunProgress(done: done, total: total, paidUSD: paid, retries: retryCount, failed: failedCount,
-                           seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        RunProgress(done: done, total: total, paidUSD: paid, retries: retryCount, failed: failedCount,
+                    seconds: (ContinuousClock.now - started).seconds)
     }
 
     func counters() -> (sent: Int, answered: Int, failed: Int, retries: Int, reasons: [String: Int]) {
         (sentCount, answeredCount, failedCount, retryCount, reasons)
     }
+}
+
+extension Duration {
+    /// The duration in seconds, with its fraction.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

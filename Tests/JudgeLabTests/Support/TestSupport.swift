@@ -60,6 +60,17 @@ enum JudgeLabBinary {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("judgelab").path
     }()
 
+    /// Starts `judgelab` in the background with its output discarded (for kill tests).
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
