@@ -75,7 +75,8 @@ struct RunCommand: AsyncParsableCommand {
     static func describe(_ s: RunSummary, judgments: Int, layout: RunLayout) -> String {
         var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) (report: \(layout.htmlReport)) " +
                      "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
-                     "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all)"]
+                     "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all; " +
+                     String(format: "judged in %.2f s wall, %.2f s CPU)", s.seconds, s.cpuSeconds)]
         if s.failed > 0 {
             lines.append("\(s.failed) requests failed for good; run the same command again to retry them:")
             lines += s.failureReasons.sorted { $0.value > $1.value }.prefix(5).map { "  \($0.value) × \($0.key)" }

@@ -59,7 +59,10 @@ public struct RunSummary: Sendable {
     public var paidUSD = 0.0
     public var stoppedForBudget = false
     public var cancelled = false
+    /// Wall time of the judging phase.
     public var seconds = 0.0
+    /// CPU time (user + system) of the whole process during the judging phase.
+    public var cpuSeconds = 0.0
     /// Failures by reason, for the user.
     public var failureReasons: [String: Int] = [:]
 
@@ -135,6 +138,7 @@ public enum Runner {
                            cancel: CancellationFlag = CancellationFlag(),
                            progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
         let started = ContinuousClock.now
+        let cpuAtStart = Self.processCPUSeconds()
         let state = RunState(total: tasks.count, paid: try store.paidUSD(), cap: settings.maxCostUSD, started: started)
         var summary = RunSummary()
         summary.total = tasks.count
@@ -214,6 +218,7 @@ public enum Runner {
         summary.failureReasons = final.reasons
         summary.paidUSD = try store.paidUSD()
         summary.seconds = (ContinuousClock.now - started).seconds
+        summary.cpuSeconds = Self.processCPUSeconds() - cpuAtStart
         progress(await state.snapshot())
         return summary
     }
@@ -257,6 +262,14 @@ public enum Runner {
                 return
             }
         }
+    }
+
+    /// User plus system CPU seconds of this process (getrusage).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     static func entry(_ task: RunTask, reply: CachedReply, paid: Double, attempts: Int, fromCache: Bool, settings: RunSettings) -> JournalEntry {
