@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: all deps build test demo reliability clean
+.PHONY: all deps build test demo reliability bench bench-quick clean
 
 all: build
 
@@ -47,6 +47,20 @@ reliability: deps
 	  apt-get install -y -qq chromium >/dev/null; fi
 	$(SWIFT) build --build-tests
 	JUDGELAB_RELIABILITY=full $(SWIFT) test --filter "ReliabilityTests|BadInputCorpusTests" 2>&1 | tee .build/reliability.log | grep -E "reliability:|Test run|✘"
+
+# Benchmarks (not part of CI): end-to-end workloads into Benchmarks/RESULTS.md, then the
+# micro-benchmarks of Benchmarks/Package.swift.
+BENCH_VENV := .build/bench-venv
+bench: deps
+	$(SWIFT) build -c release --product judgelab
+	@[ -x $(BENCH_VENV)/bin/python ] || (python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q 'openai==1.*') \
+	  || echo "could not install the openai SDK: its rows are left out"
+	python3 Benchmarks/Scripts/run_benchmarks.py --peer-python $(BENCH_VENV)/bin/python
+	cd Benchmarks && $(SWIFT) package --scratch-path ../.build-bench benchmark
+
+bench-quick: deps
+	$(SWIFT) build -c release --product judgelab
+	python3 Benchmarks/Scripts/run_benchmarks.py --quick --out .build/RESULTS-quick.md
 
 clean:
 	rm -rf .build

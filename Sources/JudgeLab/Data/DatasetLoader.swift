@@ -32,7 +32,7 @@ public enum DatasetLoader {
             chosen = format ?? DatasetFormat.sniff(path: filePath, firstRecord: records.first?.fields)
         }
         var pairs: [Pair] = []
-        pairs.reserveCapacity(records.count)
+        pairs.reserveCapacity(records.count)  // (the data set is small next to its judgments)
         let decoder = PairDecoder(mapping: mapping)
         let subset = LLMBarFormat.subset(ofDatasetPath: filePath)
         var lineOfID: [String: Int] = [:]
@@ -69,19 +69,27 @@ public enum DatasetLoader {
 
     /// The objects of a JSON array, or of JSON lines, each with the line it starts on.
     static func jsonRecords(_ source: SourceText) throws -> [Record] {
+        var records: [Record] = []
+        try forEachJSONRecord(source) { records.append($0) }
+        return records
+    }
+
+    /// Visits the records one at a time, so that a large file never holds every parsed tree at once.
+    static func forEachJSONRecord(_ source: SourceText, _ visit: (Record) throws -> Void) throws {
         let firstByte = source.bytes.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
         if firstByte == UInt8(ascii: "[") {
-            return try JSONArrayScanner.elements(of: source).enumerated().map { index, range in
+            for (index, range) in try JSONArrayScanner.elements(of: source).enumerated() {
                 let fields = try parse(source.bytes[range], path: source.path) { source.location(ofOffset: range.lowerBound + $0) }
-                return Record(fields: fields, file: source.path, line: source.line(ofOffset: range.lowerBound), index: index)
+                try visit(Record(fields: fields, file: source.path, line: source.line(ofOffset: range.lowerBound), index: index))
             }
+            return
         }
-        var records: [Record] = []
+        var index = 0
         for (number, bytes) in source.lines() where bytes.contains(where: { ![0x20, 0x09].contains($0) }) {
             let fields = try parse(bytes, path: source.path) { (number, $0 + 1) }
-            records.append(Record(fields: fields, file: source.path, line: number, index: records.count))
+            try visit(Record(fields: fields, file: source.path, line: number, index: index))
+            index += 1
         }
-        return records
     }
 
     /// Parses one record's JSON; a syntax error names the line and column it is at.

@@ -11,7 +11,7 @@ public enum JudgmentsFile {
         let source = try SourceText(path: path)
         var judgments: [Judgment] = []
         var seen: [String: Int] = [:]
-        for record in try DatasetLoader.jsonRecords(source) {
+        try DatasetLoader.forEachJSONRecord(source) { record in
             let judgment = try decode(record, parser: parser)
             if let items, !items.contains(judgment.item) {
                 throw record.error("item", "'\(judgment.item.excerpt())' is not an item of the data set")
