@@ -54,7 +54,7 @@ public struct JudgeRequest: Sendable {
 
     /// SHA-256 of the canonical text, in hex: the response cache's key.
     public var hash: String {
-        SHA256.hash(data: Data(canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(canonicalText.utf8)))
     }
 
     /// Prompt tokens estimated as UTF-8 bytes / 4.

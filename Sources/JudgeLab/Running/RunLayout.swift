@@ -31,7 +31,7 @@ public struct RunLayout: Sendable {
             ("items", .array(plan.items.map { .string($0.id) })),
             ("templates", .array(plan.variants.map { .string($0.template.sources.sorted { $0.key < $1.key }.map(\.value).joined()) })),
         ]).compactText
-        let digest = SHA256.hash(data: Data(signature.utf8)).prefix(5).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: Data(signature.utf8)).prefix(5))
         let slug = plan.study.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         return "\(slug)-\(digest)"
     }

@@ -75,48 +75,55 @@ extension JSONValue {
 extension JSONValue {
     /// Compact JSON text, one line.
     public var compactText: String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, indent: nil, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Indented JSON text for people, two spaces a level.
     public var prettyText: String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, indent: "  ", level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, indent: String?, level: Int) {
+    // Written as UTF-8 bytes: appending to a String scalar by scalar was a hot spot.
+    private func write(to out: inout [UInt8], indent: String?, level: Int) {
         switch self {
-        case .null: out += "null"
-        case let .bool(b): out += b ? "true" : "false"
-        case let .number(n): out += JSONValue.format(number: n)
+        case .null: out += "null".utf8
+        case let .bool(b): out += (b ? "true" : "false").utf8
+        case let .number(n): out += JSONValue.format(number: n).utf8
         case let .string(s): JSONValue.writeString(s, to: &out)
         case let .array(items):
-            writeContainer(open: "[", close: "]", count: items.count, to: &out, indent: indent, level: level) { i, out in
+            writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: items.count, to: &out, indent: indent, level: level) { i, out in
                 items[i].write(to: &out, indent: indent, level: level + 1)
             }
         case let .object(members):
-            writeContainer(open: "{", close: "}", count: members.count, to: &out, indent: indent, level: level) { i, out in
+            writeContainer(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), count: members.count, to: &out, indent: indent, level: level) { i, out in
                 JSONValue.writeString(members[i].0, to: &out)
-                out += indent == nil ? ":" : ": "
+                out += (indent == nil ? ":" : ": ").utf8
                 members[i].1.write(to: &out, indent: indent, level: level + 1)
             }
         }
     }
 
-    private func writeContainer(open: String, close: String, count: Int, to out: inout String,
-                                indent: String?, level: Int, element: (Int, inout String) -> Void) {
-        out += open
-        guard count > 0 else { out += close; return }
+    private func writeContainer(open: UInt8, close: UInt8, count: Int, to out: inout [UInt8],
+                                indent: String?, level: Int, element: (Int, inout [UInt8]) -> Void) {
+        out.append(open)
+        guard count > 0 else { out.append(close); return }
         for i in 0..<count {
-            if i > 0 { out += "," }
-            if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if let indent {
+                out.append(UInt8(ascii: "\n"))
+                for _ in 0..<(level + 1) { out += indent.utf8 }
+            }
             element(i, &out)
         }
-        if let indent { out += "\n" + String(repeating: indent, count: level) }
-        out += close
+        if let indent {
+            out.append(UInt8(ascii: "\n"))
+            for _ in 0..<level { out += indent.utf8 }
+        }
+        out.append(close)
     }
 
     /// Integers print without a fraction; other numbers in Swift's shortest round-trip form.
@@ -128,26 +135,51 @@ extension JSONValue {
     }
 
     static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        var bytes: [UInt8] = []
+        writeString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped, and U+2028 and
+    /// U+2029 too (they end lines in JavaScript). Runs without escapes are copied whole.
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var runStart = 0
+            var i = 0
+            func flush() { if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) } }
+            while i < bytes.count {
+                let byte = bytes[i]
+                var escape: [UInt8]?
+                var width = 1
+                switch byte {
+                case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
+                case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
+                case 0x0A: escape = Array("\\n".utf8)
+                case 0x0D: escape = Array("\\r".utf8)
+                case 0x09: escape = Array("\\t".utf8)
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escape = Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    width = 3
+                default:
+                    if byte < 0x20 {
+                        let hex = Array("0123456789abcdef".utf8)
+                        escape = Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                    }
+                }
+                if let escape {
+                    flush()
+                    out += escape
+                    i += width
+                    runStart = i
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    i += 1
                 }
             }
+            flush()
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 

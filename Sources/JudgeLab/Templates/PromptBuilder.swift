@@ -85,10 +85,22 @@ public struct PromptBuilder: Sendable {
 
     /// Trims the blank lines that standalone tags and file endings leave at either end.
     static func tidy(_ text: String) -> String {
-        var lines = text.components(separatedBy: "\n")
-        while lines.first?.isBlank == true { lines.removeFirst() }
-        while lines.last?.isBlank == true { lines.removeLast() }
-        return lines.joined(separator: "\n")
+        let bytes = Array(text.utf8)
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+        // Start after the last newline that only blanks precede; end before the first newline
+        // that only blanks follow.
+        var start = 0, i = 0
+        while i < bytes.count, blank(bytes[i]) || bytes[i] == 0x0A {
+            if bytes[i] == 0x0A { start = i + 1 }
+            i += 1
+        }
+        if i == bytes.count { return "" }
+        var end = bytes.count, j = bytes.count - 1
+        while j >= 0, blank(bytes[j]) || bytes[j] == 0x0A {
+            if bytes[j] == 0x0A { end = j }
+            j -= 1
+        }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// The share of the prompt's bytes that is the same for every item (the cacheable prefix),
