@@ -61,6 +61,19 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         }
     }
 
+    /// One transaction for many rows: answers from the cache arrive by the thousand.
+    public func append(contentsOf entries: [JournalEntry]) throws {
+        guard !entries.isEmpty else { return }
+        try lock.withLock { try journal.execute("BEGIN IMMEDIATE") }
+        do {
+            for entry in entries { try append(entry) }
+            try lock.withLock { try journal.execute("COMMIT") }
+        } catch {
+            try? lock.withLock { try journal.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
     public func append(_ entry: JournalEntry) throws {
         let j = entry.judgment
         var kind: SQLiteDatabase.Value = .null, score: SQLiteDatabase.Value = .null, choice: SQLiteDatabase.Value = .null

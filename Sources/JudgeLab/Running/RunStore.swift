@@ -59,9 +59,17 @@ public protocol RunStore: Sendable {
     /// Stores a fresh reply in the response cache.
     func cache(_ reply: CachedReply, forHash hash: String, request: String) throws
     func append(_ entry: JournalEntry) throws
+    /// Appends several entries at once (one transaction where the store has them).
+    func append(contentsOf entries: [JournalEntry]) throws
     /// The judgments already answered in this run.
     func answeredKeys() throws -> Set<JudgmentKey>
     func entries() throws -> [JournalEntry]
     /// Dollars paid so far in this run, across every resume.
     func paidUSD() throws -> Double
+}
+
+extension RunStore {
+    public func append(contentsOf entries: [JournalEntry]) throws {
+        for entry in entries { try append(entry) }
+    }
 }

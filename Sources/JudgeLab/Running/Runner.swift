@@ -152,11 +152,15 @@ public enum Runner {
         summary.answeredBefore = tasks.count { answered.contains($0.key) }
         var groups: [(hash: String, tasks: [RunTask])] = []
         var groupIndex: [String: Int] = [:]
+        var fromCache: [JournalEntry] = []
         for task in tasks where !answered.contains(task.key) {
             if let reply = try store.cachedReply(forHash: task.hash) {
-                try store.append(entry(task, reply: reply, paid: 0, attempts: 0, fromCache: true, settings: settings))
+                fromCache.append(entry(task, reply: reply, paid: 0, attempts: 0, fromCache: true, settings: settings))
+                if fromCache.count == 500 {
+                    try store.append(contentsOf: fromCache)
+                    fromCache.removeAll(keepingCapacity: true)
+                }
                 summary.fromCache += 1
-                await state.finished(paid: 0)
                 continue
             }
             if let index = groupIndex[task.hash] {
@@ -166,6 +170,7 @@ public enum Runner {
                 groups.append((task.hash, [task]))
             }
         }
+        try store.append(contentsOf: fromCache)
         summary.toSend = groups.count
         await state.setDone(summary.answeredBefore + summary.fromCache)
         progress(await state.snapshot())
@@ -323,7 +328,6 @@ actor RunState {
         if let reason { reasons[reason, default: 0] += failed }
     }
 
-    func finished(paid cost: Double) { paid += cost }
     func setDone(_ value: Int) { done = value }
     func sent() { sentCount += 1 }
     func retried() { retryCount += 1 }
