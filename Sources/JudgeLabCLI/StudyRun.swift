@@ -26,7 +26,8 @@ struct StudyRun {
             record = .object(members)
         }
         try AtomicFile.write(record.prettyText + "\n", to: layout.studyRecord)
-        try AtomicFile.write(NativeFormat.text(RunLayout.items(of: plan)), to: layout.dataset)
+        let items = RunLayout.items(of: plan)
+        try AtomicFile.write(NativeFormat.text(items), to: layout.dataset)
         let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
         let tasks = try Runner.tasks(for: plan, settings: settings)
 
@@ -50,7 +51,9 @@ struct StudyRun {
         let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
         try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
         guard !judgments.isEmpty else { return (summary, nil, 0) }
-        let report = try RunReport.load(runDirectory: layout.directory, compare: compare)
+        // Built from what is in memory: the same items and judgments that were just written.
+        let report = try RunReport(dataset: Dataset(source: plan.dataset.source, pairs: items), judgments: judgments,
+                                   record: record, runID: runID, compare: compare)
         try ReportPublisher.publish(report, to: layout.directory, xml: LibXML2ReportWriter())
         return (summary, report, judgments.count)
     }
