@@ -31,6 +31,18 @@ import Testing
         """)
     }
 
+    /// Waits until the run's journal holds at least `count` answered judgments (at most 20 s), so
+    /// that a test interrupts a run in its middle however slow the machine.
+    static func waitForProgress(_ out: String, atLeast count: Int = 1) async throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: out + "/run.sqlite"),
+               let answered = try? SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite").answeredKeys().count,
+               answered >= count { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     static func entries(_ out: String) throws -> [JournalEntry] {
         try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite").entries()
     }
@@ -70,7 +82,7 @@ import Testing
         let study = try Self.study(in: folder, server: server)
         let out = folder.path + "/A/run"
         let process = try JudgeLabBinary.start(["run", study, "--out", out, "--concurrency", "4", "--quiet"])
-        try await Task.sleep(for: .milliseconds(1200))
+        try await Self.waitForProgress(out, atLeast: 40)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let before = try Self.entries(out).filter { $0.judgment != nil }.count
@@ -112,7 +124,7 @@ import Testing
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await Task.sleep(for: .milliseconds(800))
+        try await Self.waitForProgress(out, atLeast: 10)
         process.interrupt()
         let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
