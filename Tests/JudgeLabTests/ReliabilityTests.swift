@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 @testable import JudgeLabStore
+import JudgeLabXML
 
 @Suite(.serialized) struct ReliabilityTests {
     static let full = ProcessInfo.processInfo.environment["JUDGELAB_RELIABILITY"] == "full"
@@ -164,7 +165,7 @@ import Testing
         } }
         let folder = try TemporaryFolder()
         let dir = try ReportTests.runFolder(folder, pairs: pairs, judgments: judgments)
-        try ReportPublisher.publish(try RunReport.load(runDirectory: dir), to: dir, xml: JudgeLabXMLWriterForTests.writer)
+        try ReportPublisher.publish(try RunReport.load(runDirectory: dir), to: dir, xml: LibXML2ReportWriter())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.root + "/Tests/Support/report_screenshots.sh")
         process.arguments = [dir + "/report.html", folder.path + "/shots"]
@@ -188,11 +189,6 @@ import Testing
         process.waitUntilExit()
         return process.terminationStatus
     }
-}
-
-import JudgeLabXML
-enum JudgeLabXMLWriterForTests {
-    static let writer = LibXML2ReportWriter()
 }
 
 extension JSONValue {

@@ -216,7 +216,6 @@ import Testing
         let server = try FakeJudgeServer()
         let folder = try TemporaryFolder()
         let study = try Self.study(in: folder, server: server, items: 10, judge: "  provider: anthropic\n  api_key_env: NO_SUCH_KEY")
-            .replacingOccurrences(of: "", with: "")
         var text = try String(contentsOfFile: study, encoding: .utf8)
         text = text.replacingOccurrences(of: "base_url: \(server.baseURL)", with: "base_url: http://127.0.0.1:\(server.port)")
             .replacingOccurrences(of: "model: gpt-4o-mini", with: "model: claude-3-5-haiku-latest")

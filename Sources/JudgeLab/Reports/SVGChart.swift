@@ -43,7 +43,6 @@ enum SVGChart {
             let y = yMin + (yMax - yMin) * tick
             svg += text(left - 6, py(y) + 4, String(format: "%.0f%%", y * 100), anchor: "end")
         }
-        svg += text(left - 6, top - 4, "", anchor: "end")
         svg += text(px(xMin), height - bottom + 16, xFormat(xMin), anchor: "start")
         svg += text(px(xMax), height - bottom + 16, xFormat(xMax), anchor: "end")
         svg += text((left + width) / 2, height - 8, xLabel, anchor: "middle")

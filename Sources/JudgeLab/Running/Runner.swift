@@ -107,8 +107,8 @@ public enum Runner {
                                                // A recording answers one judgment: keep replayed variants apart in the cache.
                                                subject: key)
                     let price = local ? Price(input: 0, output: 0) : settings.prices.price(of: variant.model)
-                    tasks.append(RunTask(key: key, provider: provider, request: variant.source == .replay ? request.keyed(by: key) : request,
-                                         hash: (variant.source == .replay ? request.keyed(by: key) : request).hash, parser: variant.template.parser,
+                    let sent = variant.source == .replay ? request.keyed(by: key) : request
+                    tasks.append(RunTask(key: key, provider: provider, request: sent, hash: sent.hash, parser: variant.template.parser,
                                          maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens)))
                 }
             }
@@ -131,7 +131,7 @@ public enum Runner {
                 cached += 1  // the same request as an earlier task: sent once, answered for both
             }
         }
-        return (tasks.count - tasks.count { !answered.contains($0.key) }, cached, toSend)
+        return (tasks.count { answered.contains($0.key) }, cached, toSend)
     }
 
     public static func run(_ tasks: [RunTask], settings: RunSettings, store: any RunStore, transport: any HTTPTransport,
@@ -215,12 +215,12 @@ public enum Runner {
             }
             try await group.waitForAll()
         }
-        let final = await state.counters()
-        summary.requestsSent = final.sent
-        summary.answered = final.answered
-        summary.failed = final.failed
-        summary.retries = final.retries
-        summary.failureReasons = final.reasons
+        let tally = await state.tally
+        summary.requestsSent = tally.requestsSent
+        summary.answered = tally.answered
+        summary.failed = tally.failed
+        summary.retries = tally.retries
+        summary.failureReasons = tally.failureReasons
         summary.paidUSD = try store.paidUSD()
         summary.seconds = (ContinuousClock.now - started).seconds
         summary.cpuSeconds = Self.processCPUSeconds() - cpuAtStart
@@ -252,11 +252,10 @@ public enum Runner {
                 }
                 await state.settle(reserved: reservation, paid: cost ?? 0, answered: tasks.count)
                 return
-            case let .retryable(reason, retryAfter) where attempt < settings.retry.maxAttempts:
+            case let .retryable(_, retryAfter) where attempt < settings.retry.maxAttempts:
                 await state.retried()
                 let wait = settings.retry.delay(afterAttempt: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
                 try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                _ = reason
             case let .retryable(reason, _), let .permanent(reason):
                 let why = settings.redact(attempt > 1 ? "\(reason) (after \(attempt) attempts)" : reason)
                 for task in tasks {
@@ -299,11 +298,8 @@ actor RunState {
     private var paid: Double
     private var reserved = 0.0
     private var done = 0
-    private var sentCount = 0
-    private var answeredCount = 0
-    private var failedCount = 0
-    private var retryCount = 0
-    private var reasons: [String: Int] = [:]
+    /// Requests sent, answered, failed and retried, and why they failed.
+    private(set) var tally = RunSummary()
 
     init(total: Int, paid: Double, cap: Double?, started: ContinuousClock.Instant) {
         self.total = total
@@ -322,24 +318,21 @@ actor RunState {
     func settle(reserved amount: Double, paid cost: Double, answered: Int = 0, failed: Int = 0, reason: String? = nil) {
         reserved -= amount
         paid += cost
-        answeredCount += answered
-        failedCount += failed
+        tally.answered += answered
+        tally.failed += failed
         done += answered + failed
-        if let reason { reasons[reason, default: 0] += failed }
+        if let reason { tally.failureReasons[reason, default: 0] += failed }
     }
 
     func setDone(_ value: Int) { done = value }
-    func sent() { sentCount += 1 }
-    func retried() { retryCount += 1 }
+    func sent() { tally.requestsSent += 1 }
+    func retried() { tally.retries += 1 }
 
     func snapshot() -> RunProgress {
-        RunProgress(done: done, total: total, paidUSD: paid, retries: retryCount, failed: failedCount,
+        RunProgress(done: done, total: total, paidUSD: paid, retries: tally.retries, failed: tally.failed,
                     seconds: (ContinuousClock.now - started).seconds)
     }
 
-    func counters() -> (sent: Int, answered: Int, failed: Int, retries: Int, reasons: [String: Int]) {
-        (sentCount, answeredCount, failedCount, retryCount, reasons)
-    }
 }
 
 extension Duration {
