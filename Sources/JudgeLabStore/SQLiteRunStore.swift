@@ -3,7 +3,7 @@ import Foundation
 import JudgeLab
 
 /// A run's journal (`run.sqlite` in the run folder) and the response cache shared by every run
-/// and study (`cache.sqlite`). Each write is its own committed transaction, so a kill -9 loses
+/// and study (`cache.sqlite`). Each `record` call commits before it returns, so a kill -9 loses
 /// nothing that was recorded; a unique index makes "answered exactly once" a database rule.
 public final class SQLiteRunStore: RunStore, @unchecked Sendable {
     private let journal: SQLiteDatabase
@@ -50,31 +50,32 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         }
     }
 
-    public func cache(_ reply: CachedReply, forHash hash: String, request: String) throws {
+    public func record(replies: [FreshReply], entries: [JournalEntry]) throws {
         try lock.withLock {
-            try cacheDB.query("""
-                INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(hash), .text(request), .text(reply.text), .int(Int64(reply.usage.inputTokens)),
-                      .int(Int64(reply.usage.cachedInputTokens)), .int(Int64(reply.usage.cacheWriteTokens)),
-                      .int(Int64(reply.usage.outputTokens)), reply.costUSD.map { .double($0) } ?? .null, .double(reply.latencyMS)])
+            if !replies.isEmpty {
+                try cacheDB.transaction {
+                    for fresh in replies { try insert(fresh) }
+                }
+            }
+            if !entries.isEmpty {
+                try journal.transaction {
+                    for entry in entries { try insert(entry) }
+                }
+            }
         }
     }
 
-    /// One transaction for many rows: answers from the cache arrive by the thousand.
-    public func append(contentsOf entries: [JournalEntry]) throws {
-        guard !entries.isEmpty else { return }
-        try lock.withLock { try journal.execute("BEGIN IMMEDIATE") }
-        do {
-            for entry in entries { try append(entry) }
-            try lock.withLock { try journal.execute("COMMIT") }
-        } catch {
-            try? lock.withLock { try journal.execute("ROLLBACK") }
-            throw error
-        }
+    private func insert(_ fresh: FreshReply) throws {
+        let reply = fresh.reply
+        try cacheDB.query("""
+            INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(fresh.hash), .text(fresh.request), .text(reply.text), .int(Int64(reply.usage.inputTokens)),
+                  .int(Int64(reply.usage.cachedInputTokens)), .int(Int64(reply.usage.cacheWriteTokens)),
+                  .int(Int64(reply.usage.outputTokens)), reply.costUSD.map { .double($0) } ?? .null, .double(reply.latencyMS)])
     }
 
-    public func append(_ entry: JournalEntry) throws {
+    private func insert(_ entry: JournalEntry) throws {
         let j = entry.judgment
         var kind: SQLiteDatabase.Value = .null, score: SQLiteDatabase.Value = .null, choice: SQLiteDatabase.Value = .null
         var parseError: SQLiteDatabase.Value = .null
@@ -89,16 +90,14 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         func text(_ value: String?) -> SQLiteDatabase.Value { value.map { .text($0) } ?? .null }
         func int(_ value: Int?) -> SQLiteDatabase.Value { value.map { .int(Int64($0)) } ?? .null }
         func double(_ value: Double?) -> SQLiteDatabase.Value { value.map { .double($0) } ?? .null }
-        try lock.withLock {
-            try journal.query("""
-                INSERT INTO journal (variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
-                    input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(entry.key.variant), .text(entry.key.item), .text(entry.key.order.rawValue), .text(entry.requestHash),
-                      kind, text(j?.output), score, choice, parseError, text(j?.reason), int(j?.inputTokens), int(j?.outputTokens),
-                      double(j?.costUSD), double(j?.latencyMS), .double(entry.paidUSD), .int(Int64(entry.attempts)),
-                      .int(entry.fromCache ? 1 : 0), text(entry.finalError)])
-        }
+        try journal.query("""
+            INSERT INTO journal (variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
+                input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(entry.key.variant), .text(entry.key.item), .text(entry.key.order.rawValue), .text(entry.requestHash),
+                  kind, text(j?.output), score, choice, parseError, text(j?.reason), int(j?.inputTokens), int(j?.outputTokens),
+                  double(j?.costUSD), double(j?.latencyMS), .double(entry.paidUSD), .int(Int64(entry.attempts)),
+                  .int(entry.fromCache ? 1 : 0), text(entry.finalError)])
     }
 
     public func answeredKeys() throws -> Set<JudgmentKey> {

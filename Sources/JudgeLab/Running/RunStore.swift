@@ -52,24 +52,31 @@ public struct JournalEntry: Equatable, Sendable {
     }
 }
 
+/// A reply that came from the network, for the response cache.
+public struct FreshReply: Sendable {
+    public var hash: String
+    /// The request's canonical text, kept beside the reply so that a cache can be inspected.
+    public var request: String
+    public var reply: CachedReply
+
+    public init(hash: String, request: String, reply: CachedReply) {
+        self.hash = hash
+        self.request = request
+        self.reply = reply
+    }
+}
+
 /// Where a run keeps what it learns. Every call is durable when it returns, so a crash loses
-/// nothing that was answered.
+/// nothing that was recorded.
 public protocol RunStore: Sendable {
     func cachedReply(forHash hash: String) throws -> CachedReply?
-    /// Stores a fresh reply in the response cache.
-    func cache(_ reply: CachedReply, forHash hash: String, request: String) throws
-    func append(_ entry: JournalEntry) throws
-    /// Appends several entries at once (one transaction where the store has them).
-    func append(contentsOf entries: [JournalEntry]) throws
+    /// Records a batch: the fresh replies into the response cache first, then the journal
+    /// entries, each in one transaction where the store has them. (A crash between the two
+    /// leaves replies in the cache, which a resumed run uses without paying again.)
+    func record(replies: [FreshReply], entries: [JournalEntry]) throws
     /// The judgments already answered in this run.
     func answeredKeys() throws -> Set<JudgmentKey>
     func entries() throws -> [JournalEntry]
     /// Dollars paid so far in this run, across every resume.
     func paidUSD() throws -> Double
-}
-
-extension RunStore {
-    public func append(contentsOf entries: [JournalEntry]) throws {
-        for entry in entries { try append(entry) }
-    }
 }

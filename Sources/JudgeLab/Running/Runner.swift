@@ -1,6 +1,7 @@
 // Judges every (variant, item, order) of a study: cached answers first, then the network,
 // never past the budget, recording each answer the moment it arrives.
 import Foundation
+import Synchronization
 
 /// How a run talks to its judge.
 public struct RunSettings: Sendable {
@@ -157,7 +158,7 @@ public enum Runner {
             if let reply = try store.cachedReply(forHash: task.hash) {
                 fromCache.append(entry(task, reply: reply, paid: 0, attempts: 0, fromCache: true, settings: settings))
                 if fromCache.count == 500 {
-                    try store.append(contentsOf: fromCache)
+                    try store.record(replies: [], entries: fromCache)
                     fromCache.removeAll(keepingCapacity: true)
                 }
                 summary.fromCache += 1
@@ -170,52 +171,72 @@ public enum Runner {
                 groups.append((task.hash, [task]))
             }
         }
-        try store.append(contentsOf: fromCache)
+        try store.record(replies: [], entries: fromCache)
         summary.toSend = groups.count
-        await state.setDone(summary.answeredBefore + summary.fromCache)
-        progress(await state.snapshot())
+        state.setDone(summary.answeredBefore + summary.fromCache)
+        progress(state.snapshot())
 
         let limiter = settings.requestsPerMinute != nil || settings.tokensPerMinute != nil
             ? RateLimiter(requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute) : nil
         let reporter = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
-                progress(await state.snapshot())
+                progress(state.snapshot())
             }
         }
         defer { reporter.cancel() }
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var running = 0
-            var pending = groups[...]
-            while let next = pending.first {
-                if cancel.isSet { summary.cancelled = true; break }
-                if running >= max(1, settings.concurrency) {
-                    try await group.next()
-                    running -= 1
-                    continue
+        // Senders hand each answer to one recorder and free their slot at once, so the next
+        // request goes out without waiting for the disk; the recorder commits whatever has
+        // arrived in one transaction (a burst of answers costs one commit, not one each).
+        let deliveries = DeliveryQueue()
+        try await withThrowingTaskGroup(of: Step.self) { group in
+            group.addTask {
+                while let batch = await deliveries.take() {
+                    try record(batch, settings: settings, store: store, state: state)
                 }
-                let reservation = next.tasks[0].maximumCost ?? 0
-                if await !state.reserve(reservation) {
-                    // In-flight requests may cost less than reserved: let them finish, then look again.
-                    if running > 0 {
-                        try await group.next()
-                        running -= 1
-                        continue
-                    }
-                    summary.stoppedForBudget = true
-                    break
-                }
-                pending = pending.dropFirst()
-                running += 1
-                group.addTask {
-                    try await send(next.tasks, reservation: reservation, settings: settings, store: store, transport: transport,
-                                   limiter: limiter, state: state)
-                }
+                return .recorded
             }
-            try await group.waitForAll()
+            do {
+                var sending = 0
+                var pending = groups[...]
+                while true {
+                    var wait = false
+                    if let next = pending.first, !cancel.isSet {
+                        if sending >= max(1, settings.concurrency) {
+                            wait = true
+                        } else {
+                            let reservation = next.tasks[0].maximumCost ?? 0
+                            if state.reserve(reservation) {
+                                pending = pending.dropFirst()
+                                sending += 1
+                                group.addTask {
+                                    .delivered(try await send(next.tasks, reservation: reservation, settings: settings, transport: transport,
+                                                              limiter: limiter, state: state))
+                                }
+                                continue
+                            }
+                            // In-flight requests may cost less than reserved: let them finish, then look again.
+                            wait = sending > 0
+                            if !wait { summary.stoppedForBudget = true }
+                        }
+                    } else if cancel.isSet, !pending.isEmpty {
+                        summary.cancelled = true
+                    }
+                    if !wait && sending == 0 { break }
+                    if case let .delivered(delivery) = try await group.next() {
+                        sending -= 1
+                        deliveries.put(delivery)
+                    }
+                }
+                deliveries.close()
+                try await group.waitForAll()
+            } catch {
+                deliveries.close()
+                throw error
+            }
         }
-        let tally = await state.tally
+        let tally = state.tally
         summary.requestsSent = tally.requestsSent
         summary.answered = tally.answered
         summary.failed = tally.failed
@@ -224,13 +245,19 @@ public enum Runner {
         summary.paidUSD = try store.paidUSD()
         summary.seconds = (ContinuousClock.now - started).seconds
         summary.cpuSeconds = Self.processCPUSeconds() - cpuAtStart
-        progress(await state.snapshot())
+        progress(state.snapshot())
         return summary
     }
 
-    /// Sends one distinct request (with retries) and records it for every task that shares it.
-    static func send(_ tasks: [RunTask], reservation: Double, settings: RunSettings, store: any RunStore,
-                     transport: any HTTPTransport, limiter: RateLimiter?, state: RunState) async throws {
+    /// What a task-group child of a run finished: one request, or the recorder.
+    enum Step: Sendable {
+        case delivered(Delivery)
+        case recorded
+    }
+
+    /// Sends one distinct request, with retries, and says how it ended.
+    static func send(_ tasks: [RunTask], reservation: Double, settings: RunSettings, transport: any HTTPTransport,
+                     limiter: RateLimiter?, state: RunState) async throws -> Delivery {
         let first = tasks[0]
         let http = first.provider.httpRequest(for: first.request, apiKey: first.provider is LocalProvider ? nil : settings.apiKey, timeout: settings.timeout)
         var attempt = 0
@@ -240,32 +267,46 @@ public enum Runner {
             let start = ContinuousClock.now
             let outcome = await transport.send(http)
             let elapsed = ContinuousClock.now - start
-            await state.sent()
+            state.sent()
             switch first.provider.interpret(outcome) {
             case let .answer(text, usage):
                 let cost = first.provider is LocalProvider ? 0 : settings.prices.price(of: first.request.model)?.cost(of: usage)
-                let latency = elapsed.seconds * 1000
-                let reply = CachedReply(text: settings.redact(text), usage: usage, costUSD: cost, latencyMS: latency)
-                try store.cache(reply, forHash: first.hash, request: first.request.canonicalText)
-                for (index, task) in tasks.enumerated() {
-                    try store.append(entry(task, reply: reply, paid: index == 0 ? cost ?? 0 : 0, attempts: attempt, fromCache: index > 0, settings: settings))
-                }
-                await state.settle(reserved: reservation, paid: cost ?? 0, answered: tasks.count)
-                return
+                let reply = CachedReply(text: settings.redact(text), usage: usage, costUSD: cost, latencyMS: elapsed.seconds * 1000)
+                return Delivery(tasks: tasks, reservation: reservation, attempts: attempt, result: .answered(reply))
             case let .retryable(_, retryAfter) where attempt < settings.retry.maxAttempts:
-                await state.retried()
+                state.retried()
                 let wait = settings.retry.delay(afterAttempt: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
                 try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
             case let .retryable(reason, _), let .permanent(reason):
-                let why = settings.redact(attempt > 1 ? "\(reason) (after \(attempt) attempts)" : reason)
-                for task in tasks {
-                    try store.append(JournalEntry(key: task.key, requestHash: task.hash, judgment: nil, paidUSD: 0,
-                                                  attempts: attempt, fromCache: false, finalError: why))
-                }
-                await state.settle(reserved: reservation, paid: 0, failed: tasks.count, reason: settings.redact(reason))
-                return
+                return Delivery(tasks: tasks, reservation: reservation, attempts: attempt,
+                                result: .failed(reason: settings.redact(reason),
+                                                detail: settings.redact(attempt > 1 ? "\(reason) (after \(attempt) attempts)" : reason)))
             }
         }
+    }
+
+    /// Records a batch of deliveries for every task that shares each, durably, then settles the ledger.
+    static func record(_ batch: [Delivery], settings: RunSettings, store: any RunStore, state: RunState) throws {
+        var replies: [FreshReply] = []
+        var entries: [JournalEntry] = []
+        for delivery in batch {
+            switch delivery.result {
+            case let .answered(reply):
+                let first = delivery.tasks[0]
+                replies.append(FreshReply(hash: first.hash, request: first.request.canonicalText, reply: reply))
+                for (index, task) in delivery.tasks.enumerated() {
+                    entries.append(entry(task, reply: reply, paid: index == 0 ? reply.costUSD ?? 0 : 0, attempts: delivery.attempts,
+                                         fromCache: index > 0, settings: settings))
+                }
+            case let .failed(_, detail):
+                for task in delivery.tasks {
+                    entries.append(JournalEntry(key: task.key, requestHash: task.hash, judgment: nil, paidUSD: 0,
+                                                attempts: delivery.attempts, fromCache: false, finalError: detail))
+                }
+            }
+        }
+        try store.record(replies: replies, entries: entries)
+        state.settle(batch)
     }
 
     /// User plus system CPU seconds of this process (getrusage).
@@ -290,49 +331,129 @@ public enum Runner {
     }
 }
 
-/// The run's shared counters and its budget ledger.
-actor RunState {
+/// How one distinct request ended, for every task that shares it.
+struct Delivery: Sendable {
+    enum Result: Sendable {
+        case answered(CachedReply)
+        /// `reason` groups failures for the user; `detail` (with the attempts) goes in the journal.
+        case failed(reason: String, detail: String)
+    }
+
+    var tasks: [RunTask]
+    /// The budget held for it until it is recorded.
+    var reservation: Double
+    var attempts: Int
+    var result: Result
+}
+
+/// Deliveries waiting to be recorded. Senders put; the one recorder takes everything waiting at
+/// once, so a burst of answers becomes one transaction.
+final class DeliveryQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waiting: [Delivery] = []
+    private var closed = false
+    private var taker: CheckedContinuation<[Delivery]?, Never>?
+
+    func put(_ delivery: Delivery) {
+        let wake = lock.withLock { () -> (CheckedContinuation<[Delivery]?, Never>, [Delivery])? in
+            waiting.append(delivery)
+            guard let taker else { return nil }
+            self.taker = nil
+            defer { waiting.removeAll() }
+            return (taker, waiting)
+        }
+        if let (taker, batch) = wake { taker.resume(returning: batch) }
+    }
+
+    /// No more puts: the recorder takes what is left, then nil.
+    func close() {
+        let taker = lock.withLock { () -> CheckedContinuation<[Delivery]?, Never>? in
+            closed = true
+            defer { self.taker = nil }
+            return self.taker
+        }
+        taker?.resume(returning: nil)  // a waiting taker means nothing is left
+    }
+
+    /// Everything waiting (waiting for at least one), or nil once closed and empty.
+    func take() async -> [Delivery]? {
+        await withCheckedContinuation { continuation in
+            let ready = lock.withLock { () -> [Delivery]?? in
+                if !waiting.isEmpty {
+                    defer { waiting.removeAll() }
+                    return .some(waiting)
+                }
+                if closed { return .some(nil) }
+                taker = continuation
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
+
+/// The run's shared counters and its budget ledger. A lock, not an actor: senders touch it on
+/// every request, and a hop to an actor per request delays the next one.
+final class RunState: Sendable {
+    private struct Ledger {
+        var paid: Double
+        var reserved = 0.0
+        var done = 0
+        /// Requests sent, answered, failed and retried, and why they failed.
+        var tally = RunSummary()
+    }
+
     let total: Int
     let cap: Double?
     let started: ContinuousClock.Instant
-    private var paid: Double
-    private var reserved = 0.0
-    private var done = 0
-    /// Requests sent, answered, failed and retried, and why they failed.
-    private(set) var tally = RunSummary()
+    private let ledger: Mutex<Ledger>
 
     init(total: Int, paid: Double, cap: Double?, started: ContinuousClock.Instant) {
         self.total = total
-        self.paid = paid
         self.cap = cap
         self.started = started
+        ledger = Mutex(Ledger(paid: paid))
     }
+
+    var tally: RunSummary { ledger.withLock { $0.tally } }
 
     /// Reserves a request's maximum cost; false when it could take the spend past the cap.
     func reserve(_ amount: Double) -> Bool {
-        if let cap, paid + reserved + amount > cap { return false }
-        reserved += amount
-        return true
+        ledger.withLock { ledger in
+            if let cap, ledger.paid + ledger.reserved + amount > cap { return false }
+            ledger.reserved += amount
+            return true
+        }
     }
 
-    func settle(reserved amount: Double, paid cost: Double, answered: Int = 0, failed: Int = 0, reason: String? = nil) {
-        reserved -= amount
-        paid += cost
-        tally.answered += answered
-        tally.failed += failed
-        done += answered + failed
-        if let reason { tally.failureReasons[reason, default: 0] += failed }
+    /// Releases the deliveries' reservations and counts what they paid, answered and failed.
+    func settle(_ batch: [Delivery]) {
+        ledger.withLock { ledger in
+            for delivery in batch {
+                ledger.reserved -= delivery.reservation
+                switch delivery.result {
+                case let .answered(reply):
+                    ledger.paid += reply.costUSD ?? 0
+                    ledger.tally.answered += delivery.tasks.count
+                case let .failed(reason, _):
+                    ledger.tally.failed += delivery.tasks.count
+                    ledger.tally.failureReasons[reason, default: 0] += delivery.tasks.count
+                }
+                ledger.done += delivery.tasks.count
+            }
+        }
     }
 
-    func setDone(_ value: Int) { done = value }
-    func sent() { tally.requestsSent += 1 }
-    func retried() { tally.retries += 1 }
+    func setDone(_ value: Int) { ledger.withLock { $0.done = value } }
+    func sent() { ledger.withLock { $0.tally.requestsSent += 1 } }
+    func retried() { ledger.withLock { $0.tally.retries += 1 } }
 
     func snapshot() -> RunProgress {
-        RunProgress(done: done, total: total, paidUSD: paid, retries: tally.retries, failed: tally.failed,
-                    seconds: (ContinuousClock.now - started).seconds)
+        ledger.withLock { ledger in
+            RunProgress(done: ledger.done, total: total, paidUSD: ledger.paid, retries: ledger.tally.retries, failed: ledger.tally.failed,
+                        seconds: (ContinuousClock.now - started).seconds)
+        }
     }
-
 }
 
 extension Duration {
