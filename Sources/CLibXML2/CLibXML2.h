@@ -8,6 +8,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xmlreader.h>
 #include <libxml/HTMLparser.h>
 
 // xmlFree is a global function pointer, which Swift 6 strict concurrency rejects.

@@ -21,8 +21,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             if let file = validateFile {
-                let source = try SourceText(path: file)
-                let problems = try XMLReportWriter.validate(Data(source.bytes))
+                _ = try LineReader(path: file).firstContentByte()  // exists, is a file, is not empty
+                let problems = try XMLReportWriter.validate(file: file)
                 guard problems.isEmpty else {
                     throw InputError(file: file, line: problems[0].line, "does not match the report schema: \(problems[0].message)"
                                      + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""))

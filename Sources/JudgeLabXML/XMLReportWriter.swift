@@ -14,32 +14,36 @@ public enum XMLReportWriter {
         return text
     }
 
-    /// Serialises a tree as an indented UTF-8 document; escaping is libxml2's.
-    public static func write(_ tree: XMLTree) throws -> Data {
-        guard let buffer = xmlBufferCreate() else { throw XMLProblem(line: 0, message: "libxml2 is out of memory") }
-        defer { xmlBufferFree(buffer) }
-        guard let writer = xmlNewTextWriterMemory(buffer, 0) else { throw XMLProblem(line: 0, message: "libxml2 could not make a writer") }
-        var failed = false
-        func check(_ status: Int32) { if status < 0 { failed = true } }
-        check(xmlTextWriterSetIndent(writer, 1))
-        check(xmlTextWriterSetIndentString(writer, "  "))
-        check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil))
-        func element(_ node: XMLTree) {
-            check(xmlTextWriterStartElement(writer, node.name))
-            for attribute in node.attributes { check(xmlTextWriterWriteAttribute(writer, attribute.name, attribute.value)) }
-            if let text = node.text { check(xmlTextWriterWriteString(writer, text)) }
-            for child in node.children { element(child) }
-            check(xmlTextWriterEndElement(writer))
+    /// Writes a document to a file as `body` sends it: an indented UTF-8 document, escaping
+    /// libxml2's, streamed to disk by its text writer.
+    public static func write(to path: String, _ body: (any XMLEventSink) throws -> Void) throws {
+        guard let writer = xmlNewTextWriterFilename(path, 0) else {
+            throw XMLProblem(line: 0, message: "cannot write \(path) (is the folder writable?)")
         }
-        element(tree)
-        check(xmlTextWriterEndDocument(writer))
-        xmlFreeTextWriter(writer)  // flushes into the buffer
-        guard !failed, let content = xmlBufferContent(buffer) else { throw XMLProblem(line: 0, message: "libxml2 failed to write the document") }
-        return Data(bytes: content, count: Int(xmlBufferLength(buffer)))
+        let sink = TextWriterSink(writer)
+        defer { xmlFreeTextWriter(writer) }
+        try sink.check(xmlTextWriterSetIndent(writer, 1))
+        try sink.check(xmlTextWriterSetIndentString(writer, "  "))
+        try sink.check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil))
+        try body(sink)
+        try sink.check(xmlTextWriterEndDocument(writer))
+        try sink.check(xmlTextWriterFlush(writer))
     }
 
-    /// Every problem with a document against the report schema (empty when valid).
+    /// Every problem with the document in a file against the report schema (empty when valid),
+    /// read as a stream: memory stays flat however large the file.
+    public static func validate(file path: String) throws -> [XMLProblem] {
+        try validate { xmlReaderForFile(path, "UTF-8", $0) }
+    }
+
+    /// Every problem with a document in memory against the report schema (empty when valid).
     public static func validate(_ document: Data) throws -> [XMLProblem] {
+        try document.withUnsafeBytes { bytes in
+            try validate { xmlReaderForMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8", $0) }
+        }
+    }
+
+    private static func validate(opening open: (Int32) -> xmlTextReaderPtr?) throws -> [XMLProblem] {
         let xsd = Array(try schema().utf8)
         let collector = ProblemCollector()
         return collector.collecting { () -> [XMLProblem] in
@@ -49,20 +53,51 @@ public enum XMLReportWriter {
             defer { xmlSchemaFreeParserCtxt(parserContext) }
             guard let schema = xmlSchemaParse(parserContext) else { return collector.problems + [XMLProblem(line: 0, message: "the schema does not parse")] }
             defer { xmlSchemaFree(schema) }
-            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue)
-            guard let doc = document.withUnsafeBytes({ bytes in
-                xmlReadMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8", options)
-            }) else { return collector.problems.isEmpty ? [XMLProblem(line: 0, message: "not well-formed XML")] : collector.problems }
-            defer { xmlFreeDoc(doc) }
             guard let validation = xmlSchemaNewValidCtxt(schema) else { return [XMLProblem(line: 0, message: "libxml2 is out of memory")] }
             defer { xmlSchemaFreeValidCtxt(validation) }
-            xmlSchemaSetValidStructuredErrors(validation, ProblemCollector.handler, Unmanaged.passUnretained(collector).toOpaque())
-            let status = xmlSchemaValidateDoc(validation, doc)
-            if status != 0, collector.problems.isEmpty {
-                return [XMLProblem(line: 0, message: "the document is not valid (libxml2 code \(status))")]
+            let context = Unmanaged.passUnretained(collector).toOpaque()
+            xmlSchemaSetValidStructuredErrors(validation, ProblemCollector.handler, context)
+            guard let reader = open(Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue)) else {
+                return [XMLProblem(line: 0, message: "cannot read the document")]
+            }
+            defer { xmlFreeTextReader(reader) }
+            xmlTextReaderSetStructuredErrorHandler(reader, ProblemCollector.handler, context)
+            guard xmlTextReaderSchemaValidateCtxt(reader, validation, 0) == 0 else {
+                return [XMLProblem(line: 0, message: "libxml2 could not start validating")]
+            }
+            var status: Int32 = 1
+            while status == 1 { status = xmlTextReaderRead(reader) }
+            if status != 0 || xmlTextReaderIsValid(reader) != 1, collector.problems.isEmpty {
+                return [XMLProblem(line: 0, message: status != 0 ? "not well-formed XML" : "the document is not valid")]
             }
             return collector.problems
         }
+    }
+}
+
+/// Sends elements to libxml2's text writer, failing at the first write it refuses.
+final class TextWriterSink: XMLEventSink {
+    private let writer: xmlTextWriterPtr
+
+    init(_ writer: xmlTextWriterPtr) {
+        self.writer = writer
+    }
+
+    func check(_ status: Int32) throws {
+        if status < 0 { throw XMLProblem(line: 0, message: "libxml2 failed to write the document (is the disk full?)") }
+    }
+
+    func start(_ name: String, attributes: [XMLTree.Attribute]) throws {
+        try check(xmlTextWriterStartElement(writer, name))
+        for attribute in attributes { try check(xmlTextWriterWriteAttribute(writer, attribute.name, attribute.value)) }
+    }
+
+    func text(_ text: String) throws {
+        try check(xmlTextWriterWriteString(writer, text))
+    }
+
+    func end() throws {
+        try check(xmlTextWriterEndElement(writer))
     }
 }
 
@@ -70,11 +105,11 @@ public enum XMLReportWriter {
 public struct LibXML2ReportWriter: XMLDocumentWriter {
     public init() {}
 
-    public func serialise(_ tree: XMLTree) throws -> Data {
-        try XMLReportWriter.write(tree)
+    public func write(to path: String, _ body: (any XMLEventSink) throws -> Void) throws {
+        try XMLReportWriter.write(to: path, body)
     }
 
-    public func problems(in document: Data) throws -> [String] {
-        try XMLReportWriter.validate(document).map(\.description)
+    public func problems(inFile path: String) throws -> [String] {
+        try XMLReportWriter.validate(file: path).map(\.description)
     }
 }

@@ -244,4 +244,26 @@ import Testing
         #expect(DatasetFormat.sniff(path: "x.jsonl", firstRecord: ["id": "a"] as JSONValue) == .native)
         #expect(DatasetFormat.sniff(path: "x.CSV", firstRecord: nil) == .csv)
     }
+
+    @Test func theLineReaderMatchesTheWholeFileReaderAcrossChunkBoundaries() throws {
+        let folder = try TemporaryFolder()
+        // A byte-order mark, CRLF and LF endings, a blank line, a long line and no final newline.
+        let text = "\u{FEFF}first\r\nsecond\n\n" + String(repeating: "long é ", count: 50) + "\nlast"
+        let path = try folder.write("lines.txt", text)
+        let whole = try SourceText(path: path).lines().map { ($0.number, Array($0.bytes)) }
+        for chunk in [1, 2, 3, 7, 64, 1 << 20] {
+            var reader = LineReader(path: path)
+            reader.chunkSize = chunk
+            var streamed: [(Int, [UInt8])] = []
+            try reader.forEachLine { streamed.append(($0, Array($1))); return true }
+            #expect(streamed.map(\.0) == whole.map(\.0), "chunk \(chunk)")
+            #expect(streamed.map(\.1) == whole.map(\.1), "chunk \(chunk)")
+        }
+        let bad = try folder.write("bad.jsonl", bytes: Array("{\"a\": 1}\n{\"a\": \"".utf8) + [0xC3, 0x28] + Array("\"}\n".utf8))
+        var reader = LineReader(path: bad)
+        reader.chunkSize = 3
+        #expect(throws: InputError(file: bad, line: 2, "invalid UTF-8 (byte 0xC3 at column 8)")) { try reader.forEachLine { _, _ in true } }
+        let blank = try folder.write("blank.jsonl", "  \n\t\n")
+        #expect(throws: InputError(file: blank, line: 1, "the file is empty")) { try LineReader(path: blank).forEachLine { _, _ in true } }
+    }
 }

@@ -148,4 +148,20 @@ extension Int32 {
         #expect(analysis.metrics(of: "v")?.agreement == 0.5)  // the raw sample
         #expect(abs(analysis.reweightedAgreement["v"]! - 0.8) < 1e-12)  // 0.8 · 1 + 0.2 · 0
     }
+
+    @Test func aJudgmentKeepsAbsentAndZeroAmountsApart() {
+        var j = Judgment(item: "x", variant: "v", order: .original, reading: .choice(.tie))
+        #expect(j.inputTokens == nil && j.outputTokens == nil && j.costUSD == nil && j.latencyMS == nil)
+        j.inputTokens = 0
+        j.outputTokens = 1_234_567
+        j.costUSD = 0
+        j.latencyMS = 12.5
+        #expect(j.inputTokens == 0 && j.outputTokens == 1_234_567 && j.costUSD == 0 && j.latencyMS == 12.5)
+        #expect(j != Judgment(item: "x", variant: "v", order: .original, reading: .choice(.tie)))
+        #expect(j == Judgment(item: "x", variant: "v", order: .original, reading: .choice(.tie), inputTokens: 0, outputTokens: 1_234_567,
+                              costUSD: 0, latencyMS: 12.5))
+        j.costUSD = nil
+        #expect(j.costUSD == nil)
+        #expect(MemoryLayout<Judgment>.stride <= 128)
+    }
 }

@@ -145,4 +145,43 @@ import Testing
         let malformed = try folder.write("m.xml", "<report>\n<run>\n</report>")
         #expect(try JudgeLabBinary.run(["report", "--validate", malformed]).status == 2)
     }
+
+    /// A writer whose document never validates: publishing must leave no file behind.
+    struct RejectingWriter: XMLDocumentWriter {
+        func write(to path: String, _ body: (any XMLEventSink) throws -> Void) throws {
+            try LibXML2ReportWriter().write(to: path, body)
+        }
+        func problems(inFile path: String) throws -> [String] { ["line 3: made up"] }
+    }
+
+    @Test func anInvalidReportLeavesNoFileAndItemsComeInDataSetOrder() throws {
+        let pairs = (0..<6).map { Pair(id: "p\($0)", question: "q", answer1: "a", answer2: "b", label: .winner(.answer1)) }
+        // Variant "w" judges the later items first, and only some of them.
+        let judgments = [4, 2, 5].map { Judgment(item: "p\($0)", variant: "w", order: .original, reading: .choice(.first)) }
+            + (0..<6).map { Judgment(item: "p\($0)", variant: "v", order: .original, reading: .choice(.second)) }
+        let folder = try TemporaryFolder()
+        let dir = try Self.runFolder(folder, pairs: pairs, judgments: judgments)
+        let out = folder.path + "/new/reports"
+        #expect(throws: InputError.self) { try ReportPublisher.publish(try RunReport.load(runDirectory: dir), to: out, xml: RejectingWriter()) }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["dataset.jsonl", "judgments.jsonl"])
+
+        try ReportPublisher.publish(try RunReport.load(runDirectory: dir), to: dir, xml: LibXML2ReportWriter())
+        let xml = try String(contentsOfFile: dir + "/report.xml", encoding: .utf8)
+        let ids = xml.components(separatedBy: "<item id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(ids == (0..<6).map { "p\($0)" })
+        #expect(xml.components(separatedBy: "<judgment ").count - 1 == 9)
+        #expect(try XMLReportWriter.validate(file: dir + "/report.xml").isEmpty)
+    }
+
+    @Test func streamingValidationNamesTheLineOfEachProblem() throws {
+        let folder = try TemporaryFolder()
+        let bad = try folder.write("r.xml", "<?xml version=\"1.0\"?>\n<report version=\"1\" tool=\"x\" created=\"2026-01-01T00:00:00Z\">\n<run/>\n<nonsense/>\n</report>\n")
+        let problems = try XMLReportWriter.validate(file: bad)
+        #expect(!problems.isEmpty)
+        #expect(problems.allSatisfy { $0.line >= 2 })
+        let truncated = try folder.write("t.xml", "<?xml version=\"1.0\"?>\n<report version=\"1\">\n<run>\n")
+        #expect(try !XMLReportWriter.validate(file: truncated).isEmpty)
+        #expect(try !XMLReportWriter.validate(file: folder.path + "/missing.xml").isEmpty)
+    }
 }

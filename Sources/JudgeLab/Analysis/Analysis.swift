@@ -22,6 +22,8 @@ public struct Analysis: Sendable {
     public var categories: [String: [(category: String, metrics: VariantMetrics)]]
     /// Agreement re-weighted to the population's stratum shares, per variant.
     public var reweightedAgreement: [String: Double]
+    /// Items of the data set with at least one judgment.
+    public var judgedItemCount: Int
     public var options: AnalysisOptions
 
     /// - Parameter judgments: every judgment's item must be in `dataset` (check with
@@ -29,22 +31,31 @@ public struct Analysis: Sendable {
     public init(dataset: Dataset, judgments: [Judgment], options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
         let position = Dictionary(dataset.pairs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var grouped: [String: [Int: (original: Judgment?, swapped: Judgment?)]] = [:]
+        // Each variant's judgments by item position: [2 × position] original, [+1] swapped,
+        // as indices into `judgments` (-1: none), which the outcomes share instead of copying.
+        let source = OutcomeSource(pairs: dataset.pairs, judgments: judgments)
+        var slots: [String: [Int32]] = [:]
         var variantOrder: [String] = []
-        for judgment in judgments {
-            guard let index = position[judgment.item] else { continue }
-            if grouped[judgment.variant] == nil { variantOrder.append(judgment.variant) }
-            var slot = grouped[judgment.variant, default: [:]][index] ?? (nil, nil)
-            if judgment.order == .original { slot.original = judgment } else { slot.swapped = judgment }
-            grouped[judgment.variant, default: [:]][index] = slot
+        var judged = [Bool](repeating: false, count: dataset.pairs.count)
+        for (index, judgment) in judgments.enumerated() {
+            guard let item = position[judgment.item] else { continue }
+            judged[item] = true
+            if slots[judgment.variant] == nil {
+                variantOrder.append(judgment.variant)
+                slots[judgment.variant] = [Int32](repeating: -1, count: 2 * dataset.pairs.count)
+            }
+            slots[judgment.variant]![2 * item + (judgment.order == .original ? 0 : 1)] = Int32(index)
         }
         var outcomes: [String: [ItemOutcome]] = [:]
         var metrics: [VariantMetrics] = []
         var categories: [String: [(String, VariantMetrics)]] = [:]
         var reweighted: [String: Double] = [:]
         for variant in variantOrder {
-            let items = grouped[variant]!.sorted { $0.key < $1.key }.map { index, slot in
-                ItemOutcome(pair: dataset.pairs[index], original: slot.original, swapped: slot.swapped, tieBand: options.tieBand)
+            let slot = slots.removeValue(forKey: variant)!
+            let items = (0..<dataset.pairs.count).compactMap { item -> ItemOutcome? in
+                let original = slot[2 * item], swapped = slot[2 * item + 1]
+                guard original >= 0 || swapped >= 0 else { return nil }
+                return ItemOutcome(source: source, pair: Int32(item), original: original, swapped: swapped, tieBand: options.tieBand)
             }
             outcomes[variant] = items
             metrics.append(VariantMetrics(variant: variant, outcomes: items, tieBand: options.tieBand,
@@ -63,6 +74,7 @@ public struct Analysis: Sendable {
         self.outcomes = outcomes
         self.categories = categories
         reweightedAgreement = reweighted
+        judgedItemCount = judged.count { $0 }
     }
 
     public var ranking: [String] { variants.map(\.variant) }

@@ -1,23 +1,51 @@
 // One item's judgments for one variant, combined as METRICS.md section 3 says.
 
+/// The items and judgments an analysis's outcomes point into, held once for all of them: with a
+/// million judgments, a copy of each pair and judgment per outcome would be most of the memory.
+final class OutcomeSource: Sendable {
+    let pairs: [Pair]
+    let judgments: [Judgment]
+
+    init(pairs: [Pair], judgments: [Judgment]) {
+        self.pairs = pairs
+        self.judgments = judgments
+    }
+}
+
 /// What a variant concluded about one item: its judgments in each order and the combined
 /// verdict and score, next to the human verdict.
 public struct ItemOutcome: Sendable {
-    public let pair: Pair
+    private let source: OutcomeSource
+    private let pairIndex: Int32
+    /// Indices into the source's judgments; -1 for none.
+    private let originalIndex: Int32
+    private let swappedIndex: Int32
     public let humanVerdict: Verdict
-    public let original: Judgment?
-    public let swapped: Judgment?
     /// The combined verdict; nil when no judgment parsed.
     public let verdict: Verdict?
     /// The mean of both normalised scores, or the single parsed one; nil for choices.
     public let score: Double?
 
+    public var pair: Pair { source.pairs[Int(pairIndex)] }
+    /// The item's place in the analysed data set.
+    var position: Int { Int(pairIndex) }
+    public var original: Judgment? { originalIndex < 0 ? nil : source.judgments[Int(originalIndex)] }
+    public var swapped: Judgment? { swappedIndex < 0 ? nil : source.judgments[Int(swappedIndex)] }
+
     public init(pair: Pair, original: Judgment?, swapped: Judgment?, tieBand: TieBand) {
-        self.pair = pair
-        humanVerdict = pair.humanVerdict(tieBand: tieBand)
-        self.original = original
-        self.swapped = swapped
-        let parsed = [original, swapped].compactMap { $0 }.filter { $0.reading.isParsed }
+        let judgments = [original, swapped].compactMap { $0 }
+        self.init(source: OutcomeSource(pairs: [pair], judgments: judgments), pair: 0,
+                  original: original == nil ? -1 : 0, swapped: swapped == nil ? -1 : Int32(judgments.count - 1), tieBand: tieBand)
+    }
+
+    /// An outcome over `source`'s pair and judgments at these indices (-1: no judgment in that order).
+    init(source: OutcomeSource, pair: Int32, original: Int32, swapped: Int32, tieBand: TieBand) {
+        self.source = source
+        pairIndex = pair
+        originalIndex = original
+        swappedIndex = swapped
+        humanVerdict = source.pairs[Int(pair)].humanVerdict(tieBand: tieBand)
+        let parsed = [original, swapped].filter { $0 >= 0 }.map { source.judgments[Int($0)] }.filter { $0.reading.isParsed }
         switch parsed.count {
         case 2:
             let (a, b) = (parsed[0], parsed[1])

@@ -74,6 +74,23 @@ public enum DatasetLoader {
         return records
     }
 
+    /// Each JSON record of a file, reading JSONL a line at a time (a JSON array is read whole), so
+    /// that a large file is never in memory whole.
+    static func forEachJSONRecord(path: String, _ visit: (Record) throws -> Void) throws {
+        let reader = LineReader(path: path)
+        if try reader.firstContentByte() == UInt8(ascii: "[") {
+            return try forEachJSONRecord(try SourceText(path: path), visit)
+        }
+        var index = 0
+        try reader.forEachLine { number, bytes in
+            guard bytes.contains(where: { ![0x20, 0x09].contains($0) }) else { return true }
+            let fields = try parse(bytes, path: path) { (number, $0 + 1) }
+            try visit(Record(fields: fields, file: path, line: number, index: index))
+            index += 1
+            return true
+        }
+    }
+
     /// Visits the records one at a time, so that a large file never holds every parsed tree at once.
     static func forEachJSONRecord(_ source: SourceText, _ visit: (Record) throws -> Void) throws {
         let firstByte = source.bytes.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }

@@ -30,6 +30,9 @@ public enum JudgeReading: Equatable, Sendable {
 }
 
 /// One judgment in METRICS.md section 1's form.
+///
+/// Stored compactly (128 bytes, not 168): a report of a million judgments holds them all, so the
+/// optional counts and amounts keep their "absent" in a spare value instead of a flag each.
 public struct Judgment: Equatable, Sendable {
     public var item: String
     public var variant: String
@@ -39,10 +42,28 @@ public struct Judgment: Equatable, Sendable {
     public var reading: JudgeReading
     /// The judge's stated reason, when the output carries one apart from the verdict.
     public var reason: String?
-    public var inputTokens: Int?
-    public var outputTokens: Int?
-    public var costUSD: Double?
-    public var latencyMS: Double?
+    // nil is UInt32.max for the counts, and a NaN bit pattern no arithmetic makes for the amounts.
+    private var inputTokenCount: UInt32
+    private var outputTokenCount: UInt32
+    private var costBits: UInt64
+    private var latencyBits: UInt64
+
+    public var inputTokens: Int? {
+        get { Self.count(inputTokenCount) }
+        set { inputTokenCount = Self.count(newValue) }
+    }
+    public var outputTokens: Int? {
+        get { Self.count(outputTokenCount) }
+        set { outputTokenCount = Self.count(newValue) }
+    }
+    public var costUSD: Double? {
+        get { Self.amount(costBits) }
+        set { costBits = Self.amount(newValue) }
+    }
+    public var latencyMS: Double? {
+        get { Self.amount(latencyBits) }
+        set { latencyBits = Self.amount(newValue) }
+    }
 
     public init(item: String, variant: String, order: PresentedOrder, output: String? = nil, reading: JudgeReading,
                 reason: String? = nil, inputTokens: Int? = nil, outputTokens: Int? = nil,
@@ -53,11 +74,20 @@ public struct Judgment: Equatable, Sendable {
         self.output = output
         self.reading = reading
         self.reason = reason
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-        self.costUSD = costUSD
-        self.latencyMS = latencyMS
+        inputTokenCount = Self.count(inputTokens)
+        outputTokenCount = Self.count(outputTokens)
+        costBits = Self.amount(costUSD)
+        latencyBits = Self.amount(latencyMS)
     }
+
+    private static let absentCount = UInt32.max
+    private static let absentAmount = UInt64.max
+
+    private static func count(_ stored: UInt32) -> Int? { stored == absentCount ? nil : Int(stored) }
+    /// Counts are never negative; one past 4 billion tokens is kept as the largest count.
+    private static func count(_ value: Int?) -> UInt32 { value.map { min(UInt32(clamping: $0), absentCount - 1) } ?? absentCount }
+    private static func amount(_ stored: UInt64) -> Double? { stored == absentAmount ? nil : Double(bitPattern: stored) }
+    private static func amount(_ value: Double?) -> UInt64 { value.map { $0.bitPattern == absentAmount ? Double.nan.bitPattern : $0.bitPattern } ?? absentAmount }
 
     /// The score in DATA SET order: the raw score when shown in the original order, 10 minus it
     /// when swapped (METRICS.md section 3).

@@ -7,23 +7,45 @@ public enum JudgmentsFile {
     /// - Parameters:
     ///   - parser: reads `output` when a line has neither `score` nor `choice`.
     ///   - items: when given, every judgment's item must be one of these ids.
-    public static func load(path: String, parser: OutputParser? = nil, items: Set<String>? = nil) throws -> [Judgment] {
-        let source = try SourceText(path: path)
+    public static func load(path: String, parser: OutputParser? = nil, items known: Set<String>? = nil) throws -> [Judgment] {
         var judgments: [Judgment] = []
-        var seen: [String: Int] = [:]
-        try DatasetLoader.forEachJSONRecord(source) { record in
-            let judgment = try decode(record, parser: parser)
-            if let items, !items.contains(judgment.item) {
+        // A judgment's (variant, item, order) packed into one integer, with the line it is on:
+        // a million judgments' keys as strings would take more memory than the judgments.
+        var seen: [UInt64: Int32] = [:]
+        // Each name is kept once and shared by its judgments (an id of over 15 bytes would
+        // otherwise be a separate allocation in every judgment).
+        var variants = Interner(), items = Interner()
+        try DatasetLoader.forEachJSONRecord(path: path) { record in
+            var judgment = try decode(record, parser: parser)
+            if let known, !known.contains(judgment.item) {
                 throw record.error("item", "'\(judgment.item.excerpt())' is not an item of the data set")
             }
-            let key = "\(judgment.variant)\u{0}\(judgment.item)\u{0}\(judgment.order.rawValue)"
-            if let first = seen.updateValue(record.line, forKey: key) {
+            let variant = variants.intern(&judgment.variant), item = items.intern(&judgment.item)
+            let key = UInt64(variant) << 40 | UInt64(item) << 1 | (judgment.order == .original ? 0 : 1)
+            if let first = seen.updateValue(Int32(clamping: record.line), forKey: key) {
                 throw record.error("item", "a second judgment of item '\(judgment.item.excerpt())' in the \(judgment.order.rawValue) order for variant '\(judgment.variant.excerpt())' (first on line \(first))")
             }
             judgments.append(judgment)
         }
         guard !judgments.isEmpty else { throw InputError(file: path, line: 1, "the file holds no judgments") }
         return judgments
+    }
+
+    /// Numbers strings in the order first seen and hands back one shared copy of each.
+    struct Interner {
+        private var ids: [String: Int] = [:]
+        private var names: [String] = []
+
+        /// The string's number; `name` becomes the shared copy.
+        mutating func intern(_ name: inout String) -> Int {
+            if let id = ids[name] {
+                name = names[id]
+                return id
+            }
+            ids[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
     }
 
     static func decode(_ record: Record, parser: OutputParser?) throws -> Judgment {

@@ -1,28 +1,39 @@
 // Writes a run's three report files, or none of them.
 import Foundation
 
-/// Serialises and validates XML; libxml2 does it at the edge (JudgeLabXML).
+/// Streams and validates XML; libxml2 does it at the edge (JudgeLabXML).
 public protocol XMLDocumentWriter: Sendable {
-    func serialise(_ tree: XMLTree) throws -> Data
-    /// Problems with a document against the report schema, each with its line; empty when valid.
-    func problems(in document: Data) throws -> [String]
+    /// Writes a document to the file at `path` as `body` sends it, without holding it whole.
+    func write(to path: String, _ body: (any XMLEventSink) throws -> Void) throws
+    /// Problems with the document in a file against the report schema, each with its line; empty
+    /// when valid. Reads the file as a stream.
+    func problems(inFile path: String) throws -> [String]
 }
 
 /// Publishes `report.html`, `report.xml` and `metrics.json`. Everything is rendered and the XML
-/// validated first; an invalid document is an error, never a file.
+/// written to a temporary file and validated first; an invalid document is an error, never a
+/// file, and no report file is replaced unless all three are ready.
 public enum ReportPublisher {
     public static func publish(_ report: RunReport, to directory: String, xml: any XMLDocumentWriter) throws {
         let html = HTMLReport.render(report)
-        let document = try xml.serialise(XMLReport.tree(report))
-        let problems = try xml.problems(in: document)
-        guard problems.isEmpty else {
-            throw InputError(file: FilePath.join(directory, "report.xml"), "the report does not match its schema: \(problems.prefix(3).joined(separator: "; "))")
-        }
         let metrics = report.metricsJSON.prettyText + "\n"
+        let existed = FileManager.default.fileExists(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let layout = RunLayout(directory: directory)
-        try AtomicFile.write(html, to: layout.htmlReport)
-        try AtomicFile.write(document, to: layout.xmlReport)
-        try AtomicFile.write(metrics, to: layout.metrics)
+        let temporary = try AtomicFile.temporaryPath(for: layout.xmlReport)
+        do {
+            try xml.write(to: temporary) { try XMLReport.write(report, to: $0) }
+            let problems = try xml.problems(inFile: temporary)
+            guard problems.isEmpty else {
+                throw InputError(file: layout.xmlReport, "the report does not match its schema: \(problems.prefix(3).joined(separator: "; "))")
+            }
+            try AtomicFile.write(html, to: layout.htmlReport)
+            try AtomicFile.commit(temporary, to: layout.xmlReport)
+            try AtomicFile.write(metrics, to: layout.metrics)
+        } catch {
+            unlink(temporary)
+            if !existed { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
+        }
     }
 }

@@ -56,7 +56,7 @@ public struct RunReport: Sendable {
         pairs = dataset.index()
         notes = record["notes"]?.strings ?? []
 
-        var design = "all \(Set(judgments.map(\.item)).count) judged items"
+        var design = "all \(analysis.judgedItemCount) judged items"
         if let sample = record["sample"], case let .object(strata)? = sample["strata"] {
             design = "stratified by \(sample["by"]?.stringValue ?? "verdict"), seed \(sample["seed"]?.numberValue.map { Int($0) } ?? 0): "
                 + strata.map { name, counts in

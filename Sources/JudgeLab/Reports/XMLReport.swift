@@ -1,11 +1,11 @@
 // report.xml's content: the same facts as the HTML page, for machines, under schema version 1.
 import Foundation
 
-/// Builds the XML report tree (schema: JudgeLabXML's `report-1.xsd`).
+/// Sends the XML report to a sink (schema: JudgeLabXML's `report-1.xsd`), one item at a time.
 public enum XMLReport {
     public static let schemaVersion = "1"
 
-    public static func tree(_ report: RunReport) -> XMLTree {
+    public static func write(_ report: RunReport, to sink: any XMLEventSink) throws {
         let analysis = report.analysis
         let pareto = Set(analysis.pareto)
         let run = XMLTree("run", [("id", report.runID), ("study", report.title), ("dataset", report.datasetSource)], children: [
@@ -43,35 +43,53 @@ public enum XMLReport {
                                    ("a-beats-b", c.aBeatsB ? "true" : "false"), ("b-beats-a", c.bBeatsA ? "true" : "false")],
                     children: [XMLTree("sentence", text: c.sentence)])
         })
-        // Per-item verdicts, items in data set order, variants in ranking order.
-        var byItem: [String: [(String, ItemOutcome)]] = [:]
-        var itemOrder: [String] = []
-        for m in analysis.variants {
-            for outcome in analysis.outcomes[m.variant] ?? [] {
-                if byItem[outcome.pair.id] == nil { itemOrder.append(outcome.pair.id) }
-                byItem[outcome.pair.id, default: []].append((m.variant, outcome))
+        let root = XMLTree("report", [("version", schemaVersion), ("tool", "judgelab \(JudgeLabVersion.text)"),
+                                      ("created", ISO8601DateFormatter().string(from: report.created))])
+        try sink.start(root.name, attributes: root.attributes)
+        for part in [run, settings, variants, comparisons] { try sink.emit(part) }
+        try sink.start("items", attributes: [])
+        try forEachItem(analysis) { outcomes in try sink.emit(item(outcomes)) }
+        try sink.end()
+        try sink.end()
+    }
+
+    /// Each judged item, in data set order, with every variant's outcome in ranking order: a
+    /// merge of the variants' outcome lists, which are each in data set order.
+    static func forEachItem(_ analysis: Analysis, _ visit: ([(variant: String, outcome: ItemOutcome)]) throws -> Void) throws {
+        let lists = analysis.variants.map { ($0.variant, analysis.outcomes[$0.variant] ?? []) }
+        var cursors = [Int](repeating: 0, count: lists.count)
+        while true {
+            var next: Int?
+            for (index, (_, outcomes)) in lists.enumerated() where cursors[index] < outcomes.count {
+                let position = outcomes[cursors[index]].position
+                if next.map({ position < $0 }) ?? true { next = position }
             }
+            guard let position = next else { return }
+            var row: [(variant: String, outcome: ItemOutcome)] = []
+            for (index, (variant, outcomes)) in lists.enumerated() where cursors[index] < outcomes.count && outcomes[cursors[index]].position == position {
+                row.append((variant, outcomes[cursors[index]]))
+                cursors[index] += 1
+            }
+            try visit(row)
         }
-        let items = XMLTree("items", children: itemOrder.map { id in
-            let outcomes = byItem[id]!
-            let pair = outcomes[0].1.pair
-            return XMLTree("item", [("id", id), ("human", outcomes[0].1.humanVerdict.rawValue), ("category", pair.category),
-                                    ("simulated-score", pair.simulatedScore.map { JSONValue.format(number: $0) })],
-                           children: outcomes.map { variant, o in
-                XMLTree("judgment", [("variant", variant), ("verdict", o.verdict?.rawValue ?? "none"),
-                                     ("score", o.score.map { JSONValue.format(number: $0) }), ("agrees", o.agrees ? "true" : "false")],
-                        children: o.judgments.map { j in
-                    let (reading, value): (String, String?) = switch j.reading {
-                    case let .score(s): ("score", JSONValue.format(number: s))
-                    case let .choice(c): ("choice", c.rawValue)
-                    case let .unparsed(_, reason): ("unparsed", reason)
-                    }
-                    return XMLTree("output", [("order", j.order.rawValue), ("reading", reading), ("value", value)])
-                })
+    }
+
+    static func item(_ outcomes: [(variant: String, outcome: ItemOutcome)]) -> XMLTree {
+        let first = outcomes[0].outcome
+        let pair = first.pair
+        return XMLTree("item", [("id", pair.id), ("human", first.humanVerdict.rawValue), ("category", pair.category),
+                                ("simulated-score", pair.simulatedScore.map { JSONValue.format(number: $0) })],
+                       children: outcomes.map { variant, o in
+            XMLTree("judgment", [("variant", variant), ("verdict", o.verdict?.rawValue ?? "none"),
+                                 ("score", o.score.map { JSONValue.format(number: $0) }), ("agrees", o.agrees ? "true" : "false")],
+                    children: o.judgments.map { j in
+                let (reading, value): (String, String?) = switch j.reading {
+                case let .score(s): ("score", JSONValue.format(number: s))
+                case let .choice(c): ("choice", c.rawValue)
+                case let .unparsed(_, reason): ("unparsed", reason)
+                }
+                return XMLTree("output", [("order", j.order.rawValue), ("reading", reading), ("value", value)])
             })
         })
-        return XMLTree("report", [("version", schemaVersion), ("tool", "judgelab \(JudgeLabVersion.text)"),
-                                  ("created", ISO8601DateFormatter().string(from: report.created))],
-                       children: [run, settings, variants, comparisons, items])
     }
 }

@@ -32,3 +32,21 @@ public struct XMLTree: Sendable, Equatable {
         s == "\t" || s == "\n" || s == "\r" || (s.value >= 0x20 && s.value != 0xFFFE && s.value != 0xFFFF)
     }
 }
+
+/// Takes a document element by element, so that a large one is never in memory whole (the
+/// report of a million judgments is over 100 MB of XML).
+public protocol XMLEventSink: AnyObject {
+    func start(_ name: String, attributes: [XMLTree.Attribute]) throws
+    func text(_ text: String) throws
+    func end() throws
+}
+
+extension XMLEventSink {
+    /// Sends a whole (small) tree.
+    public func emit(_ tree: XMLTree) throws {
+        try start(tree.name, attributes: tree.attributes)
+        if let content = tree.text { try text(content) }
+        for child in tree.children { try emit(child) }
+        try end()
+    }
+}

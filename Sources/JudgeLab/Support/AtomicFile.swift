@@ -5,16 +5,25 @@ import Foundation
 /// never leaves a half-written file under the final name.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
+        let temporary = try temporaryPath(for: path)
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+            throw InputError(file: path, "cannot write here (is the folder writable, is the disk full?)")
+        }
+        try commit(temporary, to: path)
+    }
+
+    /// Where to write a file that will replace `path` (in the same folder, so a rename is atomic).
+    public static func temporaryPath(for path: String) throws -> String {
+        let directory = FilePath.parent(path).isEmpty ? "." : FilePath.parent(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError(file: path, "the folder \(directory) does not exist")
         }
-        let temporary = directory + "/.\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw InputError(file: path, "cannot write here (is the folder writable, is the disk full?)")
-        }
+        return FilePath.join(directory, ".\(FilePath.name(path)).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    }
+
+    /// Moves a finished temporary file into place (removing it if that fails).
+    public static func commit(_ temporary: String, to path: String) throws {
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
