@@ -50,12 +50,20 @@ reliability: deps
 
 # Benchmarks (not part of CI): end-to-end workloads into Benchmarks/RESULTS.md, then the
 # micro-benchmarks of Benchmarks/Package.swift.
-BENCH_VENV := .build/bench-venv
+# The peers go in virtual environments under .build/peers (from PyPI; FastChat pulls in torch,
+# several gigabytes). A peer that cannot be installed is left out of RESULTS.md, and said so.
+PEERS := .build/peers
 bench: deps
 	$(SWIFT) build -c release --product judgelab
-	@[ -x $(BENCH_VENV)/bin/python ] || (python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q 'openai==1.*') \
+	@[ -x $(PEERS)/openai/bin/python ] || (python3 -m venv $(PEERS)/openai && $(PEERS)/openai/bin/pip install -q 'openai==1.*') \
 	  || echo "could not install the openai SDK: its rows are left out"
-	python3 Benchmarks/Scripts/run_benchmarks.py --peer-python $(BENCH_VENV)/bin/python
+	@[ -x $(PEERS)/fastchat/bin/python ] || (python3 -m venv $(PEERS)/fastchat && $(PEERS)/fastchat/bin/pip install -q \
+	  'fschat==0.2.36' 'openai==0.28.1' torch 'transformers==4.37.*' 'accelerate<0.30' 'anthropic<0.30') \
+	  || echo "could not install FastChat: its rows are left out"
+	@[ -x $(PEERS)/alpaca/bin/python ] || (python3 -m venv $(PEERS)/alpaca && $(PEERS)/alpaca/bin/pip install -q 'alpaca-eval==0.6.6') \
+	  || echo "could not install AlpacaEval: its rows are left out"
+	python3 Benchmarks/Scripts/run_benchmarks.py --peer-python $(PEERS)/openai/bin/python \
+	  --fastchat-python $(PEERS)/fastchat/bin/python --alpaca-python $(PEERS)/alpaca/bin/python
 	cd Benchmarks && $(SWIFT) package --scratch-path ../.build-bench benchmark
 
 bench-quick: deps

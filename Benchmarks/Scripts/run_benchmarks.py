@@ -13,6 +13,7 @@ against numpy doing the same; (5) peak memory analysing and reporting 1,000,000 
 """
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -76,40 +77,44 @@ variants:
 """ % (name, data, ROOT, items, port))
 
 
+def served(port):
+    """The endpoint's request count so far."""
+    import urllib.request
+    with urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%d/stats" % port, data=b"{}")) as r:
+        return json.loads(r.read())["requests"]
+
+
+def last_json(text):
+    """The last line of a peer's output that is a JSON object (its result)."""
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                pass
+    return None
+
+
 def judged(stdout):
     m = re.search(r"judged in ([\d.]+) s wall, ([\d.]+) s CPU", stdout)
     return float(m.group(1)), float(m.group(2))
 
 
-PEER = r'''
-import asyncio, json, resource, sys, time
-from openai import AsyncOpenAI
-port, concurrency, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-prompts = [json.loads(l) for l in open(path)]
-client = AsyncOpenAI(base_url="http://127.0.0.1:%d/v1" % port, api_key="x", max_retries=0, timeout=60)
-async def main():
-    gate = asyncio.Semaphore(concurrency)
-    async def one(p):
-        async with gate:
-            r = await client.chat.completions.create(model="gpt-4o-mini", messages=p, temperature=0, max_tokens=10)
-            return r.choices[0].message.content
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF); t0 = time.perf_counter()
-    answers = await asyncio.gather(*[one(p) for p in prompts])
-    wall = time.perf_counter() - t0; cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    print(json.dumps({"n": len(answers), "wall": wall, "cpu": cpu}))
-asyncio.run(main())
-'''
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--judgelab", default=os.path.join(ROOT, ".build/release/judgelab"))
-    p.add_argument("--peer-python", default="")
+    p.add_argument("--peer-python", default="", help="a Python with the openai SDK (1.x)")
+    p.add_argument("--fastchat-python", default="", help="a Python with fschat 0.2.36 and openai 0.28")
+    p.add_argument("--alpaca-python", default="", help="a Python with alpaca-eval 0.6.6")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--out", default=os.path.join(ROOT, "Benchmarks", "RESULTS.md" if "--quick" not in sys.argv else "RESULTS-quick.md"))
     args = p.parse_args()
     jl = os.path.abspath(args.judgelab)
+    for name in ("peer_python", "fastchat_python", "alpaca_python"):
+        if getattr(args, name):
+            setattr(args, name, os.path.abspath(getattr(args, name)))
     quick = args.quick
     work = tempfile.mkdtemp(prefix="judgelab-bench-")
     lines = []
@@ -122,6 +127,18 @@ def main():
                                                               platform.platform(), os.cpu_count(), " --quick" if quick else ""))
         concurrencies = [1, 16, 64, 256]
         n = 1000 if quick else 5000
+        alpaca = 200 if quick else 1000  # AlpacaEval is CPU-bound near 33 judgments/s (PEERS.md)
+        client_config = os.path.join(work, "openai-client.yaml")
+        with open(client_config, "w") as f:
+            f.write("default:\n  - api_key: x\n    base_url: http://127.0.0.1:%d/v1\n" % port)
+        # (name, python, driver, items for N judgments, arguments): FastChat judges each item in
+        # both orders, AlpacaEval once; the SDK loop in both orders.
+        peers = [
+            ("openai SDK", args.peer_python, "peer_openai.py", lambda count: count // 2, lambda c, items, folder: [str(port), str(c), items]),
+            ("FastChat", args.fastchat_python, "peer_fastchat.py", lambda count: count // 2,
+             lambda c, items, folder: [str(c), items, os.path.join(folder, "fastchat-judgments.jsonl")]),
+            ("AlpacaEval", args.alpaca_python, "peer_alpaca_eval.py", lambda count: alpaca, lambda c, items, folder: [str(c), items, folder]),
+        ]
 
         # 1. The endpoint's own ceiling.
         log("## 1. Throughput (loopback endpoint, %d ms latency)\n" % (LATENCY * 1000))
@@ -131,7 +148,7 @@ def main():
             rate = float(sh([sys.executable, os.path.join(HERE, "loadgen.py"), str(port), str(c), str(total)]).stdout)
             ceiling[c] = rate / (c / LATENCY)
 
-        # 2. JudgeLab and the openai SDK at each concurrency.
+        # 2. JudgeLab and the peers at each concurrency, on the same items.
         rows = []
         for c in concurrencies:
             count = 200 if c == 1 else n  # C = 1 at 200 ms is 5 judgments a second
@@ -139,30 +156,53 @@ def main():
             os.makedirs(folder)
             write_dataset(os.path.join(folder, "data.jsonl"), count // 2, "jl%d" % c)
             study(os.path.join(folder, "study.yaml"), "data.jsonl", port, count // 2, "tp%d" % c)
+            before = served(port)
             r = sh([jl, "run", os.path.join(folder, "study.yaml"), "--out", os.path.join(folder, "R", "run"), "--concurrency", str(c), "--quiet"])
             if r.returncode:
                 raise SystemExit("judgelab run failed: " + r.stderr + r.stdout)
             wall, cpu = judged(r.stdout)
-            row = {"c": c, "n": count, "jl_rate": count / wall, "jl_eff": count / wall / (c / LATENCY), "jl_cpu": cpu / count * 1000}
-            if args.peer_python and c > 1:
-                prompts = os.path.join(folder, "prompts.jsonl")
-                with open(prompts, "w") as f:
-                    for i in range(count):
-                        f.write(json.dumps([{"role": "system", "content": "Judge. Reply A, B or tie."},
-                                            {"role": "user", "content": "peer %d question %d: " % (c, i) + "An answer " * (5 + i % 30)}]) + "\n")
-                pr = sh([args.peer_python, "-c", PEER, str(port), str(c), prompts])
-                if pr.returncode == 0:
-                    peer = json.loads(pr.stdout)
-                    row.update(peer_rate=count / peer["wall"], peer_eff=count / peer["wall"] / (c / LATENCY), peer_cpu=peer["cpu"] / count * 1000)
-            rows.append(row)
-        log("| C | judgments | endpoint ceiling (efficiency) | JudgeLab judgments/s | JudgeLab efficiency | JudgeLab CPU s / 1000 | openai SDK judgments/s | openai SDK efficiency | openai SDK CPU s / 1000 | CPU ratio (SDK ÷ JudgeLab) |")
-        log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+            rows.append(dict(c=c, client="JudgeLab", n=count, sent=served(port) - before, wall=wall, cpu=cpu))
+            if c == 1:
+                continue
+            for name, python, script, judgments, extra in peers:
+                if not python:
+                    continue
+                # Fresh item texts per peer and C, so that nothing is answered from memory.
+                items = os.path.join(folder, "items-%s.jsonl" % script)
+                pairs = judgments(count)
+                write_dataset(items, pairs, "%s%d" % (script, c))
+                env = dict(os.environ, OPENAI_API_BASE="http://127.0.0.1:%d/v1" % port, OPENAI_API_KEY="x",
+                           OPENAI_CLIENT_CONFIG_PATH=client_config)
+                before = served(port)
+                pr = sh([python, os.path.join(HERE, script)] + extra(c, items, folder), env=env, cwd=folder)
+                result = last_json(pr.stdout + "\n" + pr.stderr)
+                if pr.returncode or result is None:
+                    log("(%s at C = %d failed: %s)\n" % (name, c, (pr.stderr or pr.stdout).strip()[-300:]))
+                    continue
+                rows.append(dict(c=c, client=name, n=result["n"], sent=served(port) - before, wall=result["wall"], cpu=result["cpu"],
+                                 note=result.get("errors") or result.get("unparsed")))
+        log("| C | client | judgments | requests served | judgments/s | efficiency | client CPU s / 1000 | CPU ÷ JudgeLab's |")
+        log("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        mine = {r["c"]: r for r in rows if r["client"] == "JudgeLab"}
         for r in rows:
-            peer = ("%.0f | %.2f | %.2f | %.1f×" % (r["peer_rate"], r["peer_eff"], r["peer_cpu"], r["peer_cpu"] / r["jl_cpu"])) if "peer_rate" in r else "— | — | — | —"
-            log("| %d | %d | %.2f | %.0f | **%.2f** | %.2f | %s |" % (r["c"], r["n"], ceiling[r["c"]], r["jl_rate"], r["jl_eff"], r["jl_cpu"], peer))
-        log("\nEfficiency = judgments/s ÷ (C / latency). CPU is the client's user + system time during the judging phase "
-            "(JudgeLab: getrusage around its runner, reported by `judgelab run`; the SDK: getrusage around `asyncio.gather`). "
-            "The endpoint ceiling is `loadgen.py`, a stdlib asyncio client, on the same endpoint.\n")
+            rate = r["n"] / r["wall"]
+            per = r["cpu"] / r["n"] * 1000
+            ratio = per / (mine[r["c"]]["cpu"] / mine[r["c"]]["n"] * 1000)
+            bold = "**" if r["client"] == "JudgeLab" else ""
+            log("| %d | %s%s%s | %d | %d | %.0f | %s%.2f%s | %.2f | %s |" % (
+                r["c"], bold, r["client"], bold, r["n"], r["sent"], rate, bold, rate / (r["c"] / LATENCY), bold, per,
+                "—" if r["client"] == "JudgeLab" else "%.1f×" % ratio))
+        log("\nEndpoint ceiling (efficiency of `loadgen.py`, a stdlib asyncio client writing canned requests, %s): %s.\n" % (
+            "C × 20 requests" if not quick else "C × 4 requests", ", ".join("C = %d: %.2f" % (c, ceiling[c]) for c in concurrencies)))
+        log("Efficiency = judgments/s ÷ (C / latency). At C = 256, %d judgments are %.2f rounds of 256, so the last round is part-full "
+            "and no client can pass %.3f. CPU is the client's user + system time during the judging phase (JudgeLab: getrusage around "
+            "its runner, reported by `judgelab run`; the peers: getrusage of the process and its children around their judging call). "
+            "Requests served is the endpoint's own count. Each peer judges its own fresh copy of the items.\n"
+            % (n, n / 256, (n / 256) / math.ceil(n / 256)))
+        peer_rows = [r for r in rows if r["client"] != "JudgeLab"]
+        if any(r.get("note") for r in peer_rows):
+            log("Answers a peer could not parse: " + ", ".join("%s at C = %d: %d" % (r["client"], r["c"], r["note"]) for r in peer_rows if r.get("note")) + ".\n")
+        throughput_rows = rows
 
         # 3. A fully cached 10,000-judgment study.
         log("## 2. Re-running a fully cached study\n")
@@ -216,7 +256,8 @@ def main():
                         f.write('{"item":"b%d","variant":"v%d","order":"%s","choice":"%s","cost_usd":0.0001,"latency_ms":200}\n'
                                 % (i, v, order, ("first", "second", "tie")[(i * 7 + v) % 3]))
         total = variants * items * 2
-        wall, rss, r = timed([jl, "report", folder])
+        memory_wall, memory_rss, r = timed([jl, "report", folder])
+        wall, rss = memory_wall, memory_rss
         ok = r.returncode == 0
         log("| judgments | command | wall | peak RSS | target |")
         log("| --- | --- | --- | --- | --- |")
@@ -253,6 +294,30 @@ def main():
         log("| items × variants × orders | `judgelab report` wall | peak RSS | report.html | headless Chromium, load to DOM |")
         log("| --- | --- | --- | --- | --- |")
         log("| 5,000 × 4 × 2 | %.2f s | %.0f MB | %.2f MB | %s |\n" % (wall, rss, html, opened))
+        # The verdicts, from the figures above.
+        log("## Against the targets\n")
+        log("Computed by the script from the figures above.\n")
+        log("| workload | target | measured | verdict |")
+        log("| --- | --- | --- | --- |")
+        verdict = lambda ok: "met" if ok else "**missed**"
+        top = mine[256]
+        eff = top["n"] / top["wall"] / (256 / LATENCY)
+        log("| throughput, C = 256 | efficiency ≥ 0.95 | %.3f (the endpoint's own ceiling: %.2f) | %s |" % (eff, ceiling[256], verdict(eff >= 0.95)))
+        for name in sorted({r["client"] for r in peer_rows}):
+            their_rows = [r for r in peer_rows if r["client"] == name]
+            cpu_ratios = ["%.1f×" % ((r["cpu"] / r["n"]) / (mine[r["c"]]["cpu"] / mine[r["c"]]["n"])) for r in their_rows]
+            faster = all(mine[r["c"]]["n"] / mine[r["c"]]["wall"] >= r["n"] / r["wall"] for r in their_rows)
+            least = min((r["cpu"] / r["n"]) / (mine[r["c"]]["cpu"] / mine[r["c"]]["n"]) for r in their_rows)
+            log("| against %s: client CPU per 1,000 | JudgeLab's ≤ 1/5 of theirs | they use %s JudgeLab's (C = %s) | %s |" % (
+                name, " / ".join(cpu_ratios), " / ".join(str(r["c"]) for r in their_rows), verdict(least >= 5)))
+            log("| against %s: throughput | at least theirs at every C | %s judgments/s, JudgeLab's first | %s |" % (
+                name, "; ".join("%.0f vs %.0f" % (mine[r["c"]]["n"] / mine[r["c"]]["wall"], r["n"] / r["wall"]) for r in their_rows), verdict(faster)))
+        log("| re-running a fully cached 10,000-judgment study | < 1 s wall | %.2f s (a new folder from the response cache: %.2f s) | %s |" % (
+            resumed, fromcache, verdict(resumed < 1)))
+        log("| analysis, 20 variants × %d items × 2,000 resamples | no slower than numpy | %.2f× numpy's time | %s |" % (
+            1000 if quick else 5000, ours / theirs, verdict(ours <= theirs)))
+        log("| peak RSS, analysing and reporting %d judgments | < 300 MB | %.0f MB | %s |" % (total, memory_rss, verdict(memory_rss < 300 and ok)))
+        log("")
     finally:
         endpoint.kill()
         shutil.rmtree(work, ignore_errors=True)

@@ -9,14 +9,15 @@ import JudgeLab
 ///
 /// Requests are spread in turn over a few event loops, each a thread with its own multi handle
 /// and connections: one loop works through a burst of answers one at a time, and at 256 in
-/// flight that queue was the client's largest delay. Two loops halve it on two cores.
+/// flight that queue was the client's largest delay.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let loops: [CurlEventLoop]
     private let lock = NSLock()
     private var turn = 0
 
-    /// `loops` event-loop threads; by default one per core, two at most.
-    public init(loops: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)) {
+    /// `loops` event-loop threads. Four by default: at 256 requests in flight on two cores, four
+    /// loops finished 5,000 judgments 20 ms sooner than two, and one took 70 ms longer (of 4.1 s).
+    public init(loops: Int = 4) {
         Curl.ensureInitialised()
         self.loops = (0..<max(1, loops)).map { CurlEventLoop(name: "judgelab-curl-\($0)") }
     }

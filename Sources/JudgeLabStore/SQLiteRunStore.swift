@@ -36,19 +36,30 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
             """)
     }
 
-    public func cachedReply(forHash hash: String) throws -> CachedReply? {
-        try lock.withLock {
-            var reply: CachedReply?
-            try cacheDB.query("SELECT text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms FROM responses WHERE hash = ?",
-                              [.text(hash)]) { row in
-                reply = CachedReply(text: row.text(0) ?? "",
-                                    usage: Usage(inputTokens: Int(row.int(1) ?? 0), cachedInputTokens: Int(row.int(2) ?? 0),
-                                                 cacheWriteTokens: Int(row.int(3) ?? 0), outputTokens: Int(row.int(4) ?? 0)),
-                                    costUSD: row.double(5), latencyMS: row.double(6) ?? 0)
+    public func cachedReplies(forHashes hashes: [String]) throws -> [String: CachedReply] {
+        var replies: [String: CachedReply] = [:]
+        let batch = 256
+        for start in stride(from: 0, to: hashes.count, by: batch) {
+            let chunk = hashes[start..<min(start + batch, hashes.count)]
+            // One statement per full batch size, so that it is prepared once and reused.
+            let padded = Array(chunk) + Array(repeating: "", count: batch - chunk.count)
+            try lock.withLock {
+                try cacheDB.query("""
+                    SELECT hash, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms
+                    FROM responses WHERE hash IN (\(Self.placeholders))
+                    """, padded.map { .text($0) }) { row in
+                    replies[row.text(0) ?? ""] = CachedReply(
+                        text: row.text(1) ?? "",
+                        usage: Usage(inputTokens: Int(row.int(2) ?? 0), cachedInputTokens: Int(row.int(3) ?? 0),
+                                     cacheWriteTokens: Int(row.int(4) ?? 0), outputTokens: Int(row.int(5) ?? 0)),
+                        costUSD: row.double(6), latencyMS: row.double(7) ?? 0)
+                }
             }
-            return reply
         }
+        return replies
     }
+
+    private static let placeholders = Array(repeating: "?", count: 256).joined(separator: ", ")
 
     public func record(replies: [FreshReply], entries: [JournalEntry]) throws {
         try lock.withLock {

@@ -1,5 +1,5 @@
 // The libcurl transport on its own, against the loopback fake judge, and the runner's hand-over
-// of answers to its recorder.
+// of answers to its recorder thread.
 import Foundation
 import Testing
 @testable import JudgeLab
@@ -55,22 +55,28 @@ import JudgeLabHTTP
         }
     }
 
-    @Test func theRecorderTakesEverythingWaitingAtOnceAndStopsWhenClosed() async throws {
-        let queue = DeliveryQueue()
+    @Test func theRecorderWritesEverythingInOrderAndReportsAFailure() async throws {
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var batches: [[Double]] = []
+        }
         let delivery = { (index: Int) in
             Delivery(tasks: [], reservation: Double(index), attempts: 1, result: .failed(reason: "r", detail: "d"))
         }
-        queue.put(delivery(1))
-        queue.put(delivery(2))
-        #expect(await queue.take()?.map(\.reservation) == [1, 2])
-        // A taker waiting on an empty queue is woken by the next put.
-        async let next = queue.take()
-        try await Task.sleep(for: .milliseconds(50))
-        queue.put(delivery(3))
-        #expect(await next?.map(\.reservation) == [3])
-        queue.put(delivery(4))
-        queue.close()
-        #expect(await queue.take()?.map(\.reservation) == [4])  // what was left, then nothing
-        #expect(await queue.take() == nil)
+        let log = Log()
+        let recorder = Recorder { batch in
+            Thread.sleep(forTimeInterval: 0.01)  // a slow disk: puts pile up meanwhile
+            log.lock.withLock { log.batches.append(batch.map(\.reservation)) }
+        }
+        for index in 1...50 { try recorder.put(delivery(index)) }
+        try await recorder.finish()
+        #expect(log.batches.flatMap { $0 } == (1...50).map(Double.init))
+        #expect(log.batches.count < 50)  // what piled up went in together
+
+        struct DiskFull: Error {}
+        let failing = Recorder { _ in throw DiskFull() }
+        try failing.put(delivery(1))
+        await #expect(throws: DiskFull.self) { try await failing.finish() }
+        #expect(throws: DiskFull.self) { try failing.put(delivery(2)) }
     }
 }

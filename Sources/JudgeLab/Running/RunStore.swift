@@ -69,7 +69,8 @@ public struct FreshReply: Sendable {
 /// Where a run keeps what it learns. Every call is durable when it returns, so a crash loses
 /// nothing that was recorded.
 public protocol RunStore: Sendable {
-    func cachedReply(forHash hash: String) throws -> CachedReply?
+    /// The cached replies among these request hashes (looked up in batches where the store can).
+    func cachedReplies(forHashes hashes: [String]) throws -> [String: CachedReply]
     /// Records a batch: the fresh replies into the response cache first, then the journal
     /// entries, each in one transaction where the store has them. (A crash between the two
     /// leaves replies in the cache, which a resumed run uses without paying again.)

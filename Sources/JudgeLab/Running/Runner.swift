@@ -120,11 +120,12 @@ public enum Runner {
     /// What a run of `tasks` would do now: how many are answered, cached, and left to send.
     public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask]) {
         let answered = try store?.answeredKeys() ?? []
+        let replies = try store?.cachedReplies(forHashes: tasks.filter { !answered.contains($0.key) }.map(\.hash)) ?? [:]
         var cached = 0
         var seen = Set<String>()
         var toSend: [RunTask] = []
         for task in tasks where !answered.contains(task.key) {
-            if try store?.cachedReply(forHash: task.hash) != nil {
+            if replies[task.hash] != nil {
                 cached += 1
             } else if seen.insert(task.hash).inserted {
                 toSend.append(task)
@@ -154,8 +155,9 @@ public enum Runner {
         var groups: [(hash: String, tasks: [RunTask])] = []
         var groupIndex: [String: Int] = [:]
         var fromCache: [JournalEntry] = []
+        let replies = try store.cachedReplies(forHashes: tasks.filter { !answered.contains($0.key) }.map(\.hash))
         for task in tasks where !answered.contains(task.key) {
-            if let reply = try store.cachedReply(forHash: task.hash) {
+            if let reply = replies[task.hash] {
                 fromCache.append(entry(task, reply: reply, paid: 0, attempts: 0, fromCache: true, settings: settings))
                 if fromCache.count == 500 {
                     try store.record(replies: [], entries: fromCache)
@@ -186,18 +188,12 @@ public enum Runner {
         }
         defer { reporter.cancel() }
 
-        // Senders hand each answer to one recorder and free their slot at once, so the next
+        // Senders hand each answer to the recorder and free their slot at once, so the next
         // request goes out without waiting for the disk; the recorder commits whatever has
         // arrived in one transaction (a burst of answers costs one commit, not one each).
-        let deliveries = DeliveryQueue()
-        try await withThrowingTaskGroup(of: Step.self) { group in
-            group.addTask {
-                while let batch = await deliveries.take() {
-                    try record(batch, settings: settings, store: store, state: state)
-                }
-                return .recorded
-            }
-            do {
+        let recorder = Recorder { batch in try record(batch, settings: settings, store: store, state: state) }
+        do {
+            try await withThrowingTaskGroup(of: Delivery.self) { group in
                 var sending = 0
                 var pending = groups[...]
                 while true {
@@ -211,8 +207,8 @@ public enum Runner {
                                 pending = pending.dropFirst()
                                 sending += 1
                                 group.addTask {
-                                    .delivered(try await send(next.tasks, reservation: reservation, settings: settings, transport: transport,
-                                                              limiter: limiter, state: state))
+                                    try await send(next.tasks, reservation: reservation, settings: settings, transport: transport,
+                                                   limiter: limiter, state: state)
                                 }
                                 continue
                             }
@@ -224,17 +220,16 @@ public enum Runner {
                         summary.cancelled = true
                     }
                     if !wait && sending == 0 { break }
-                    if case let .delivered(delivery) = try await group.next() {
+                    if let delivery = try await group.next() {
                         sending -= 1
-                        deliveries.put(delivery)
+                        try recorder.put(delivery)  // throws if recording has failed (a full disk, say)
                     }
                 }
-                deliveries.close()
-                try await group.waitForAll()
-            } catch {
-                deliveries.close()
-                throw error
             }
+            try await recorder.finish()
+        } catch {
+            recorder.close()
+            throw error
         }
         let tally = state.tally
         summary.requestsSent = tally.requestsSent
@@ -247,12 +242,6 @@ public enum Runner {
         summary.cpuSeconds = Self.processCPUSeconds() - cpuAtStart
         progress(state.snapshot())
         return summary
-    }
-
-    /// What a task-group child of a run finished: one request, or the recorder.
-    enum Step: Sendable {
-        case delivered(Delivery)
-        case recorded
     }
 
     /// Sends one distinct request, with retries, and says how it ended.
@@ -346,49 +335,76 @@ struct Delivery: Sendable {
     var result: Result
 }
 
-/// Deliveries waiting to be recorded. Senders put; the one recorder takes everything waiting at
-/// once, so a burst of answers becomes one transaction.
-final class DeliveryQueue: @unchecked Sendable {
-    private let lock = NSLock()
+/// Records deliveries on a thread of its own. SQLite blocks, and a blocked thread of Swift's
+/// small cooperative pool (two threads on two cores) delays the tasks that send the next
+/// requests. The recorder takes everything waiting at once, so a burst of answers is one
+/// transaction. After a failure it records nothing more; `put` and `finish` throw it.
+final class Recorder: @unchecked Sendable {
+    private let condition = NSCondition()
     private var waiting: [Delivery] = []
     private var closed = false
-    private var taker: CheckedContinuation<[Delivery]?, Never>?
+    private var stopped = false
+    private var failure: (any Error)?
+    private var whenStopped: CheckedContinuation<Void, Never>?
 
-    func put(_ delivery: Delivery) {
-        let wake = lock.withLock { () -> (CheckedContinuation<[Delivery]?, Never>, [Delivery])? in
+    init(_ write: @escaping @Sendable ([Delivery]) throws -> Void) {
+        let thread = Thread { self.loop(write) }
+        thread.name = "judgelab-recorder"
+        thread.start()
+    }
+
+    func put(_ delivery: Delivery) throws {
+        try condition.withLock {
+            if let failure { throw failure }
             waiting.append(delivery)
-            guard let taker else { return nil }
-            self.taker = nil
-            defer { waiting.removeAll() }
-            return (taker, waiting)
+            condition.signal()
         }
-        if let (taker, batch) = wake { taker.resume(returning: batch) }
     }
 
-    /// No more puts: the recorder takes what is left, then nil.
+    /// No more puts; the thread records what is waiting, then ends.
     func close() {
-        let taker = lock.withLock { () -> CheckedContinuation<[Delivery]?, Never>? in
+        condition.withLock {
             closed = true
-            defer { self.taker = nil }
-            return self.taker
+            condition.signal()
         }
-        taker?.resume(returning: nil)  // a waiting taker means nothing is left
     }
 
-    /// Everything waiting (waiting for at least one), or nil once closed and empty.
-    func take() async -> [Delivery]? {
+    /// Closes, waits until everything put is recorded, and throws the failure if there was one.
+    func finish() async throws {
+        close()
         await withCheckedContinuation { continuation in
-            let ready = lock.withLock { () -> [Delivery]?? in
-                if !waiting.isEmpty {
-                    defer { waiting.removeAll() }
-                    return .some(waiting)
-                }
-                if closed { return .some(nil) }
-                taker = continuation
-                return .none
+            let now = condition.withLock { () -> Bool in
+                if stopped { return true }
+                whenStopped = continuation
+                return false
             }
-            if let ready { continuation.resume(returning: ready) }
+            if now { continuation.resume() }
         }
+        if let failure = condition.withLock({ failure }) { throw failure }
+    }
+
+    private func loop(_ write: ([Delivery]) throws -> Void) {
+        while true {
+            condition.lock()
+            while waiting.isEmpty && !closed { condition.wait() }
+            let batch = waiting
+            waiting.removeAll(keepingCapacity: true)
+            let skip = failure != nil
+            condition.unlock()
+            if batch.isEmpty { break }  // closed, and nothing left
+            if skip { continue }
+            do {
+                try write(batch)
+            } catch {
+                condition.withLock { failure = error }
+            }
+        }
+        let continuation = condition.withLock { () -> CheckedContinuation<Void, Never>? in
+            stopped = true
+            defer { whenStopped = nil }
+            return whenStopped
+        }
+        continuation?.resume()
     }
 }
 
