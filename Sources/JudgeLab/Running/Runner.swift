@@ -222,6 +222,7 @@ public enum Runner {
                     if !wait && sending == 0 { break }
                     if let delivery = try await group.next() {
                         sending -= 1
+                        state.settle(delivery)
                         try recorder.put(delivery)  // throws if recording has failed (a full disk, say)
                     }
                 }
@@ -274,7 +275,7 @@ public enum Runner {
         }
     }
 
-    /// Records a batch of deliveries for every task that shares each, durably, then settles the ledger.
+    /// Records a batch of deliveries for every task that shares each, durably, then counts them.
     static func record(_ batch: [Delivery], settings: RunSettings, store: any RunStore, state: RunState) throws {
         var replies: [FreshReply] = []
         var entries: [JournalEntry] = []
@@ -295,7 +296,7 @@ public enum Runner {
             }
         }
         try store.record(replies: replies, entries: entries)
-        state.settle(batch)
+        state.count(batch)
     }
 
     /// User plus system CPU seconds of this process (getrusage).
@@ -329,7 +330,7 @@ struct Delivery: Sendable {
     }
 
     var tasks: [RunTask]
-    /// The budget held for it until it is recorded.
+    /// The budget held for it until it comes back.
     var reservation: Double
     var attempts: Int
     var result: Result
@@ -442,14 +443,21 @@ final class RunState: Sendable {
         }
     }
 
-    /// Releases the deliveries' reservations and counts what they paid, answered and failed.
-    func settle(_ batch: [Delivery]) {
+    /// Releases a delivery's reservation and counts what it cost, as soon as it arrives (before
+    /// it is recorded), so that the budget always sees every request that has come back.
+    func settle(_ delivery: Delivery) {
+        ledger.withLock { ledger in
+            ledger.reserved -= delivery.reservation
+            if case let .answered(reply) = delivery.result { ledger.paid += reply.costUSD ?? 0 }
+        }
+    }
+
+    /// Counts recorded deliveries as answered or failed.
+    func count(_ batch: [Delivery]) {
         ledger.withLock { ledger in
             for delivery in batch {
-                ledger.reserved -= delivery.reservation
                 switch delivery.result {
-                case let .answered(reply):
-                    ledger.paid += reply.costUSD ?? 0
+                case .answered:
                     ledger.tally.answered += delivery.tasks.count
                 case let .failed(reason, _):
                     ledger.tally.failed += delivery.tasks.count

@@ -13,7 +13,8 @@ public struct LineReader {
         self.path = path
     }
 
-    /// The first bytes of the file that are not blank, up to `count` (to tell a JSON array from JSONL).
+    /// The file's first byte that is not white space, reading no further than its line (to tell
+    /// a JSON array from JSON lines); nil for a blank file.
     public func firstContentByte() throws -> UInt8? {
         var found: UInt8?
         try forEachLine { _, line in
