@@ -137,7 +137,7 @@ def main():
             ("openai SDK", args.peer_python, "peer_openai.py", lambda count: count // 2, lambda c, items, folder: [str(port), str(c), items]),
             ("FastChat", args.fastchat_python, "peer_fastchat.py", lambda count: count // 2,
              lambda c, items, folder: [str(c), items, os.path.join(folder, "fastchat-judgments.jsonl")]),
-            ("AlpacaEval", args.alpaca_python, "peer_alpaca_eval.py", lambda count: alpaca, lambda c, items, folder: [str(c), items, folder]),
+            ("AlpacaEval", args.alpaca_python, "peer_alpaca_eval.py", lambda count: min(alpaca, count), lambda c, items, folder: [str(c), items, folder]),
         ]
 
         # 1. The endpoint's own ceiling.
@@ -162,8 +162,6 @@ def main():
                 raise SystemExit("judgelab run failed: " + r.stderr + r.stdout)
             wall, cpu = judged(r.stdout)
             rows.append(dict(c=c, client="JudgeLab", n=count, sent=served(port) - before, wall=wall, cpu=cpu))
-            if c == 1:
-                continue
             for name, python, script, judgments, extra in peers:
                 if not python:
                     continue

@@ -188,50 +188,39 @@ public enum Runner {
         }
         defer { reporter.cancel() }
 
-        // Senders hand each answer to the recorder and free their slot at once, so the next
-        // request goes out without waiting for the disk; the recorder commits whatever has
-        // arrived in one transaction (a burst of answers costs one commit, not one each).
+        // C workers each send a request, hand its answer to the recorder and take the next: the
+        // next request goes out without waiting for the disk or for any other task, and the
+        // recorder commits whatever has arrived in one transaction (a burst of answers costs one
+        // commit, not one each).
         let recorder = Recorder { batch in try record(batch, settings: settings, store: store, state: state) }
+        let dispatcher = Dispatcher(groups.map(\.tasks), state: state, cancel: cancel)
         do {
-            try await withThrowingTaskGroup(of: Delivery.self) { group in
-                var sending = 0
-                var pending = groups[...]
-                while true {
-                    var wait = false
-                    if let next = pending.first, !cancel.isSet {
-                        if sending >= max(1, settings.concurrency) {
-                            wait = true
-                        } else {
-                            let reservation = next.tasks[0].maximumCost ?? 0
-                            if state.reserve(reservation) {
-                                pending = pending.dropFirst()
-                                sending += 1
-                                group.addTask {
-                                    try await send(next.tasks, reservation: reservation, settings: settings, transport: transport,
-                                                   limiter: limiter, state: state)
-                                }
-                                continue
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<min(max(1, settings.concurrency), groups.count) {
+                    group.addTask {
+                        do {
+                            while let (tasks, reservation) = await dispatcher.next() {
+                                let delivery = try await send(tasks, reservation: reservation, settings: settings, transport: transport,
+                                                              limiter: limiter, state: state)
+                                state.settle(delivery)
+                                dispatcher.returned()
+                                try recorder.put(delivery)  // throws if recording has failed (a full disk, say)
                             }
-                            // In-flight requests may cost less than reserved: let them finish, then look again.
-                            wait = sending > 0
-                            if !wait { summary.stoppedForBudget = true }
+                        } catch {
+                            dispatcher.abandon()  // no worker sends more, and none waits for ever
+                            throw error
                         }
-                    } else if cancel.isSet, !pending.isEmpty {
-                        summary.cancelled = true
-                    }
-                    if !wait && sending == 0 { break }
-                    if let delivery = try await group.next() {
-                        sending -= 1
-                        state.settle(delivery)
-                        try recorder.put(delivery)  // throws if recording has failed (a full disk, say)
                     }
                 }
+                try await group.waitForAll()
             }
             try await recorder.finish()
         } catch {
             recorder.close()
             throw error
         }
+        summary.stoppedForBudget = dispatcher.stoppedForBudget
+        summary.cancelled = dispatcher.cancelled
         let tally = state.tally
         summary.requestsSent = tally.requestsSent
         summary.answered = tally.answered
@@ -334,6 +323,97 @@ struct Delivery: Sendable {
     var reservation: Double
     var attempts: Int
     var result: Result
+}
+
+/// Hands the run's distinct requests to its workers in order, each with its budget reserved.
+/// When the budget cannot cover the next request while others are in flight, a worker waits for
+/// one of them to come back (it may have cost less than reserved) and looks again; with none in
+/// flight, the run stops for the budget.
+final class Dispatcher: @unchecked Sendable {
+    private let groups: [[RunTask]]
+    private let state: RunState
+    private let cancel: CancellationFlag
+    private let lock = NSLock()
+    private var index = 0
+    private var inFlight = 0
+    /// Counts returns, so that a worker never waits for one that has already happened.
+    private var returns = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private(set) var stoppedForBudget = false
+    private(set) var cancelled = false
+    private var abandoned = false
+
+    init(_ groups: [[RunTask]], state: RunState, cancel: CancellationFlag) {
+        self.groups = groups
+        self.state = state
+        self.cancel = cancel
+    }
+
+    private enum Decision {
+        case send([RunTask], Double)
+        case stop
+        case wait(afterReturns: Int)
+    }
+
+    /// The next request and its reservation; nil when there is nothing more to send.
+    func next() async -> ([RunTask], Double)? {
+        while true {
+            let decision = lock.withLock { () -> Decision in
+                guard index < groups.count, !stoppedForBudget, !abandoned else { return .stop }
+                if cancel.isSet {
+                    cancelled = true
+                    return .stop
+                }
+                let tasks = groups[index]
+                let reservation = tasks[0].maximumCost ?? 0
+                if state.reserve(reservation) {
+                    index += 1
+                    inFlight += 1
+                    return .send(tasks, reservation)
+                }
+                if inFlight == 0 {
+                    stoppedForBudget = true
+                    return .stop
+                }
+                return .wait(afterReturns: returns)
+            }
+            switch decision {
+            case let .send(tasks, reservation): return (tasks, reservation)
+            case .stop: return nil
+            case let .wait(seen):
+                await withCheckedContinuation { continuation in
+                    let now = lock.withLock { () -> Bool in
+                        if returns != seen { return true }
+                        waiting.append(continuation)
+                        return false
+                    }
+                    if now { continuation.resume() }
+                }
+            }
+        }
+    }
+
+    /// A worker failed: nothing more is sent, and waiting workers stop.
+    func abandon() {
+        let woken = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            abandoned = true
+            returns += 1
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// A request came back (and its reservation was settled).
+    func returned() {
+        let woken = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            inFlight -= 1
+            returns += 1
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        for continuation in woken { continuation.resume() }
+    }
 }
 
 /// Records deliveries on a thread of its own. SQLite blocks, and a blocked thread of Swift's
