@@ -37,9 +37,12 @@ import JudgeLabXML
 
     @Test func faultsAtScaleLoseNothingAndPayOnce() async throws {
         let items = Self.full ? 50_000 : 150
-        let server = try FakeJudgeServer(["--fault-rate", "0.1", "--stall-seconds", "3", "--max-faults-per-request", "3"])
+        // A 4 s timeout and 5 s stalls: a timeout that fires while a slow but good answer is on its
+        // way would count as paid twice (the server served it, the client gave up and asked again),
+        // and at C = 128 this Python server can take over 2 s to answer.
+        let server = try FakeJudgeServer(["--fault-rate", "0.1", "--stall-seconds", "5", "--max-faults-per-request", "3"])
         let folder = try TemporaryFolder()
-        let study = try Self.study(folder, server: server, items: items)
+        let study = try Self.study(folder, server: server, items: items, timeout: 4)
         let out = folder.path + "/Results/run"
         let started = Date()
         let result = try JudgeLabBinary.run(["run", study, "--out", out, "--concurrency", Self.full ? "128" : "32", "--quiet"])

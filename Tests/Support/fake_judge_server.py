@@ -165,8 +165,26 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, None, raw=b"<html>Bad gateway</html>")
         if fault == "nochoices":
             return self.send_json(200, {"id": "x", "choices": []} if not anthropic else {"type": "message", "content": None})
+        if self.client_gone():
+            # The client timed out and closed the connection (a stall, or a reply slowed by
+            # load): it never receives this answer, so it is not counted as served.
+            self.close_connection = True
+            return
         self.send_json(200, payload)
         state.answered(body_hash)
+
+    def client_gone(self):
+        """Whether the client has closed its end (EOF waiting on the socket)."""
+        try:
+            self.connection.setblocking(False)
+            try:
+                return self.connection.recv(1, socket.MSG_PEEK) == b""
+            finally:
+                self.connection.setblocking(True)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True
 
 
 class Server(ThreadingHTTPServer):
