@@ -206,7 +206,7 @@ def main():
         log("## 2. Re-running a fully cached study\n")
         folder = os.path.join(work, "cache")
         os.makedirs(folder)
-        items = 1000 if quick else 5000
+        items = cached_items = 1000 if quick else 5000
         write_dataset(os.path.join(folder, "data.jsonl"), items, "cache")
         study(os.path.join(folder, "study.yaml"), "data.jsonl", port, items, "cached")
         first = sh([jl, "run", os.path.join(folder, "study.yaml"), "--out", os.path.join(folder, "R", "run"), "--concurrency", "256", "--quiet"])
@@ -310,8 +310,8 @@ def main():
                 name, " / ".join(cpu_ratios), " / ".join(str(r["c"]) for r in their_rows), verdict(least >= 5)))
             log("| against %s: throughput | at least theirs at every C | %s judgments/s, JudgeLab's first | %s |" % (
                 name, "; ".join("%.0f vs %.0f" % (mine[r["c"]]["n"] / mine[r["c"]]["wall"], r["n"] / r["wall"]) for r in their_rows), verdict(faster)))
-        log("| re-running a fully cached 10,000-judgment study | < 1 s wall | %.2f s (a new folder from the response cache: %.2f s) | %s |" % (
-            resumed, fromcache, verdict(resumed < 1)))
+        log("| re-running a fully cached %s-judgment study | < 1 s wall | %.2f s (a new folder from the response cache: %.2f s) | %s |" % (
+            format(2 * cached_items, ","), resumed, fromcache, verdict(resumed < 1)))
         log("| analysis, 20 variants × %d items × 2,000 resamples | no slower than numpy | %.2f× numpy's time | %s |" % (
             1000 if quick else 5000, ours / theirs, verdict(ours <= theirs)))
         log("| peak RSS, analysing and reporting %d judgments | < 300 MB | %.0f MB | %s |" % (total, memory_rss, verdict(memory_rss < 300 and ok)))
