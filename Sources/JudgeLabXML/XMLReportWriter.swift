@@ -33,17 +33,6 @@ public enum XMLReportWriter {
     /// Every problem with the document in a file against the report schema (empty when valid),
     /// read as a stream: memory stays flat however large the file.
     public static func validate(file path: String) throws -> [XMLProblem] {
-        try validate { xmlReaderForFile(path, "UTF-8", $0) }
-    }
-
-    /// Every problem with a document in memory against the report schema (empty when valid).
-    public static func validate(_ document: Data) throws -> [XMLProblem] {
-        try document.withUnsafeBytes { bytes in
-            try validate { xmlReaderForMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8", $0) }
-        }
-    }
-
-    private static func validate(opening open: (Int32) -> xmlTextReaderPtr?) throws -> [XMLProblem] {
         let xsd = Array(try schema().utf8)
         let collector = ProblemCollector()
         return collector.collecting { () -> [XMLProblem] in
@@ -57,7 +46,7 @@ public enum XMLReportWriter {
             defer { xmlSchemaFreeValidCtxt(validation) }
             let context = Unmanaged.passUnretained(collector).toOpaque()
             xmlSchemaSetValidStructuredErrors(validation, ProblemCollector.handler, context)
-            guard let reader = open(Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue)) else {
+            guard let reader = xmlReaderForFile(path, "UTF-8", Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue)) else {
                 return [XMLProblem(line: 0, message: "cannot read the document")]
             }
             defer { xmlFreeTextReader(reader) }

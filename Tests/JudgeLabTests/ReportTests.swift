@@ -27,7 +27,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         for file in ["report.html", "report.xml", "metrics.json"] { #expect(FileManager.default.fileExists(atPath: dir + "/" + file)) }
         let xml = try Data(contentsOf: URL(fileURLWithPath: dir + "/report.xml"))
-        #expect(try XMLReportWriter.validate(xml).isEmpty)
+        #expect(try XMLReportWriter.validate(file: dir + "/report.xml").isEmpty)
         #expect(try LibXML2.rootElementName(of: xml) == "report")
         #expect(try JudgeLabBinary.run(["report", "--validate", dir + "/report.xml"]).status == 0)
         // libxml2's own command-line checker agrees, when installed.
@@ -108,7 +108,7 @@ import Testing
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(html.contains("{{mustache}} &amp; {{{triple}}}"))
         #expect(!html.contains("\u{1}"))
-        #expect(try XMLReportWriter.validate(try Data(contentsOf: URL(fileURLWithPath: dir + "/report.xml"))).isEmpty)
+        #expect(try XMLReportWriter.validate(file: dir + "/report.xml").isEmpty)
     }
 
     @Test func aFiveThousandItemReportStaysSmall() throws {

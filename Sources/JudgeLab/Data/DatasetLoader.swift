@@ -77,18 +77,20 @@ public enum DatasetLoader {
     /// Each JSON record of a file, reading JSONL a line at a time (a JSON array is read whole), so
     /// that a large file is never in memory whole.
     static func forEachJSONRecord(path: String, _ visit: (Record) throws -> Void) throws {
-        let reader = LineReader(path: path)
-        if try reader.firstContentByte() == UInt8(ascii: "[") {
-            return try forEachJSONRecord(try SourceText(path: path), visit)
-        }
         var index = 0
-        try reader.forEachLine { number, bytes in
-            guard bytes.contains(where: { ![0x20, 0x09].contains($0) }) else { return true }
+        var array = false
+        try LineReader(path: path).forEachLine { number, bytes in
+            guard let first = bytes.first(where: { ![0x20, 0x09].contains($0) }) else { return true }
+            if index == 0, first == UInt8(ascii: "[") {
+                array = true  // a JSON array: read whole below
+                return false
+            }
             let fields = try parse(bytes, path: path) { (number, $0 + 1) }
             try visit(Record(fields: fields, file: path, line: number, index: index))
             index += 1
             return true
         }
+        if array { try forEachJSONRecord(try SourceText(path: path), visit) }
     }
 
     /// Visits the records one at a time, so that a large file never holds every parsed tree at once.

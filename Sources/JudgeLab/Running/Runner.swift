@@ -120,11 +120,12 @@ public enum Runner {
     /// What a run of `tasks` would do now: how many are answered, cached, and left to send.
     public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask]) {
         let answered = try store?.answeredKeys() ?? []
-        let replies = try store?.cachedReplies(forHashes: tasks.filter { !answered.contains($0.key) }.map(\.hash)) ?? [:]
+        let open = tasks.filter { !answered.contains($0.key) }
+        let replies = try store?.cachedReplies(forHashes: open.map(\.hash)) ?? [:]
         var cached = 0
         var seen = Set<String>()
         var toSend: [RunTask] = []
-        for task in tasks where !answered.contains(task.key) {
+        for task in open {
             if replies[task.hash] != nil {
                 cached += 1
             } else if seen.insert(task.hash).inserted {
@@ -133,7 +134,7 @@ public enum Runner {
                 cached += 1  // the same request as an earlier task: sent once, answered for both
             }
         }
-        return (tasks.count { answered.contains($0.key) }, cached, toSend)
+        return (tasks.count - open.count, cached, toSend)
     }
 
     public static func run(_ tasks: [RunTask], settings: RunSettings, store: any RunStore, transport: any HTTPTransport,
@@ -151,12 +152,13 @@ public enum Runner {
 
         // Answered before (a resumed run): nothing to do. Cached: record without sending.
         let answered = try store.answeredKeys()
-        summary.answeredBefore = tasks.count { answered.contains($0.key) }
+        let open = tasks.filter { !answered.contains($0.key) }
+        summary.answeredBefore = tasks.count - open.count
         var groups: [(hash: String, tasks: [RunTask])] = []
         var groupIndex: [String: Int] = [:]
         var fromCache: [JournalEntry] = []
-        let replies = try store.cachedReplies(forHashes: tasks.filter { !answered.contains($0.key) }.map(\.hash))
-        for task in tasks where !answered.contains(task.key) {
+        let replies = try store.cachedReplies(forHashes: open.map(\.hash))
+        for task in open {
             if let reply = replies[task.hash] {
                 fromCache.append(entry(task, reply: reply, paid: 0, attempts: 0, fromCache: true, settings: settings))
                 if fromCache.count == 500 {

@@ -13,8 +13,9 @@ public struct LineReader {
         self.path = path
     }
 
-    /// The file's first byte that is not white space, reading no further than its line (to tell
-    /// a JSON array from JSON lines); nil for a blank file.
+    /// The file's first byte that is not white space, reading no further than the line it is on.
+    /// Throws as `forEachLine` does for a file that is missing, a folder, or blank, so it doubles
+    /// as a cheap check before a file is handed to another reader.
     public func firstContentByte() throws -> UInt8? {
         var found: UInt8?
         try forEachLine { _, line in
