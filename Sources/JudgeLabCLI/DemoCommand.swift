@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
                 let settings = try RunSettings.from(study: study, environment: [:])
                 let layout = RunLayout(directory: FilePath.join(directory, entry.name))
                 let (summary, report, recorded) = try await StudyRun(plan: plan, settings: settings, layout: layout, runID: entry.name)
-                    .execute(cancel: CancellationFlag(), progress: { _ in }, compare: entry.comparisons, notes: entry.notes)
+                    .execute(cancel: CancellationFlag(), progress: nil, compare: entry.comparisons, notes: entry.notes)
                 print("== \(entry.name): \(plan.items.count) sampled items (stratified by human verdict, seed 1), \(recorded) judgments replayed through the runner, $0 spent")
                 if let report {
                     print(Leaderboard.text(report.analysis))

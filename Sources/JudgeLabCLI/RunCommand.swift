@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             let interrupt = Interrupt(cancel: cancel)
             let printer = ProgressPrinter(quiet: quiet)
             let (summary, report, recorded) = try await StudyRun(plan: plan, settings: settings, layout: layout, runID: runID)
-                .execute(cancel: cancel, progress: printer.update)
+                .execute(cancel: cancel, progress: quiet ? nil : printer.update)
             interrupt.stop()
             printer.finish()
             if let report, !quiet { print(Leaderboard.text(report.analysis, limit: 10)) }
@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) (report: \(layout.htmlReport)) " +
                      "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
                      "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all; " +
-                     String(format: "judged in %.2f s wall, %.2f s CPU)", s.seconds, s.cpuSeconds)]
+                     String(format: "judged in %.2f s wall, %.3f s CPU)", s.seconds, s.cpuSeconds)]
         if s.failed > 0 {
             lines.append("\(s.failed) requests failed for good; run the same command again to retry them:")
             lines += s.failureReasons.sorted { $0.value > $1.value }.prefix(5).map { "  \($0.value) × \($0.key)" }

@@ -13,7 +13,7 @@ struct StudyRun {
     var runID: String
 
     /// Runs the plan into its folder and publishes the reports; returns the summary and the report.
-    func execute(cancel: CancellationFlag, progress: @escaping @Sendable (RunProgress) -> Void,
+    func execute(cancel: CancellationFlag, progress: (@Sendable (RunProgress) -> Void)?,
                  compare: [(String, String)] = [], notes: [String] = []) async throws -> (RunSummary, RunReport?, Int) {
         do {
             try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)

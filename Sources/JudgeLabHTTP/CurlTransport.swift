@@ -3,6 +3,7 @@ import CCurl
 import CCurlShim
 import Foundation
 import JudgeLab
+import Synchronization
 
 /// Sends requests through libcurl's multi interface (not a thread per request, not URLSession).
 /// Connections are kept alive and reused; HTTP/2 is used where a TLS server offers it.
@@ -23,11 +24,20 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     public func send(_ request: HTTPRequest) async -> HTTPOutcome {
-        let loop = lock.withLock {
+        // A worker running on a loop (see `executor(forWorker:)`) sends through that loop; any
+        // other caller takes the loops in turn.
+        let loop = loops.first(where: \.isCurrent) ?? lock.withLock {
             turn = (turn + 1) % loops.count
             return loops[turn]
         }
         return await loop.send(request)
+    }
+
+    /// Workers are spread over the loops; each runs on its loop's thread, where its answers
+    /// arrive. At one request in flight, that is one thread doing everything, woken once per
+    /// answer, where a hand-off to Swift's pool and back cost two more wake-ups.
+    public func executor(forWorker index: Int) -> (any TaskExecutor)? {
+        loops[index % loops.count]
     }
 
     /// Stops the loops after the requests in flight finish. Call once, when done sending.
@@ -44,20 +54,28 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 /// are in flight, where `curl_multi_perform` and `curl_multi_poll` walk every one of them each
 /// time the loop wakes (at 256 in flight, that was most of the loop's CPU).
 ///
+/// It is also a task executor: jobs enqueued on it run on the loop thread between events.
+///
 /// Thread-safety: the multi handle and every easy handle are touched only by the loop thread;
-/// other threads hand work over through `pending`, under `lock`, and wake the loop through an
-/// eventfd that epoll watches.
-final class CurlEventLoop: @unchecked Sendable {
+/// other threads hand work over through `pending` and `jobs`, under `lock`, and wake the loop
+/// through an eventfd that epoll watches. Work queued from the loop thread itself needs no
+/// wake-up: the loop looks at both queues before it waits.
+final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let epoll: Int32
     private let wakeup: Int32
     private let lock = NSLock()
     private var pending: [Exchange] = []
+    private var jobs: [UnownedJob] = []
+    /// The loop thread's pthread id, once it runs (0 before).
+    private let threadID = Atomic<UInt>(0)
     private var stopping = false
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
     /// When libcurl next wants `CURL_SOCKET_TIMEOUT` (its timer callback); nil for never. Loop thread only.
     private var deadline: ContinuousClock.Instant?
+    /// Easy handles of finished requests, reset, for the next ones. Loop thread only.
+    private var idle: [UnsafeMutableRawPointer] = []
 
     /// One request in flight: its buffers and the continuation to resume.
     final class Exchange {
@@ -103,6 +121,9 @@ final class CurlEventLoop: @unchecked Sendable {
         close(wakeup)
     }
 
+    /// Whether the caller runs on this loop's thread.
+    var isCurrent: Bool { threadID.load(ordering: .relaxed) == UInt(pthread_self()) }
+
     func send(_ request: HTTPRequest) async -> HTTPOutcome {
         await withCheckedContinuation { continuation in
             let first = lock.withLock {
@@ -110,8 +131,17 @@ final class CurlEventLoop: @unchecked Sendable {
                 return pending.count == 1
             }
             // One wake-up per batch: the loop takes everything pending when it wakes.
-            if first { jl_eventfd_signal(wakeup) }
+            if first && !isCurrent { jl_eventfd_signal(wakeup) }
         }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let first = lock.withLock {
+            jobs.append(job)
+            return jobs.count == 1
+        }
+        if first && !isCurrent { jl_eventfd_signal(wakeup) }
     }
 
     /// libcurl's socket callback: watch `socket` for what libcurl waits on.
@@ -137,23 +167,32 @@ final class CurlEventLoop: @unchecked Sendable {
         var fds = [Int32](repeating: 0, count: Int(capacity))
         var flags = [Int32](repeating: 0, count: Int(capacity))
         var running: Int32 = 0
+        threadID.store(UInt(pthread_self()), ordering: .relaxed)
+        let executor = asUnownedTaskExecutor()
         while true {
-            let (incoming, stop) = lock.withLock { () -> ([Exchange], Bool) in
-                defer { pending.removeAll(keepingCapacity: true) }
-                return (pending, stopping)
+            let (runnable, incoming, stop) = lock.withLock { () -> ([UnownedJob], [Exchange], Bool) in
+                defer {
+                    jobs.removeAll(keepingCapacity: true)
+                    pending.removeAll(keepingCapacity: true)
+                }
+                return (jobs, pending, stopping)
             }
+            for job in runnable { job.runSynchronously(on: executor) }
             for exchange in incoming {
                 if let easy = start(exchange) { inFlight[easy] = exchange }
             }
-            if stop, inFlight.isEmpty, incoming.isEmpty { break }
+            // Jobs just run may have queued more work on this thread, with no wake-up: then look
+            // at the sockets without sleeping, and come back for it.
+            let queued = lock.withLock { !jobs.isEmpty || !pending.isEmpty }
+            if stop, inFlight.isEmpty, !queued { break }
 
-            var wait: Int32 = 1000
-            if let deadline {
+            var wait: Int32 = queued ? 0 : -1  // -1: until a socket, the eventfd or the timer
+            if wait != 0, let deadline {
                 let left = deadline - .now
-                wait = left <= .zero ? 0 : Int32(min(1000, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1))
+                wait = left <= .zero ? 0 : Int32(min(60_000, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1))
             }
-            let ready = wait == 0 ? 0 : jl_epoll_wait(epoll, &fds, &flags, capacity, wait)
-            for index in 0..<Int(max(0, ready)) {
+            let events = jl_epoll_wait(epoll, &fds, &flags, capacity, wait)
+            for index in 0..<Int(max(0, events)) {
                 if fds[index] == wakeup {
                     jl_eventfd_drain(wakeup)
                 } else {
@@ -165,17 +204,26 @@ final class CurlEventLoop: @unchecked Sendable {
                 curl_multi_socket_action(multi, curl_socket_t(-1), 0, &running)  // CURL_SOCKET_TIMEOUT
             }
 
-            var queued: Int32 = 0
-            while let message = curl_multi_info_read(multi, &queued) {
+            var remaining: Int32 = 0
+            while let message = curl_multi_info_read(multi, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
                       let exchange = inFlight.removeValue(forKey: easy) else { continue }
                 let outcome = outcome(of: exchange, code: message.pointee.data.result)
                 curl_multi_remove_handle(multi, easy)
-                curl_easy_cleanup(easy)
                 curl_slist_free_all(exchange.headerList)
+                // Kept for the next request (its options reset): a new handle each time was a
+                // visible part of the loop's work per request.
+                if idle.count < 256 {
+                    curl_easy_reset(easy)
+                    idle.append(easy)
+                } else {
+                    curl_easy_cleanup(easy)
+                }
                 exchange.continuation.resume(returning: outcome)
             }
         }
+        for easy in idle { curl_easy_cleanup(easy) }
+        idle.removeAll()
         finished.signal()
     }
 
@@ -201,15 +249,21 @@ final class CurlEventLoop: @unchecked Sendable {
                 var from = colon + 1, to = length
                 while from < to, isSpace(line[from]) { from += 1 }
                 while to > from, isSpace(line[to - 1]) { to -= 1 }
-                let name = String(decoding: line[..<colon].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-                exchange.headers[name] = String(decoding: line[from..<to], as: UTF8.self)
+                let name = String(unsafeUninitializedCapacity: colon) { name in
+                    for index in 0..<colon {
+                        let byte = line[index]
+                        name[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    }
+                    return colon
+                }
+                exchange.headers[name] = String(decoding: UnsafeBufferPointer(rebasing: line[from..<to]), as: UTF8.self)
             }
         }
         return length
     }
 
     private func start(_ exchange: Exchange) -> UnsafeMutableRawPointer? {
-        guard let easy = curl_easy_init() else {
+        guard let easy = idle.popLast() ?? curl_easy_init() else {
             exchange.continuation.resume(returning: .failed("libcurl could not create a handle"))
             return nil
         }

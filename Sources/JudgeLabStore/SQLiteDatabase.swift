@@ -30,7 +30,8 @@ public final class SQLiteDatabase: @unchecked Sendable {
     /// process waits for the lock instead of failing.
     public init(path: String) throws {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        // NOMUTEX: the owner serialises calls (see above), so SQLite's own per-call mutex is waste.
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -112,10 +113,10 @@ public final class SQLiteDatabase: @unchecked Sendable {
 
     /// Runs `body` in one transaction: all of it is stored, or none.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try query("BEGIN IMMEDIATE")  // prepared once, like every statement run through `query`
         do {
             let result = try body()
-            try execute("COMMIT")
+            try query("COMMIT")
             return result
         } catch {
             try? execute("ROLLBACK")

@@ -71,6 +71,34 @@ import Testing
         if let expected { #expect(reading == .choice(expected), "\(text)") } else { #expect(!reading.isParsed, "\(text)") }
     }
 
+    /// Screening (running only the patterns a text could match) must not change a single verdict.
+    @Test func screeningAgreesWithRunningEveryPattern() throws {
+        var texts: [String] = []
+        for file in ["llmbar-natural-recorded.jsonl", "pandalm-200-recorded.jsonl"] {
+            texts += try JudgmentsFile.load(path: Paths.samples + "/" + file, parser: .choice).compactMap(\.output)
+        }
+        #expect(texts.count > 500)
+        texts += Self.choiceCases.map(\.0) + [
+            "**Output (a)**", "> (b)\n", "Assistant\n(2)", "- tie -", "Model 1!", "\u{B}B\u{B}", "A\r\nthat is all",
+            "Response   (  b  )", "output(a)", "[[ c ]]", "The choice = 'b'", "It is a tie.", "no clear winner", "\u{C}2\u{C}",
+            "Answer (a) — é", "Assistant 12", "b.\n\nc", "(a) and (b)", "#> tie !", "ASSISTANT (TIE)",
+        ]
+        // Random texts from verdict-like pieces: lines that nearly are, and nearly are not, verdicts.
+        let pieces = ["Output", "Assistant", "model", "(", ")", "a", "b", "1", "2", "tie", "[[", "]]", "C", " ", "\n", "\r", "\u{B}",
+                      "\t", "*", "_", "`", "\"", "'", "#", ">", "-", ".", "!", "is better", "prefer", "verdict:", "x", "é", "3"]
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<3000 {
+            texts.append((0..<generator.uniform(below: 9) + 1).map { _ in pieces[generator.uniform(below: pieces.count)] }.joined())
+        }
+        var verdicts = 0
+        for text in texts {
+            let screened = ChoiceOutput.lastVerdict(in: text)
+            #expect(screened == ChoiceOutput.lastVerdict(in: text, screened: false), "\(text.debugDescription)")
+            if screened != nil { verdicts += 1 }
+        }
+        #expect(verdicts > 1000)  // the random texts reach verdicts, not only misses
+    }
+
     @Test func regexParsersUseTheirFirstGroup() throws {
         let score = try OutputParser(name: "regex-score:rating=(\\d+)")
         #expect(score.parse("rating=3 then rating=7").reading == .score(7))

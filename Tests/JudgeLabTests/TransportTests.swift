@@ -34,6 +34,38 @@ import JudgeLabHTTP
         #expect(try await server.stats()["requests"]?.int == count)
     }
 
+    @Test func aWorkerOnALoopStaysOnItsThreadAndWorkersAreSpreadOverTheLoops() async throws {
+        let server = try FakeJudgeServer(["--latency-ms", "20"])
+        defer { server.stop() }
+        let transport = CurlTransport(loops: 3)
+        defer { transport.shutdown() }
+        var chat = Self.chat("on a loop")
+        chat.url = server.baseURL + "/chat/completions"
+        let request = chat
+        // Six workers, each sending five requests: where does each run after every answer?
+        let threads = await withTaskGroup(of: (Int, [pthread_t], [Int]).self) { group in
+            for worker in 0..<6 {
+                group.addTask(executorPreference: transport.executor(forWorker: worker)) {
+                    var seen: [pthread_t] = [], statuses: [Int] = []
+                    for _ in 0..<5 {
+                        guard case let .response(status, _, _) = await transport.send(request) else { continue }
+                        statuses.append(status)
+                        seen.append(pthread_self())
+                    }
+                    return (worker, seen, statuses)
+                }
+            }
+            return await group.reduce(into: [Int: ([pthread_t], [Int])]()) { $0[$1.0] = ($1.1, $1.2) }
+        }
+        #expect(threads.values.allSatisfy { $0.1 == [200, 200, 200, 200, 200] })
+        let home = threads.mapValues { Set($0.0) }
+        #expect(home.values.allSatisfy { $0.count == 1 })  // one thread per worker, answer after answer
+        #expect(home[0] == home[3] && home[1] == home[4] && home[2] == home[5])  // worker i on loop i mod 3
+        #expect(Set(home.values.flatMap { $0 }).count == 3)
+        #expect(!home[0]!.contains(pthread_self()))  // a loop's thread, not the test's
+        #expect(try await server.stats()["requests"]?.int == 30)
+    }
+
     @Test func aRetryAfterHeaderIsReadAndARefusedConnectionIsReported() async throws {
         let server = try FakeJudgeServer(["--fault-rate", "1", "--faults", "429", "--max-faults-per-request", "1"])
         defer { server.stop() }
@@ -64,6 +96,7 @@ import JudgeLabHTTP
             Delivery(tasks: [], reservation: Double(index), attempts: 1, result: .failed(reason: "r", detail: "d"))
         }
         let log = Log()
+        // The default: the first put is sparse and written by its caller, the rest pile up.
         let recorder = Recorder { batch in
             Thread.sleep(forTimeInterval: 0.01)  // a slow disk: puts pile up meanwhile
             log.lock.withLock { log.batches.append(batch.map(\.reservation)) }
@@ -71,12 +104,44 @@ import JudgeLabHTTP
         for index in 1...50 { try recorder.put(delivery(index)) }
         try await recorder.finish()
         #expect(log.batches.flatMap { $0 } == (1...50).map(Double.init))
+        #expect(log.batches.first == [1])
         #expect(log.batches.count < 50)  // what piled up went in together
 
         struct DiskFull: Error {}
-        let failing = Recorder { _ in throw DiskFull() }
-        try failing.put(delivery(1))
+        let failing = Recorder(sparse: nil) { _ in throw DiskFull() }
+        try failing.put(delivery(1))  // the thread writes it, and fails later
         await #expect(throws: DiskFull.self) { try await failing.finish() }
         #expect(throws: DiskFull.self) { try failing.put(delivery(2)) }
+    }
+
+    @Test func aSparseAnswerIsWrittenByTheThreadThatPutItAndItsFailureThrowsAtOnce() async throws {
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var batches: [[Double]] = []
+            var threads: [pthread_t] = []
+        }
+        let delivery = { (index: Int) in
+            Delivery(tasks: [], reservation: Double(index), attempts: 1, result: .failed(reason: "r", detail: "d"))
+        }
+        let log = Log()
+        let recorder = Recorder(sparse: .zero) { batch in
+            log.lock.withLock {
+                log.batches.append(batch.map(\.reservation))
+                log.threads.append(pthread_self())
+            }
+        }
+        for index in 1...5 {
+            let caller = pthread_self()
+            try recorder.put(delivery(index))
+            #expect(log.lock.withLock { log.threads.count == index && log.threads.last == caller })  // written before put returned
+        }
+        try await recorder.finish()
+        #expect(log.batches == [[1], [2], [3], [4], [5]])
+
+        struct DiskFull: Error {}
+        let failing = Recorder(sparse: .zero) { _ in throw DiskFull() }
+        #expect(throws: DiskFull.self) { try failing.put(delivery(1)) }
+        #expect(throws: DiskFull.self) { try failing.put(delivery(2)) }
+        await #expect(throws: DiskFull.self) { try await failing.finish() }
     }
 }

@@ -30,4 +30,14 @@ public enum HTTPOutcome: Sendable {
 /// above it is testable without a socket.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async -> HTTPOutcome
+
+    /// Where the runner's `index`th worker should run, or nil for Swift's global executor. A
+    /// transport with event-loop threads runs each worker on one of them, so that an answer is
+    /// handled on the thread it arrived on and the next request leaves from there: no hand-off
+    /// between threads per request.
+    func executor(forWorker index: Int) -> (any TaskExecutor)?
+}
+
+extension HTTPTransport {
+    public func executor(forWorker index: Int) -> (any TaskExecutor)? { nil }
 }

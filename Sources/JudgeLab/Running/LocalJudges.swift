@@ -136,4 +136,8 @@ public struct RoutingTransport: HTTPTransport {
         guard let network else { return .failed("no network transport for \(request.url)") }
         return await network.send(request)
     }
+
+    public func executor(forWorker index: Int) -> (any TaskExecutor)? {
+        network?.executor(forWorker: index)
+    }
 }

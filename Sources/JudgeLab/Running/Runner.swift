@@ -139,7 +139,7 @@ public enum Runner {
 
     public static func run(_ tasks: [RunTask], settings: RunSettings, store: any RunStore, transport: any HTTPTransport,
                            cancel: CancellationFlag = CancellationFlag(),
-                           progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+                           progress: (@Sendable (RunProgress) -> Void)? = nil) async throws -> RunSummary {
         let started = ContinuousClock.now
         let cpuAtStart = Self.processCPUSeconds()
         let state = RunState(total: tasks.count, paid: try store.paidUSD(), cap: settings.maxCostUSD, started: started)
@@ -178,17 +178,20 @@ public enum Runner {
         try store.record(replies: [], entries: fromCache)
         summary.toSend = groups.count
         state.setDone(summary.answeredBefore + summary.fromCache)
-        progress(state.snapshot())
+        progress?(state.snapshot())
 
         let limiter = settings.requestsPerMinute != nil || settings.tokensPerMinute != nil
             ? RateLimiter(requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute) : nil
-        let reporter = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
-                progress(state.snapshot())
+        // Four times a second, and only for a caller that shows progress: each tick wakes a thread.
+        let reporter = progress.map { progress in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    progress(state.snapshot())
+                }
             }
         }
-        defer { reporter.cancel() }
+        defer { reporter?.cancel() }
 
         // C workers each send a request, hand its answer to the recorder and take the next: the
         // next request goes out without waiting for the disk or for any other task, and the
@@ -198,8 +201,8 @@ public enum Runner {
         let dispatcher = Dispatcher(groups.map(\.tasks), state: state, cancel: cancel)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<min(max(1, settings.concurrency), groups.count) {
-                    group.addTask {
+                for worker in 0..<min(max(1, settings.concurrency), groups.count) {
+                    group.addTask(executorPreference: transport.executor(forWorker: worker)) {
                         do {
                             while let (tasks, reservation) = await dispatcher.next() {
                                 let delivery = try await send(tasks, reservation: reservation, settings: settings, transport: transport,
@@ -232,7 +235,7 @@ public enum Runner {
         summary.paidUSD = try store.paidUSD()
         summary.seconds = (ContinuousClock.now - started).seconds
         summary.cpuSeconds = Self.processCPUSeconds() - cpuAtStart
-        progress(state.snapshot())
+        progress?(state.snapshot())
         return summary
     }
 
@@ -418,30 +421,60 @@ final class Dispatcher: @unchecked Sendable {
     }
 }
 
-/// Records deliveries on a thread of its own. SQLite blocks, and a blocked thread of Swift's
-/// small cooperative pool (two threads on two cores) delays the tasks that send the next
-/// requests. The recorder takes everything waiting at once, so a burst of answers is one
-/// transaction. After a failure it records nothing more; `put` and `finish` throw it.
+/// Records deliveries durably, in order, one transaction per batch.
+///
+/// Answers that come in bursts go to a thread of its own, which takes everything waiting at
+/// once: a burst is one transaction, and the threads that send requests never wait for the disk.
+/// A sparse answer (none other in the last `sparse` interval, and nothing being written) is
+/// written at once by the thread that `put` it: a hand-off to the recorder thread would cost two
+/// thread wake-ups for a batch of one. After a failure it records nothing more; `put` (from then
+/// on, or at once for its own delivery) and `finish` throw it.
 final class Recorder: @unchecked Sendable {
     private let condition = NSCondition()
+    private let write: @Sendable ([Delivery]) throws -> Void
+    private let sparse: Duration?
     private var waiting: [Delivery] = []
+    /// A batch is being written, by the thread or by a `put`.
+    private var writing = false
+    private var lastPut: ContinuousClock.Instant?
     private var closed = false
     private var stopped = false
     private var failure: (any Error)?
     private var whenStopped: CheckedContinuation<Void, Never>?
 
-    init(_ write: @escaping @Sendable ([Delivery]) throws -> Void) {
-        let thread = Thread { self.loop(write) }
+    /// - Parameter sparse: an answer with none other this long before it is written by `put`
+    ///   itself; nil: always by the thread. 50 ms: below 20 answers a second.
+    init(sparse: Duration? = .milliseconds(50), _ write: @escaping @Sendable ([Delivery]) throws -> Void) {
+        self.write = write
+        self.sparse = sparse
+        let thread = Thread { self.loop() }
         thread.name = "judgelab-recorder"
         thread.start()
     }
 
     func put(_ delivery: Delivery) throws {
-        try condition.withLock {
+        let now = ContinuousClock.now
+        let here = try condition.withLock { () -> Bool in
             if let failure { throw failure }
+            defer { lastPut = now }
+            if let sparse, !writing, waiting.isEmpty, lastPut.map({ now - $0 >= sparse }) ?? true {
+                writing = true
+                return true
+            }
             waiting.append(delivery)
-            condition.signal()
+            if !writing { condition.signal() }
+            return false
         }
+        guard here else { return }
+        var failed: (any Error)?
+        do { try write([delivery]) } catch { failed = error }
+        condition.withLock {
+            writing = false
+            if let failed { failure = failed }
+            // What arrived meanwhile is the thread's; otherwise it sleeps on, unwoken.
+            if !waiting.isEmpty || closed { condition.signal() }
+        }
+        if let failed { throw failed }
     }
 
     /// No more puts; the thread records what is waiting, then ends.
@@ -466,20 +499,22 @@ final class Recorder: @unchecked Sendable {
         if let failure = condition.withLock({ failure }) { throw failure }
     }
 
-    private func loop(_ write: ([Delivery]) throws -> Void) {
+    private func loop() {
         while true {
             condition.lock()
-            while waiting.isEmpty && !closed { condition.wait() }
+            while (waiting.isEmpty && !closed) || writing { condition.wait() }
             let batch = waiting
             waiting.removeAll(keepingCapacity: true)
             let skip = failure != nil
+            writing = !batch.isEmpty && !skip
             condition.unlock()
             if batch.isEmpty { break }  // closed, and nothing left
             if skip { continue }
-            do {
-                try write(batch)
-            } catch {
-                condition.withLock { failure = error }
+            var failed: (any Error)?
+            do { try write(batch) } catch { failed = error }
+            condition.withLock {
+                writing = false
+                if let failed { failure = failed }
             }
         }
         let continuation = condition.withLock { () -> CheckedContinuation<Void, Never>? in

@@ -146,41 +146,49 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
+            out.reserveCapacity(out.count + bytes.count + 1)
             var runStart = 0
             var i = 0
-            func flush() { if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) } }
+            let backslash = UInt8(ascii: "\\")
             while i < bytes.count {
                 let byte = bytes[i]
-                var escape: [UInt8]?
-                var width = 1
-                switch byte {
-                case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
-                case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
-                case 0x0A: escape = Array("\\n".utf8)
-                case 0x0D: escape = Array("\\r".utf8)
-                case 0x09: escape = Array("\\t".utf8)
-                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                    escape = Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                    width = 3
-                default:
-                    if byte < 0x20 {
-                        let hex = Array("0123456789abcdef".utf8)
-                        escape = Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-                    }
-                }
-                if let escape {
-                    flush()
-                    out += escape
-                    i += width
-                    runStart = i
-                } else {
+                // Most bytes need no escape: test for that first, with no allocation on any path.
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != backslash && byte != 0xE2 {
                     i += 1
+                    continue
                 }
+                var width = 1
+                let escaped: StaticString
+                switch byte {
+                case UInt8(ascii: "\""): escaped = "\\\""
+                case backslash: escaped = "\\\\"
+                case 0x0A: escaped = "\\n"
+                case 0x0D: escaped = "\\r"
+                case 0x09: escaped = "\\t"
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escaped = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
+                case 0xE2:
+                    i += 1
+                    continue
+                default:
+                    escaped = "\\u00"  // a control character: two hex digits follow
+                }
+                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                escaped.withUTF8Buffer { out.append(contentsOf: $0) }
+                if byte < 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 {
+                    out.append(Self.hexDigits[Int(byte >> 4)])
+                    out.append(Self.hexDigits[Int(byte & 0xF)])
+                }
+                i += width
+                runStart = i
             }
-            flush()
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
