@@ -74,6 +74,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// When libcurl next wants `CURL_SOCKET_TIMEOUT` (its timer callback); nil for never. Loop thread only.
     private var deadline: ContinuousClock.Instant?
+    /// The sockets registered with epoll. Loop thread only.
+    private var watched: Set<curl_socket_t> = []
     /// Easy handles of finished requests, reset, for the next ones. Loop thread only.
     private var idle: [UnsafeMutableRawPointer] = []
 
@@ -82,7 +84,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         let request: HTTPRequest
         let continuation: CheckedContinuation<HTTPOutcome, Never>
         var body: [UInt8] = []
-        var headers: [String: String] = [:]
+        var headers = HTTPHeaders()
         var headerList: UnsafeMutablePointer<curl_slist>?
         var easy: UnsafeMutableRawPointer?
 
@@ -149,7 +151,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         guard let context else { return -1 }
         let transport = Unmanaged<CurlEventLoop>.fromOpaque(context).takeUnretainedValue()
         // A removed socket may already be closed; epoll forgets closed sockets by itself.
-        _ = jl_epoll_watch(transport.epoll, socket, what)
+        let registered = what == CURL_POLL_REMOVE ? transport.watched.remove(socket) != nil : !transport.watched.insert(socket).inserted
+        _ = jl_epoll_watch_known(transport.epoll, socket, what, registered ? 1 : 0)
         return 0
     }
 
@@ -167,6 +170,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         var fds = [Int32](repeating: 0, count: Int(capacity))
         var flags = [Int32](repeating: 0, count: Int(capacity))
         var running: Int32 = 0
+        var skipped = 0
         threadID.store(UInt(pthread_self()), ordering: .relaxed)
         let executor = asUnownedTaskExecutor()
         while true {
@@ -191,7 +195,16 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
                 let left = deadline - .now
                 wait = left <= .zero ? 0 : Int32(min(60_000, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1))
             }
-            let events = jl_epoll_wait(epoll, &fds, &flags, capacity, wait)
+            // With work queued there is no need to sleep, and often none to look at the sockets
+            // either: skip up to 8 looks in a row (it saved two system calls per request at C = 1).
+            let events: Int32
+            if wait == 0 && skipped < 8 {
+                skipped += 1
+                events = 0
+            } else {
+                skipped = 0
+                events = jl_epoll_wait(epoll, &fds, &flags, capacity, wait)
+            }
             for index in 0..<Int(max(0, events)) {
                 if fds[index] == wakeup {
                     jl_eventfd_drain(wakeup)
@@ -239,26 +252,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         guard let data, let context else { return 0 }
         let exchange = Unmanaged<Exchange>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
-        // Bytes, not Foundation strings: this runs for every header of every response.
-        data.withMemoryRebound(to: UInt8.self, capacity: length) { start in
-            let line = UnsafeBufferPointer(start: start, count: length)
-            if line.starts(with: "HTTP/".utf8) {
-                exchange.headers.removeAll()  // a new response (after 100 Continue or a redirect)
-            } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-                let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
-                var from = colon + 1, to = length
-                while from < to, isSpace(line[from]) { from += 1 }
-                while to > from, isSpace(line[to - 1]) { to -= 1 }
-                let name = String(unsafeUninitializedCapacity: colon) { name in
-                    for index in 0..<colon {
-                        let byte = line[index]
-                        name[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                    }
-                    return colon
-                }
-                exchange.headers[name] = String(decoding: UnsafeBufferPointer(rebasing: line[from..<to]), as: UTF8.self)
-            }
-        }
+        // Kept as bytes; names and values are found only if someone asks (`HTTPHeaders`).
+        data.withMemoryRebound(to: UInt8.self, capacity: length) { exchange.headers.append(line: UnsafeBufferPointer(start: $0, count: length)) }
         return length
     }
 

@@ -114,6 +114,36 @@ import JudgeLabHTTP
         #expect(throws: DiskFull.self) { try failing.put(delivery(2)) }
     }
 
+    @Test func headersAreFoundByNameInAnyCaseAndOnlyFromTheLastResponse() {
+        var headers = HTTPHeaders()
+        for line in ["HTTP/1.1 100 Continue\r\n", "Retry-After: 99\r\n", "\r\n",
+                     "HTTP/1.1 429 Too Many Requests\r\n", "Content-Type:application/json\r\n", "RETRY-AFTER: \t 3 \r\n",
+                     "retry-after: 4\r\n", "X-Empty:\r\n", "\r\n"] {
+            headers.append(line: Array(line.utf8))
+        }
+        #expect(headers["retry-after"] == "3")  // the first of the last response's, trimmed
+        #expect(headers["Content-Type"] == "application/json")
+        #expect(headers["x-empty"] == "")
+        #expect(headers["retry"] == nil && headers["after"] == nil && headers["content-length"] == nil)
+        let literal: HTTPHeaders = ["Retry-After": "7"]
+        #expect(literal["retry-after"] == "7")
+    }
+
+    @Test func cacheRowsAreDueThirtyTwoAtATimeAndTheRestAtTheEnd() {
+        let backlog = CacheBacklog()
+        let reply = { (index: Int) in
+            FreshReply(hash: "h\(index)", request: "r", reply: CachedReply(text: "A", usage: Usage(), costUSD: nil, latencyMS: 1))
+        }
+        var due: [[String]] = []
+        for index in 0..<70 {
+            let written = backlog.add([reply(index)])
+            if !written.isEmpty { due.append(written.map(\.hash)) }
+        }
+        #expect(due == [(0..<32).map { "h\($0)" }, (32..<64).map { "h\($0)" }])
+        #expect(backlog.takeAll().map(\.hash) == (64..<70).map { "h\($0)" })
+        #expect(backlog.takeAll().isEmpty)
+    }
+
     @Test func aSparseAnswerIsWrittenByTheThreadThatPutItAndItsFailureThrowsAtOnce() async throws {
         final class Log: @unchecked Sendable {
             let lock = NSLock()

@@ -99,6 +99,29 @@ public struct OutputParser: Sendable {
 
 /// An NSRegularExpression shared across threads. Safe: the object is immutable after creation
 /// and Foundation documents matching as thread-safe.
+/// A built-in pattern, compiled on first use (thread-safe: `lazy` is not, a lock is).
+final class LazyRegex: Sendable {
+    private let compiled: Mutex<CompiledRegex?> = Mutex(nil)
+    private let pattern: String
+    private let options: NSRegularExpression.Options
+
+    init(_ pattern: String, options: NSRegularExpression.Options = [.caseInsensitive]) {
+        self.pattern = pattern
+        self.options = options
+    }
+
+    var regex: NSRegularExpression { compiledRegex.regex }
+
+    private var compiledRegex: CompiledRegex {
+        compiled.withLock { compiled in
+            if let compiled { return compiled }
+            let made = CompiledRegex(pattern, options: options)
+            compiled = made
+            return made
+        }
+    }
+}
+
 final class CompiledRegex: @unchecked Sendable {
     let regex: NSRegularExpression
     init(_ regex: NSRegularExpression) { self.regex = regex }
@@ -209,22 +232,23 @@ enum ChoiceOutput {
     }
 
     /// Each pattern's first capture group names the choice (or, for the tie phrases, none does).
-    private static let patterns: [(regex: CompiledRegex, need: Need)] = [
+    /// Each is compiled when first needed: a judge that always answers "[[A]]" needs one.
+    private static let patterns: [(regex: LazyRegex, need: Need)] = [
         // MT-Bench's [[A]] / [[B]] / [[C]] (C is a tie).
-        (CompiledRegex(#"\[\[\s*([abc])\s*\]\]"#), .anyOf(["[["])),
+        (LazyRegex(#"\[\[\s*([abc])\s*\]\]"#), .anyOf(["[["])),
         // "Output (a) is better", "Assistant 2's answer is preferred".
-        (CompiledRegex(#"\b"# + subject + #"\s*"# + pick + #"(?:'s\s+(?:answer|response|output))?\s+(?:is|was|seems|appears)\s+(?:clearly\s+|slightly\s+|much\s+|significantly\s+|overall\s+)?(?:the\s+)?(?:better|preferred|preferable|superior|stronger|winner|best)\b"#),
+        (LazyRegex(#"\b"# + subject + #"\s*"# + pick + #"(?:'s\s+(?:answer|response|output))?\s+(?:is|was|seems|appears)\s+(?:clearly\s+|slightly\s+|much\s+|significantly\s+|overall\s+)?(?:the\s+)?(?:better|preferred|preferable|superior|stronger|winner|best)\b"#),
          .anyOf(subjects)),
         // "I prefer Output (b)".
-        (CompiledRegex(#"\bprefer(?:s|red)?\s+"# + subject + #"\s*"# + pick), .anyOf(["prefer"])),
+        (LazyRegex(#"\bprefer(?:s|red)?\s+"# + subject + #"\s*"# + pick), .anyOf(["prefer"])),
         // "Verdict: B", "Final answer: tie", "The better response is Response 1".
-        (CompiledRegex(#"\b(?:winner|verdict|choice|final\s+answer|better\s+(?:output|response|answer))\s*(?:is|:|=)\s*[*"'`]*\s*(?:"# + subject + #"\s*)?\(?\s*([ab12]|tie)\b"#),
+        (LazyRegex(#"\b(?:winner|verdict|choice|final\s+answer|better\s+(?:output|response|answer))\s*(?:is|:|=)\s*[*"'`]*\s*(?:"# + subject + #"\s*)?\(?\s*([ab12]|tie)\b"#),
          .anyOf(["winner", "verdict", "choice", "final", "better"])),
         // A line that is only a verdict: "Output (a)", "B", "Assistant 1.", "Tie".
-        (CompiledRegex(#"^[\s*_`"'#>\-]*(?:"# + subject + #"\s*)?\(?\s*([ab12]|tie)\s*\)?[\s*_`"'.!]*$"#, options: [.caseInsensitive, .anchorsMatchLines]),
+        (LazyRegex(#"^[\s*_`"'#>\-]*(?:"# + subject + #"\s*)?\(?\s*([ab12]|tie)\s*\)?[\s*_`"'.!]*$"#, options: [.caseInsensitive, .anchorsMatchLines]),
          .verdictLine),
         // Tie phrases.
-        (CompiledRegex(#"\b(?:it(?:'s| is) a tie|(?:is|as|call it) a tie|equally\s+(?:good|bad|well|acceptable|valid|helpful|strong|poor|correct|effective|preferable)|neither\s+"# + subject + #"\s+is\s+(?:better|preferred)|no\s+clear\s+winner|both\s+(?:outputs|answers|responses|assistants)\s+are\s+equally)\b"#),
+        (LazyRegex(#"\b(?:it(?:'s| is) a tie|(?:is|as|call it) a tie|equally\s+(?:good|bad|well|acceptable|valid|helpful|strong|poor|correct|effective|preferable)|neither\s+"# + subject + #"\s+is\s+(?:better|preferred)|no\s+clear\s+winner|both\s+(?:outputs|answers|responses|assistants)\s+are\s+equally)\b"#),
          .anyOf(["tie", "equally", "neither", "winner"])),
     ]
 

@@ -18,9 +18,55 @@ public struct HTTPRequest: Sendable {
     }
 }
 
+/// A response's header lines, as received; looked up by name, ignoring case. Kept as bytes: a
+/// response's headers are read once or not at all (the runner asks only for `retry-after`, on
+/// errors), and making a dictionary of them for every response cost more than the lookups.
+public struct HTTPHeaders: Sendable, ExpressibleByDictionaryLiteral {
+    /// "Name: value" lines, each ending in "\r\n" or "\n".
+    private var lines: [UInt8] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { append(line: Array("\(name): \(value)\r\n".utf8)) }
+    }
+
+    /// Adds one header line as received; a status line ("HTTP/…", a new response after a
+    /// 100 Continue or a redirect) clears what came before.
+    public mutating func append<Line: Collection>(line: Line) where Line.Element == UInt8 {
+        if line.starts(with: "HTTP/".utf8) {
+            lines.removeAll(keepingCapacity: true)
+        } else {
+            lines.append(contentsOf: line)
+        }
+    }
+
+    /// The value of the first header named `name` (any case), without surrounding white space.
+    public subscript(name: String) -> String? {
+        let wanted = Array(name.utf8).map(Self.lowercased)
+        var start = 0
+        while start < lines.count {
+            var end = start
+            while end < lines.count, lines[end] != 0x0A { end += 1 }
+            if let colon = lines[start..<end].firstIndex(of: UInt8(ascii: ":")), colon - start == wanted.count,
+               zip(lines[start..<colon], wanted).allSatisfy({ Self.lowercased($0) == $1 }) {
+                var from = colon + 1, to = end
+                while from < to, Self.isSpace(lines[from]) { from += 1 }
+                while to > from, Self.isSpace(lines[to - 1]) { to -= 1 }
+                return String(decoding: lines[from..<to], as: UTF8.self)
+            }
+            start = end + 1
+        }
+        return nil
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+}
+
 /// What came back: a response (any status), or why none did.
 public enum HTTPOutcome: Sendable {
-    case response(status: Int, headers: [String: String], body: [UInt8])
+    case response(status: Int, headers: HTTPHeaders, body: [UInt8])
     case timedOut(String)
     case connectionFailed(String)
     case failed(String)

@@ -78,7 +78,7 @@ public struct OpenAIProvider: JudgeProvider {
         var headers = [(name: "Content-Type", value: "application/json")]
         if let apiKey, !apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer " + apiKey)) }
         let base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
-        return HTTPRequest(url: base + "/chat/completions", headers: headers, body: Array(JSONValue.object(body).compactText.utf8), timeout: timeout)
+        return HTTPRequest(url: base + "/chat/completions", headers: headers, body: JSONValue.object(body).compactBytes, timeout: timeout)
     }
 
     public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {
@@ -126,7 +126,7 @@ public struct AnthropicProvider: JudgeProvider {
         if let apiKey, !apiKey.isEmpty { headers.append((name: "x-api-key", value: apiKey)) }
         var base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
         if !base.hasSuffix("/v1") { base += "/v1" }
-        return HTTPRequest(url: base + "/messages", headers: headers, body: Array(JSONValue.object(body).compactText.utf8), timeout: timeout)
+        return HTTPRequest(url: base + "/messages", headers: headers, body: JSONValue.object(body).compactBytes, timeout: timeout)
     }
 
     public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {

@@ -55,7 +55,8 @@ public struct JournalEntry: Equatable, Sendable {
 /// A reply that came from the network, for the response cache.
 public struct FreshReply: Sendable {
     public var hash: String
-    /// The request's canonical text, kept beside the reply so that a cache can be inspected.
+    /// The request as sent (its HTTP body; for a local judge, its canonical text), kept beside
+    /// the reply so that a cache can be inspected. The key is the canonical text's hash.
     public var request: String
     public var reply: CachedReply
 

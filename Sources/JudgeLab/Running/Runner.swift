@@ -197,7 +197,8 @@ public enum Runner {
         // next request goes out without waiting for the disk or for any other task, and the
         // recorder commits whatever has arrived in one transaction (a burst of answers costs one
         // commit, not one each).
-        let recorder = Recorder { batch in try record(batch, settings: settings, store: store, state: state) }
+        let backlog = CacheBacklog()
+        let recorder = Recorder { batch in try record(batch, settings: settings, store: store, state: state, backlog: backlog) }
         let dispatcher = Dispatcher(groups.map(\.tasks), state: state, cancel: cancel)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -220,8 +221,10 @@ public enum Runner {
                 try await group.waitForAll()
             }
             try await recorder.finish()
+            try store.record(replies: backlog.takeAll(), entries: [])
         } catch {
             recorder.close()
+            try? store.record(replies: backlog.takeAll(), entries: [])  // paid for: keep them if the disk allows
             throw error
         }
         summary.stoppedForBudget = dispatcher.stoppedForBudget
@@ -256,7 +259,7 @@ public enum Runner {
             case let .answer(text, usage):
                 let cost = first.provider is LocalProvider ? 0 : settings.prices.price(of: first.request.model)?.cost(of: usage)
                 let reply = CachedReply(text: settings.redact(text), usage: usage, costUSD: cost, latencyMS: elapsed.seconds * 1000)
-                return Delivery(tasks: tasks, reservation: reservation, attempts: attempt, result: .answered(reply))
+                return Delivery(tasks: tasks, reservation: reservation, attempts: attempt, result: .answered(reply), body: http.body)
             case let .retryable(_, retryAfter) where attempt < settings.retry.maxAttempts:
                 state.retried()
                 let wait = settings.retry.delay(afterAttempt: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
@@ -270,14 +273,16 @@ public enum Runner {
     }
 
     /// Records a batch of deliveries for every task that shares each, durably, then counts them.
-    static func record(_ batch: [Delivery], settings: RunSettings, store: any RunStore, state: RunState) throws {
+    static func record(_ batch: [Delivery], settings: RunSettings, store: any RunStore, state: RunState, backlog: CacheBacklog) throws {
         var replies: [FreshReply] = []
         var entries: [JournalEntry] = []
         for delivery in batch {
             switch delivery.result {
             case let .answered(reply):
                 let first = delivery.tasks[0]
-                replies.append(FreshReply(hash: first.hash, request: first.request.canonicalText, reply: reply))
+                // The request as sent; a local judge's has no body, so its canonical text stands in.
+                let request = delivery.body.isEmpty ? first.request.canonicalText : String(decoding: delivery.body, as: UTF8.self)
+                replies.append(FreshReply(hash: first.hash, request: request, reply: reply))
                 for (index, task) in delivery.tasks.enumerated() {
                     entries.append(entry(task, reply: reply, paid: index == 0 ? reply.costUSD ?? 0 : 0, attempts: delivery.attempts,
                                          fromCache: index > 0, settings: settings))
@@ -289,7 +294,7 @@ public enum Runner {
                 }
             }
         }
-        try store.record(replies: replies, entries: entries)
+        try store.record(replies: backlog.add(replies), entries: entries)
         state.count(batch)
     }
 
@@ -328,6 +333,8 @@ struct Delivery: Sendable {
     var reservation: Double
     var attempts: Int
     var result: Result
+    /// The HTTP body sent, kept beside the reply in the cache.
+    var body: [UInt8] = []
 }
 
 /// Hands the run's distinct requests to its workers in order, each with its budget reserved.
@@ -523,6 +530,32 @@ final class Recorder: @unchecked Sendable {
             return whenStopped
         }
         continuation?.resume()
+    }
+}
+
+/// Fresh replies on their way to the response cache. The journal is written at once: it is what
+/// a resumed run trusts. The cache only saves later runs a request, so it is written 32 replies at
+/// a time and at the end of the run, which halves the commits per answer when answers come one by
+/// one. A crash can lose the last few replies from the cache, never from the journal.
+final class CacheBacklog: Sendable {
+    static let batch = 32
+    private let waiting = Mutex<[FreshReply]>([])
+
+    /// Adds `fresh`; returns what is due: everything waiting, once that is `batch` or more.
+    func add(_ fresh: [FreshReply]) -> [FreshReply] {
+        waiting.withLock { waiting in
+            waiting += fresh
+            guard waiting.count >= Self.batch else { return [] }
+            defer { waiting.removeAll(keepingCapacity: true) }
+            return waiting
+        }
+    }
+
+    func takeAll() -> [FreshReply] {
+        waiting.withLock { waiting in
+            defer { waiting.removeAll() }
+            return waiting
+        }
     }
 }
 

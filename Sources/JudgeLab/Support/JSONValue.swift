@@ -75,9 +75,14 @@ extension JSONValue {
 extension JSONValue {
     /// Compact JSON text, one line.
     public var compactText: String {
+        String(decoding: compactBytes, as: UTF8.self)
+    }
+
+    /// Compact JSON text as UTF-8 bytes (a request body, with no String in between).
+    public var compactBytes: [UInt8] {
         var out: [UInt8] = []
         write(to: &out, indent: nil, level: 0)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Indented JSON text for people, two spaces a level.
