@@ -74,6 +74,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// When libcurl next wants `CURL_SOCKET_TIMEOUT` (its timer callback); nil for never. Loop thread only.
     private var deadline: ContinuousClock.Instant?
+    /// Header lists by their lines, reused by every request with the same headers. Loop thread only.
+    private var headerLists: [String: UnsafeMutablePointer<curl_slist>] = [:]
     /// The sockets registered with epoll. Loop thread only.
     private var watched: Set<curl_socket_t> = []
     /// Easy handles of finished requests, reset, for the next ones. Loop thread only.
@@ -224,10 +226,9 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
                 let outcome = outcome(of: exchange, code: message.pointee.data.result)
                 curl_multi_remove_handle(multi, easy)
                 curl_slist_free_all(exchange.headerList)
-                // Kept for the next request (its options reset): a new handle each time was a
+                // Kept for the next request, with its options: a new handle each time was a
                 // visible part of the loop's work per request.
                 if idle.count < 256 {
-                    curl_easy_reset(easy)
                     idle.append(easy)
                 } else {
                     curl_easy_cleanup(easy)
@@ -237,6 +238,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         }
         for easy in idle { curl_easy_cleanup(easy) }
         idle.removeAll()
+        for list in headerLists.values { curl_slist_free_all(list) }
+        headerLists.removeAll()
         finished.signal()
     }
 
@@ -257,17 +260,41 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         return length
     }
 
+    /// A new easy handle with the options every request shares.
+    private func newHandle() -> UnsafeMutableRawPointer? {
+        guard let easy = curl_easy_init() else { return nil }
+        _ = jl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = jl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = jl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        _ = jl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, Self.writeBody)
+        _ = jl_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, Self.writeHeader)
+        return easy
+    }
+
+    /// The header list for `headers`, built once per distinct set (a run sends the same few) and
+    /// freed when the loop ends; past 64 sets, a list of the request's own (`owned`), to free
+    /// when it is done. Loop thread only.
+    private func headerList(_ headers: [(name: String, value: String)]) -> (list: UnsafeMutablePointer<curl_slist>?, owned: Bool) {
+        // No "Expect: 100-continue": it costs a round trip (or a one-second wait) per large body.
+        let lines = headers.map { "\($0.name): \($0.value)" } + ["Expect:"]
+        let key = lines.joined(separator: "\n")
+        if let list = headerLists[key] { return (list, false) }
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in lines { list = curl_slist_append(list, line) }
+        guard headerLists.count < 64 else { return (list, true) }
+        headerLists[key] = list
+        return (list, false)
+    }
+
     private func start(_ exchange: Exchange) -> UnsafeMutableRawPointer? {
-        guard let easy = idle.popLast() ?? curl_easy_init() else {
+        // A finished request's handle keeps its options: only the request's own are set again.
+        guard let easy = idle.popLast() ?? newHandle() else {
             exchange.continuation.resume(returning: .failed("libcurl could not create a handle"))
             return nil
         }
         let context = Unmanaged.passUnretained(exchange).toOpaque()
         let request = exchange.request
         _ = jl_easy_setopt_string(easy, CURLOPT_URL, request.url)
-        _ = jl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = jl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = jl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         _ = jl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
         _ = jl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
         _ = jl_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
@@ -275,16 +302,10 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             // COPYPOSTFIELDS copies the body now, so its lifetime does not matter.
             _ = jl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
         }
-        var list: UnsafeMutablePointer<curl_slist>?
-        // No "Expect: 100-continue": it costs a round trip (or a one-second wait) per large body.
-        for header in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            list = curl_slist_append(list, header)
-        }
-        exchange.headerList = list
+        let (list, owned) = headerList(request.headers)
+        if owned { exchange.headerList = list }
         _ = jl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
-        _ = jl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, Self.writeBody)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
-        _ = jl_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, Self.writeHeader)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context)
         exchange.easy = easy

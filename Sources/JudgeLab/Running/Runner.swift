@@ -246,7 +246,8 @@ public enum Runner {
     static func send(_ tasks: [RunTask], reservation: Double, settings: RunSettings, transport: any HTTPTransport,
                      limiter: RateLimiter?, state: RunState) async throws -> Delivery {
         let first = tasks[0]
-        let http = first.provider.httpRequest(for: first.request, apiKey: first.provider is LocalProvider ? nil : settings.apiKey, timeout: settings.timeout)
+        let local = first.provider is LocalProvider
+        let http = first.provider.httpRequest(for: first.request, apiKey: local ? nil : settings.apiKey, timeout: settings.timeout)
         var attempt = 0
         while true {
             attempt += 1
@@ -257,7 +258,7 @@ public enum Runner {
             state.sent()
             switch first.provider.interpret(outcome) {
             case let .answer(text, usage):
-                let cost = first.provider is LocalProvider ? 0 : settings.prices.price(of: first.request.model)?.cost(of: usage)
+                let cost = local ? 0 : settings.prices.price(of: first.request.model)?.cost(of: usage)
                 let reply = CachedReply(text: settings.redact(text), usage: usage, costUSD: cost, latencyMS: elapsed.seconds * 1000)
                 return Delivery(tasks: tasks, reservation: reservation, attempts: attempt, result: .answered(reply), body: http.body)
             case let .retryable(_, retryAfter) where attempt < settings.retry.maxAttempts:
