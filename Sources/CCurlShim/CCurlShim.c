@@ -21,7 +21,7 @@ CURLMcode jl_multi_setopt_timer_callback(CURLM *h, curl_multi_timer_callback v) 
 
 int jl_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
-int jl_epoll_watch_known(int epfd, int fd, int what, int registered) {
+int jl_epoll_watch(int epfd, int fd, int what, int registered) {
     if (what == CURL_POLL_REMOVE) return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
     struct epoll_event event = { .events = 0, .data.fd = fd };
     if (what & CURL_POLL_IN) event.events |= EPOLLIN;
@@ -35,15 +35,6 @@ int jl_epoll_watch_known(int epfd, int fd, int what, int registered) {
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
 }
 
-int jl_epoll_watch(int epfd, int fd, int what) {
-    if (what == CURL_POLL_REMOVE) return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
-    struct epoll_event event = { .events = 0, .data.fd = fd };
-    if (what & CURL_POLL_IN) event.events |= EPOLLIN;
-    if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
-    if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event) == 0) return 0;
-    if (errno != ENOENT) return -1;
-    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
-}
 
 int jl_epoll_wait(int epfd, int *fds, int *flags, int capacity, int timeout_ms) {
     struct epoll_event ready[256];

@@ -1,4 +1,4 @@
-// HTTP over libcurl's multi interface: one event-loop thread drives every request at once.
+// HTTP over libcurl's multi interface: a few event-loop threads, each driving many requests at once.
 import CCurl
 import CCurlShim
 import Foundation
@@ -78,7 +78,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private var headerLists: [String: UnsafeMutablePointer<curl_slist>] = [:]
     /// The sockets registered with epoll. Loop thread only.
     private var watched: Set<curl_socket_t> = []
-    /// Easy handles of finished requests, reset, for the next ones. Loop thread only.
+    /// Easy handles of finished requests, with their shared options, for the next ones. Loop thread only.
     private var idle: [UnsafeMutableRawPointer] = []
 
     /// One request in flight: its buffers and the continuation to resume.
@@ -101,7 +101,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         epoll = jl_epoll_create()
         wakeup = jl_eventfd()
         precondition(epoll >= 0 && wakeup >= 0, "epoll and eventfd are needed for the HTTP loop")
-        _ = jl_epoll_watch(epoll, wakeup, CURL_POLL_IN)
+        _ = jl_epoll_watch(epoll, wakeup, CURL_POLL_IN, 0)
         // Keep enough idle connections for high concurrency to reuse them.
         _ = jl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 1024)
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -154,7 +154,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         let transport = Unmanaged<CurlEventLoop>.fromOpaque(context).takeUnretainedValue()
         // A removed socket may already be closed; epoll forgets closed sockets by itself.
         let registered = what == CURL_POLL_REMOVE ? transport.watched.remove(socket) != nil : !transport.watched.insert(socket).inserted
-        _ = jl_epoll_watch_known(transport.epoll, socket, what, registered ? 1 : 0)
+        _ = jl_epoll_watch(transport.epoll, socket, what, registered ? 1 : 0)
         return 0
     }
 

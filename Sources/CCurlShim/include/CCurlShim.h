@@ -20,12 +20,11 @@ CURLMcode jl_multi_setopt_timer_callback(CURLM *handle, curl_multi_timer_callbac
 /* epoll for the multi_socket loop, in libcurl's terms. (struct epoll_event is packed on x86_64,
    which Swift does not import faithfully, so these take and return plain values.) */
 int jl_epoll_create(void);
-/* Watches `fd` as a socket callback asks: `what` is CURL_POLL_IN, _OUT, _INOUT or _REMOVE. */
-int jl_epoll_watch(int epfd, int fd, int what);
-/* The same, for a caller that knows whether `fd` is registered: one epoll_ctl, not a MOD that
-   fails and an ADD (a closed fd leaves epoll by itself, so `registered` may be stale: then the
-   MOD fails with ENOENT and the ADD follows). */
-int jl_epoll_watch_known(int epfd, int fd, int what, int registered);
+/* Watches `fd` as a socket callback asks: `what` is CURL_POLL_IN, _OUT, _INOUT or _REMOVE.
+   `registered` says whether the caller has `fd` registered: then one epoll_ctl does, not a MOD
+   that fails and an ADD. A closed fd leaves epoll by itself, so `registered` may be stale: then
+   the MOD fails with ENOENT and an ADD follows (or the ADD fails with EEXIST and a MOD follows). */
+int jl_epoll_watch(int epfd, int fd, int what, int registered);
 /* Waits up to `timeout_ms`; fills fds[i] and flags[i] (CURL_CSELECT_IN/OUT/ERR); returns the count, or -1. */
 int jl_epoll_wait(int epfd, int *fds, int *flags, int capacity, int timeout_ms);
 /* A non-blocking eventfd, to wake the loop from other threads. */
