@@ -224,8 +224,10 @@ enum ChoiceOutput {
 
     /// What a text must hold for a pattern to have a chance of matching it.
     enum Need {
-        /// One of these words (lower case).
-        case anyOf([String])
+        /// One of these words (lower case, as UTF-8).
+        case anyOf([[UInt8]])
+
+        static func anyOf(_ words: [String]) -> Need { .anyOf(words.map { Array($0.utf8) }) }
         /// A line that, without its decoration and spaces, is a short run of letters, digits and
         /// parentheses (at most "assistant(tie)", 14 characters).
         case verdictLine
@@ -310,7 +312,7 @@ enum ChoiceOutput {
 
         func mayMatch(_ need: Need) -> Bool {
             switch need {
-            case let .anyOf(words): return words.contains { contains(Array($0.utf8)) }
+            case let .anyOf(words): return words.contains { contains($0) }
             case .verdictLine: return hasVerdictLine
             }
         }
@@ -328,10 +330,12 @@ enum ChoiceOutput {
         /// Whether some line could be a verdict line. Lines end at \n, \u{B}, \u{C} and \r
         /// (where `$` can match). Within a match the verdict's line holds only the match: the
         /// decoration at its ends, a subject word, parentheses, the pick and white space.
+        private static let decoration = Array("*_`\"'#>-.!".utf8)
+
         private var hasVerdictLine: Bool {
             let isEnd = { (byte: UInt8) in byte == 0x0A || byte == 0x0B || byte == 0x0C || byte == 0x0D }
             let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
-            let isDecoration = { (byte: UInt8) in isSpace(byte) || Array("*_`\"'#>-.!".utf8).contains(byte) }
+            let isDecoration = { (byte: UInt8) in isSpace(byte) || Self.decoration.contains(byte) }
             let isCore = { (byte: UInt8) in
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x28 || byte == 0x29
             }
