@@ -66,6 +66,39 @@ import JudgeLabHTTP
         #expect(try await server.stats()["requests"]?.int == 30)
     }
 
+    /// The loop leaves a finished request's socket registered with epoll (the next request on
+    /// that kept-alive connection wants the same): when the server closes it while it is idle,
+    /// the loop must let it go rather than wake for it again and again, and the next request
+    /// must get a new connection (its socket often has the closed one's number).
+    @Test func aConnectionTheServerClosesWhileIdleIsLetGoAndTheNextRequestGetsANewOne() async throws {
+        let server = try FakeJudgeServer(["--idle-close-seconds", "0.1"])
+        defer { server.stop() }
+        let transport = CurlTransport(loops: 1)
+        defer { transport.shutdown() }
+        // CPU time of the loop's own thread, read on that thread.
+        func loopCPUSeconds() async -> Double {
+            await Task(executorPreference: transport.executor(forWorker: 0)) {
+                var time = timespec()
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+                return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+            }.value
+        }
+        for round in 0..<4 {
+            var request = Self.chat("idle \(round)")
+            request.url = server.baseURL + "/chat/completions"
+            guard case let .response(status, _, _) = await transport.send(request) else {
+                Issue.record("round \(round): no response")
+                continue
+            }
+            #expect(status == 200)
+            let before = await loopCPUSeconds()
+            try await Task.sleep(for: .milliseconds(500))  // the server closes the connection after 0.1 s
+            let spent = await loopCPUSeconds() - before
+            #expect(spent < 0.1, "the loop spent \(spent) s of CPU while its only connection sat closed")
+        }
+        #expect(try await server.stats()["requests"]?.int == 4)
+    }
+
     @Test func aRetryAfterHeaderIsReadAndARefusedConnectionIsReported() async throws {
         let server = try FakeJudgeServer(["--fault-rate", "1", "--faults", "429", "--max-faults-per-request", "1"])
         defer { server.stop() }

@@ -180,7 +180,7 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 return self.connection.recv(1, socket.MSG_PEEK) == b""
             finally:
-                self.connection.setblocking(True)
+                self.connection.settimeout(self.timeout)  # blocking again, with the idle limit if one is set
         except (BlockingIOError, InterruptedError):
             return False
         except OSError:
@@ -206,7 +206,10 @@ def main():
     p.add_argument("--require-key", default="")
     p.add_argument("--echo-key", action="store_true")
     p.add_argument("--max-seconds", type=float, default=1800, help="stop by itself after this long")
+    p.add_argument("--idle-close-seconds", type=float, default=0, help="close a kept-alive connection idle this long")
     args = p.parse_args()
+    if args.idle_close_seconds:
+        Handler.timeout = args.idle_close_seconds
     server = Server(("127.0.0.1", args.port), Handler)
     server.state = State(args)
     print("PORT %d" % server.server_address[1], flush=True)

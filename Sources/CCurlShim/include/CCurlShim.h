@@ -9,6 +9,7 @@ CURLcode jl_easy_setopt_string(CURL *handle, CURLoption option, const char *valu
 CURLcode jl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode jl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode jl_easy_setopt_write_callback(CURL *handle, CURLoption option, curl_write_callback value);
+CURLcode jl_easy_setopt_closesocket_callback(CURL *handle, curl_closesocket_callback value);
 CURLcode jl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode jl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode jl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value);
