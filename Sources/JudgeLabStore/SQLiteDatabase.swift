@@ -76,9 +76,26 @@ public final class SQLiteDatabase: @unchecked Sendable {
         case text(String)
     }
 
+    /// A statement prepared once for this connection and kept until it closes: a caller that
+    /// runs the same SQL for every record holds one, where `query(_ sql:)` would hash the SQL
+    /// text each time to find it.
+    public struct Statement {
+        fileprivate let handle: OpaquePointer
+    }
+
+    /// The statement for `sql`, prepared on first use.
+    public func statement(_ sql: String) throws -> Statement {
+        Statement(handle: try prepared(sql))
+    }
+
     /// Runs one statement (cached by its SQL) and calls `row` for each result row.
     public func query(_ sql: String, _ values: [Value] = [], row: ((Row) throws -> Void)? = nil) throws {
-        let statement = try prepared(sql)
+        try query(statement(sql), values, row: row)
+    }
+
+    /// Runs a prepared statement and calls `row` for each result row.
+    public func query(_ statement: Statement, _ values: [Value] = [], row: ((Row) throws -> Void)? = nil) throws {
+        let statement = statement.handle
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
@@ -90,7 +107,15 @@ public final class SQLiteDatabase: @unchecked Sendable {
             case .null: status = sqlite3_bind_null(statement, position)
             case let .int(v): status = sqlite3_bind_int64(statement, position, v)
             case let .double(v): status = sqlite3_bind_double(statement, position, v)
-            case let .text(v): status = sqlite3_bind_text(statement, position, v, -1, jl_sqlite_transient())
+            case var .text(v):
+                // With its length, from its own UTF-8 (a short string passed as a C string was
+                // copied into a new array first).
+                status = v.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(statement, position, "", 0, jl_sqlite_transient()) }
+                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(statement, position, $0, Int32(bytes.count), jl_sqlite_transient())
+                    }
+                }
             }
             guard status == SQLITE_OK else { throw error(status) }
         }
@@ -111,12 +136,15 @@ public final class SQLiteDatabase: @unchecked Sendable {
         return statement
     }
 
+    private lazy var begin = Result { try statement("BEGIN IMMEDIATE") }
+    private lazy var commit = Result { try statement("COMMIT") }
+
     /// Runs `body` in one transaction: all of it is stored, or none.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try query("BEGIN IMMEDIATE")  // prepared once, like every statement run through `query`
+        try query(begin.get())  // prepared once, like every statement run through `query`
         do {
             let result = try body()
-            try query("COMMIT")
+            try query(commit.get())
             return result
         } catch {
             try? execute("ROLLBACK")

@@ -227,4 +227,27 @@ import Testing
         #expect(judgments.count == 60)
         #expect(judgments.allSatisfy { $0.reading.isParsed && ($0.costUSD ?? 0) > 0 })
     }
+
+    /// The journal's time stamp, built in Swift, reads as SQLite's own strftime writes it: now,
+    /// and at 3,000 other moments from 1970 to 2242 (leap days and century years among them).
+    @Test func journalTimestampsMatchSQLiteStrftime() throws {
+        let folder = try TemporaryFolder()
+        let db = try SQLiteDatabase(path: folder.path + "/t.sqlite")
+        var sqliteNow = ""
+        try db.query("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')") { sqliteNow = $0.text(0) ?? "" }
+        let ours = SQLiteRunStore.timestamp()
+        #expect(ours.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(ours)")
+        #expect(ours >= sqliteNow && ours.prefix(15) == sqliteNow.prefix(15), "\(ours) \(sqliteNow)")
+
+        var generator = SeededGenerator(seed: 7)
+        let moments = [0, 59, 86_399, 86_400, 951_782_400, 951_868_799, 978_307_200, 1_709_164_800, 4_107_542_400]
+            + (0..<3000).map { _ in Int.random(in: 0..<8_589_934_592, using: &generator) }
+        for seconds in moments {
+            let milliseconds = seconds % 1000
+            var expected = ""
+            try db.query("SELECT strftime('%Y-%m-%dT%H:%M:%S', ?, 'unixepoch')", [.int(Int64(seconds))]) { expected = $0.text(0) ?? "" }
+            expected += "." + String(1000 + milliseconds).dropFirst() + "Z"
+            #expect(SQLiteRunStore.timestamp(seconds: seconds, milliseconds: milliseconds) == expected)
+        }
+    }
 }
