@@ -78,6 +78,27 @@ import Testing
         #expect(JSONValue.string("\u{1}\u{2028}").compactText == #""\u0001\u2028""#)
     }
 
+    /// The integer fast paths (writing digits, reading plain integers) agree with the general
+    /// ones: Swift's own number text and Double(String), at the edges and at 5,000 random values.
+    @Test func integerFastPathsAgreeWithTheGeneralOnes() throws {
+        var g = SplitMix(seed: 11)
+        let edges: [Double] = [0, -0.0, 1, -1, 9, 10, 99, 100, 512, 999_999_999_999_999, -999_999_999_999_999,
+                               9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992, 1e300, 0.5]
+        let randoms = (0..<5000).map { _ in Double(Int64(bitPattern: g.next()) >> (g.next() % 63)) }
+        for n in edges + randoms {
+            var written: [UInt8] = []
+            JSONValue.writeNumber(n, to: &written)
+            #expect(String(decoding: written, as: UTF8.self) == JSONValue.format(number: n), "\(n)")
+            let text = JSONValue.format(number: n)
+            let parsed = try JSONParser.parse(Array(text.utf8)).numberValue
+            #expect(parsed == Double(text), "\(text)")
+            #expect(parsed?.sign == Double(text)?.sign, "\(text)")
+        }
+        for text in ["-0", "0", "123456789012345", "-123456789012345", "1234567890123456", "12345678901234567890", "1.5", "2e3"] {
+            #expect(try JSONParser.parse(Array(text.utf8)).numberValue == Double(text), "\(text)")
+        }
+    }
+
     private func randomValue(_ g: inout SplitMix, depth: Int) -> JSONValue {
         switch g.next() % (depth > 3 ? 4 : 6) {
         case 0: return .null

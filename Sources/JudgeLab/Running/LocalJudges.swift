@@ -33,6 +33,8 @@ public struct LocalProvider: JudgeProvider {
         self.source = source
     }
 
+    public var isLocal: Bool { true }
+
     public var name: String {
         switch source {
         case .live: return "live"

@@ -32,6 +32,12 @@ public protocol JudgeProvider: Sendable {
     var name: String { get }
     func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest
     func interpret(_ outcome: HTTPOutcome) -> ProviderReply
+    /// Whether this judge runs in the process (no network, no key, no cost).
+    var isLocal: Bool { get }
+}
+
+extension JudgeProvider {
+    public var isLocal: Bool { false }
 }
 
 extension JudgeProvider {

@@ -246,7 +246,7 @@ public enum Runner {
     static func send(_ tasks: [RunTask], reservation: Double, settings: RunSettings, transport: any HTTPTransport,
                      limiter: RateLimiter?, state: RunState) async throws -> Delivery {
         let first = tasks[0]
-        let local = first.provider is LocalProvider
+        let local = first.provider.isLocal
         let http = first.provider.httpRequest(for: first.request, apiKey: local ? nil : settings.apiKey, timeout: settings.timeout)
         var attempt = 0
         while true {

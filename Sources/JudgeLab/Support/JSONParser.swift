@@ -253,17 +253,28 @@ struct JSONParser {
         } else if digits() == 0 {
             throw fail("a number needs digits", at: start)
         }
+        var fraction = false
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
+            fraction = true
             guard digits() > 0 else { throw fail("a number needs digits after '.'", at: start) }
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             position += 1
+            fraction = true
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
             guard digits() > 0 else { throw fail("a number needs digits in its exponent", at: start) }
         }
         if position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
             throw fail("a number may not have leading zeros", at: start)
+        }
+        // A plain integer of up to 15 digits (token counts, indexes) is exact as a Double and
+        // needs no text: most numbers in a reply are such, and Double(String) was visible per reply.
+        if !fraction, position - start <= 15 {
+            let negative = bytes[start] == UInt8(ascii: "-")
+            var value = 0
+            for index in (negative ? start + 1 : start)..<position { value = value * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+            return negative ? -Double(value) : Double(value)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw fail("the number \(text) is out of range", at: start) }

@@ -97,7 +97,7 @@ extension JSONValue {
         switch self {
         case .null: out += "null".utf8
         case let .bool(b): out += (b ? "true" : "false").utf8
-        case let .number(n): out += JSONValue.format(number: n).utf8
+        case let .number(n): JSONValue.writeNumber(n, to: &out)
         case let .string(s): JSONValue.writeString(s, to: &out)
         case let .array(items):
             writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: items.count, to: &out, indent: indent, level: level) { i, out in
@@ -131,6 +131,27 @@ extension JSONValue {
         out.append(close)
     }
 
+    /// `format(number:)` appended to `out`; an integer's digits go straight in, with no String.
+    static func writeNumber(_ n: Double, to out: inout [UInt8]) {
+        guard n.isFinite, n == n.rounded(), abs(n) < 9_007_199_254_740_992 else {
+            out += format(number: n).utf8
+            return
+        }
+        var value = Int64(n)
+        if value < 0 { out.append(UInt8(ascii: "-")); value = -value }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[15 - count] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                count += 1
+            } while value > 0
+            out.append(contentsOf: buffer[(16 - count)...])
+        }
+    }
+
     /// Integers print without a fraction; other numbers in Swift's shortest round-trip form.
     /// Non-finite numbers have no JSON form and print as null.
     static func format(number n: Double) -> String {
@@ -151,7 +172,10 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            out.reserveCapacity(out.count + bytes.count + 1)
+            // Room for the whole string at once, growing geometrically: an exact reserve per
+            // string made every later append to the same buffer reallocate again.
+            let needed = out.count + bytes.count + 2
+            if out.capacity < needed { out.reserveCapacity(max(needed, 2 * out.capacity)) }
             var runStart = 0
             var i = 0
             let backslash = UInt8(ascii: "\\")
