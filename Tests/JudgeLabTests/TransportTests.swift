@@ -6,9 +6,11 @@ import Testing
 import JudgeLabHTTP
 
 @Suite struct TransportTests {
-    static func chat(_ text: String) -> HTTPRequest {
+    /// A chat completion request, addressed to `server` when one is given.
+    static func chat(_ text: String, to server: FakeJudgeServer? = nil) -> HTTPRequest {
         let body = #"{"model":"m","messages":[{"role":"user","content":"\#(text)"}]}"#
-        return HTTPRequest(url: "", headers: [("Content-Type", "application/json")], body: Array(body.utf8), timeout: 20)
+        return HTTPRequest(url: server.map { $0.baseURL + "/chat/completions" } ?? "", headers: [("Content-Type", "application/json")],
+                           body: Array(body.utf8), timeout: 20)
     }
 
     @Test func manyRequestsAtOnceOverSeveralLoopsAreEachAnsweredOnce() async throws {
@@ -19,8 +21,7 @@ import JudgeLabHTTP
         let count = 120
         let statuses = await withTaskGroup(of: Int.self) { group in
             for index in 0..<count {
-                var request = Self.chat("question \(index)")
-                request.url = server.baseURL + "/chat/completions"
+                let request = Self.chat("question \(index)", to: server)
                 group.addTask {
                     guard case let .response(status, headers, body) = await transport.send(request) else { return -1 }
                     // Every answer arrives whole, with its headers read (names lowercased).
@@ -39,9 +40,7 @@ import JudgeLabHTTP
         defer { server.stop() }
         let transport = CurlTransport(loops: 3)
         defer { transport.shutdown() }
-        var chat = Self.chat("on a loop")
-        chat.url = server.baseURL + "/chat/completions"
-        let request = chat
+        let request = Self.chat("on a loop", to: server)
         // Six workers, each sending five requests: where does each run after every answer?
         let threads = await withTaskGroup(of: (Int, [pthread_t], [Int]).self) { group in
             for worker in 0..<6 {
@@ -84,8 +83,7 @@ import JudgeLabHTTP
             }.value
         }
         for round in 0..<4 {
-            var request = Self.chat("idle \(round)")
-            request.url = server.baseURL + "/chat/completions"
+            let request = Self.chat("idle \(round)", to: server)
             guard case let .response(status, _, _) = await transport.send(request) else {
                 Issue.record("round \(round): no response")
                 continue
@@ -104,8 +102,7 @@ import JudgeLabHTTP
         defer { server.stop() }
         let transport = CurlTransport(loops: 1)
         defer { transport.shutdown() }
-        var request = Self.chat("limited")
-        request.url = server.baseURL + "/chat/completions"
+        var request = Self.chat("limited", to: server)
         guard case let .response(status, headers, _) = await transport.send(request) else {
             Issue.record("no response")
             return
