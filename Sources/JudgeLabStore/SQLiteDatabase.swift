@@ -136,15 +136,12 @@ public final class SQLiteDatabase: @unchecked Sendable {
         return statement
     }
 
-    private lazy var begin = Result { try statement("BEGIN IMMEDIATE") }
-    private lazy var commit = Result { try statement("COMMIT") }
-
     /// Runs `body` in one transaction: all of it is stored, or none.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try query(begin.get())  // prepared once, like every statement run through `query`
+        try query("BEGIN IMMEDIATE")  // prepared once, like every statement run through `query`
         do {
             let result = try body()
-            try query(commit.get())
+            try query("COMMIT")
             return result
         } catch {
             try? execute("ROLLBACK")

@@ -38,9 +38,7 @@ public protocol JudgeProvider: Sendable {
 
 extension JudgeProvider {
     public var isLocal: Bool { false }
-}
 
-extension JudgeProvider {
     /// The common part of reading a reply: transport failures and HTTP status classes.
     func classify(_ outcome: HTTPOutcome, readBody: ([UInt8]) -> ProviderReply) -> ProviderReply {
         switch outcome {
