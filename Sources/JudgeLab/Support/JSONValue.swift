@@ -133,31 +133,30 @@ extension JSONValue {
 
     /// `format(number:)` appended to `out`; an integer's digits go straight in, with no String.
     static func writeNumber(_ n: Double, to out: inout [UInt8]) {
-        guard n.isFinite, n == n.rounded(), abs(n) < 9_007_199_254_740_992 else {
+        guard var value = exactInteger(n) else {
             out += format(number: n).utf8
             return
         }
-        var value = Int64(n)
         if value < 0 { out.append(UInt8(ascii: "-")); value = -value }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[15 - count] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-                count += 1
-            } while value > 0
-            out.append(contentsOf: buffer[(16 - count)...])
-        }
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(value % 10))
+            value /= 10
+        } while value > 0
+        out[start...].reverse()
     }
 
     /// Integers print without a fraction; other numbers in Swift's shortest round-trip form.
     /// Non-finite numbers have no JSON form and print as null.
     static func format(number n: Double) -> String {
         guard n.isFinite else { return "null" }
-        if n == n.rounded(), abs(n) < 9_007_199_254_740_992 { return String(Int64(n)) }
+        if let integer = exactInteger(n) { return String(integer) }
         return "\(n)"
+    }
+
+    /// `n` as an integer, when it is one that a Double holds exactly (below 2^53 in size).
+    private static func exactInteger(_ n: Double) -> Int64? {
+        n.isFinite && n == n.rounded() && abs(n) < 9_007_199_254_740_992 ? Int64(n) : nil
     }
 
     static func writeString(_ s: String, to out: inout String) {
