@@ -96,35 +96,55 @@ public final class SQLiteDatabase: @unchecked Sendable {
     /// Runs a prepared statement and calls `row` for each result row.
     public func query(_ statement: Statement, _ values: [Value] = [], row: ((Row) throws -> Void)? = nil) throws {
         let statement = statement.handle
-        defer {
+        func finish() {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        for (index, value) in values.enumerated() {
-            let position = Int32(index + 1)
-            let status: Int32
-            switch value {
-            case .null: status = sqlite3_bind_null(statement, position)
-            case let .int(v): status = sqlite3_bind_int64(statement, position, v)
-            case let .double(v): status = sqlite3_bind_double(statement, position, v)
-            case var .text(v):
-                // With its length, from its own UTF-8 (a short string passed as a C string was
-                // copied into a new array first).
-                status = v.withUTF8 { bytes in
-                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(statement, position, "", 0, jl_sqlite_transient()) }
-                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                        sqlite3_bind_text(statement, position, $0, Int32(bytes.count), jl_sqlite_transient())
-                    }
-                }
+        do {
+            try bind(values, from: 0, to: statement) {
+                defer { finish() }  // before the text bound goes out of scope
+                try step(statement, row: row)
             }
-            guard status == SQLITE_OK else { throw error(status) }
+        } catch {
+            finish()
+            throw error
         }
+    }
+
+    private func step(_ statement: OpaquePointer, row: ((Row) throws -> Void)?) throws {
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw error(status) }
             try row?(Row(statement: statement))
         }
+    }
+
+    /// Binds `values[index...]` and runs `body` with them bound. Text is bound where it lies, from
+    /// inside each string's `withUTF8`, one inside the next, so that SQLite need not copy it (a
+    /// copy was an allocation per text column per row); `query` clears the bindings before
+    /// those closures return.
+    private func bind(_ values: [Value], from index: Int, to statement: OpaquePointer, then body: () throws -> Void) throws {
+        guard index < values.count else { return try body() }
+        let position = Int32(index + 1)
+        let status: Int32
+        switch values[index] {
+        case .null: status = sqlite3_bind_null(statement, position)
+        case let .int(v): status = sqlite3_bind_int64(statement, position, v)
+        case let .double(v): status = sqlite3_bind_double(statement, position, v)
+        case var .text(v):
+            return try v.withUTF8 { bytes in
+                let status = bytes.withMemoryRebound(to: CChar.self) { text in
+                    // SQLITE_STATIC (nil): SQLite uses the bytes where they are, until unbound.
+                    guard let base = text.baseAddress, !text.isEmpty else { return sqlite3_bind_text(statement, position, "", 0, jl_sqlite_transient()) }
+                    return sqlite3_bind_text(statement, position, base, Int32(text.count), nil)
+                }
+                guard status == SQLITE_OK else { throw error(status) }
+                try bind(values, from: index + 1, to: statement, then: body)
+            }
+        }
+        guard status == SQLITE_OK else { throw error(status) }
+        try bind(values, from: index + 1, to: statement, then: body)
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {

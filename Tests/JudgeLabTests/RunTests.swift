@@ -250,4 +250,34 @@ import Testing
             #expect(SQLiteRunStore.timestamp(seconds: seconds, milliseconds: milliseconds) == expected)
         }
     }
+
+    /// Text columns are bound where the strings hold them, not copied: long, short, empty and
+    /// non-ASCII text must all come back as it went in, after reopening too.
+    @Test func recordedTextReadsBackWhole() throws {
+        let folder = try TemporaryFolder()
+        let run = folder.path + "/run.sqlite", cache = folder.path + "/cache.sqlite"
+        let texts = ["A", "", "Output (b) — “better”, naïve 😀", String(repeating: "long reason. ", count: 400)]
+        let entries = texts.enumerated().map { index, text in
+            let order: PresentedOrder = index % 2 == 0 ? .original : .swapped
+            return JournalEntry(key: JudgmentKey(variant: "v\(index)", item: "item-\(index)", order: order),
+                                requestHash: String(repeating: "\(index)", count: 64),
+                                judgment: Judgment(item: "item-\(index)", variant: "v\(index)", order: order, output: text, reading: .choice(.first),
+                                                   reason: text.isEmpty ? nil : text, inputTokens: 10, outputTokens: 2, costUSD: 0.5, latencyMS: 12.5),
+                                paidUSD: 0.5, attempts: 1, fromCache: false, finalError: nil)
+        }
+        let replies = texts.enumerated().map { index, text in
+            FreshReply(hash: "h\(index)", request: "{\"q\": \"\(index)\"}",
+                       reply: CachedReply(text: text, usage: Usage(inputTokens: 10, outputTokens: 2), costUSD: 0.5, latencyMS: 12.5))
+        }
+        do {
+            let store = try SQLiteRunStore(runPath: run, cachePath: cache)
+            try store.record(replies: replies, entries: entries)
+            #expect(try store.entries() == entries)
+        }
+        let reopened = try SQLiteRunStore(runPath: run, cachePath: cache)
+        #expect(try reopened.integrityCheck() == "journal: ok; cache: ok")
+        #expect(try reopened.entries() == entries)
+        let cached = try reopened.cachedReplies(forHashes: replies.map(\.hash))
+        #expect(replies.allSatisfy { cached[$0.hash] == $0.reply })
+    }
 }
