@@ -18,9 +18,15 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// The members and items of the objects and arrays being read, innermost last: each is
+    /// copied out at its end into an array of its exact size, one allocation, where appending
+    /// to its own array reallocated as it grew.
+    private var members: [(String, JSONValue)] = []
+    private var items: [JSONValue] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        members.reserveCapacity(16)
     }
 
     /// Parses one complete document; only white space may follow it.
@@ -93,13 +99,13 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         position += 1
-        var members: [(String, JSONValue)] = []
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(members)
+            return .object([])
         }
+        let first = members.count
         while true {
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -107,14 +113,15 @@ struct JSONParser {
             }
             let keyStart = position
             let key = try parseString()
-            if members.contains(where: { $0.0 == key }) { throw fail("the key '\(key.excerpt())' appears twice in one object", at: keyStart) }
+            if members[first...].contains(where: { $0.0 == key }) { throw fail("the key '\(key.excerpt())' appears twice in one object", at: keyStart) }
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw fail("expected ':' after the key '\(key.excerpt())', found \(describeCurrent())")
             }
             position += 1
             skipSpace()
-            members.append((key, try parseValue()))
+            let value = try parseValue()
+            members.append((key, value))
             skipSpace()
             guard position < bytes.count else { throw fail("the object is not closed: expected ',' or '}'") }
             switch bytes[position] {
@@ -122,7 +129,9 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
-                return .object(members)
+                let object = JSONValue.object(Array(members[first...]))
+                members.removeSubrange(first...)
+                return object
             default: throw fail("expected ',' or '}' in an object, found \(describeCurrent())")
             }
         }
@@ -131,16 +140,17 @@ struct JSONParser {
     private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         position += 1
-        var items: [JSONValue] = []
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(items)
+            return .array([])
         }
+        let first = items.count
         while true {
             skipSpace()
-            items.append(try parseValue())
+            let item = try parseValue()
+            items.append(item)
             skipSpace()
             guard position < bytes.count else { throw fail("the array is not closed: expected ',' or ']'") }
             switch bytes[position] {
@@ -148,7 +158,9 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 position += 1
                 depth -= 1
-                return .array(items)
+                let array = JSONValue.array(Array(items[first...]))
+                items.removeSubrange(first...)
+                return array
             default: throw fail("expected ',' or ']' in an array, found \(describeCurrent())")
             }
         }
