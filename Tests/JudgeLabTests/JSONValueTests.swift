@@ -35,6 +35,7 @@ import Testing
         (#"{"a": "\u12"}"#, 11, "four hex digits"),
         (#"{"a": "open}"#, 6, "not closed"),
         (#"{"a": 1, "a": 2}"#, 9, "appears twice"),
+        (#"{"a": {"a": 1}, "b": [{"a": 2}], "a": 3}"#, 33, "appears twice"),  // nested keys are their objects' own
         (#"{"a": 1} x"#, 9, "after the JSON value"),
         (#"{"a": 1e999}"#, 6, "out of range"),
         ("", 0, "found the end"),
@@ -68,6 +69,35 @@ import Testing
             #expect(try JSONValue.parse(Data(value.prettyText.utf8)) == value)
             // Foundation agrees that the writer's text is JSON.
             #expect((try? JSONSerialization.jsonObject(with: Data(value.compactText.utf8), options: [.fragmentsAllowed])) != nil)
+        }
+    }
+
+    @Test func theStreamingWriterWritesWhatTheTreeWrites() {
+        func write(_ value: JSONValue, to writer: inout JSONWriter) {
+            switch value {
+            case let .string(s): writer.string(s)
+            case let .number(n): writer.number(n)
+            case let .array(items):
+                writer.openArray()
+                for item in items { write(item, to: &writer) }
+                writer.closeArray()
+            case let .object(members):
+                writer.openObject()
+                for (key, member) in members {
+                    writer.key(key)
+                    write(member, to: &writer)
+                }
+                writer.closeObject()
+            default: writer.number(.nan)  // null; the writer has no booleans
+            }
+        }
+        var generator = SplitMix(seed: 11)
+        for _ in 0..<300 {
+            // Booleans become null, which the writer writes as a non-finite number does.
+            let value = randomValue(&generator, depth: 0).replacingBooleans()
+            var writer = JSONWriter(capacity: 0)
+            write(value, to: &writer)
+            #expect(writer.bytes == value.compactBytes, "\(value.compactText)")
         }
     }
 
@@ -109,6 +139,17 @@ import Testing
             return .string(String(String.UnicodeScalarView((0..<(g.next() % 12)).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] })))
         case 4: return .array((0..<(g.next() % 5)).map { _ in randomValue(&g, depth: depth + 1) })
         default: return .object((0..<(g.next() % 5)).map { i in ("k\(i)", randomValue(&g, depth: depth + 1)) })
+        }
+    }
+}
+
+extension JSONValue {
+    func replacingBooleans() -> JSONValue {
+        switch self {
+        case .bool: return .null
+        case let .array(items): return .array(items.map { $0.replacingBooleans() })
+        case let .object(members): return .object(members.map { ($0.0, $0.1.replacingBooleans()) })
+        default: return self
         }
     }
 }

@@ -20,6 +20,29 @@ import Testing
         #expect(OpenAIProvider().httpRequest(for: Self.request, apiKey: nil, timeout: 9).headers.count == 1)
     }
 
+    /// The bodies as a tree of values would write them: the providers write them straight to bytes.
+    @Test func bodiesAreTheJSONOfTheRequest() {
+        let messages = [ChatMessage(role: "system", content: "Rubric:\n\"be fair\" \\ é\u{2028}"), ChatMessage(role: "user", content: "Q\tA\u{1}B")]
+        for (seed, json) in [(7, true), (nil, false)] as [(Int?, Bool)] {
+            for messages in [messages, Array(messages.dropFirst())] {
+                let request = JudgeRequest(provider: "p", baseURL: "http://h/v1", model: "m\"1", temperature: 0.25, maxTokens: 50, seed: seed,
+                                           jsonResponseFormat: json, messages: messages)
+                func chat(_ list: [ChatMessage]) -> JSONValue { .array(list.map { ["role": .string($0.role), "content": .string($0.content)] }) }
+                var openAI: [(String, JSONValue)] = [("model", "m\"1"), ("messages", chat(messages)), ("temperature", 0.25), ("max_tokens", 50)]
+                if let seed { openAI.append(("seed", .number(Double(seed)))) }
+                if json { openAI.append(("response_format", ["type": "json_object"])) }
+                #expect(OpenAIProvider().httpRequest(for: request, apiKey: nil, timeout: 9).body == JSONValue.object(openAI).compactBytes)
+
+                var anthropic: [(String, JSONValue)] = [("model", "m\"1"), ("max_tokens", 50), ("temperature", 0.25)]
+                if let system = messages.first(where: { $0.role == "system" }) {
+                    anthropic.append(("system", [["type": "text", "text": .string(system.content), "cache_control": ["type": "ephemeral"]]]))
+                }
+                anthropic.append(("messages", chat(messages.filter { $0.role != "system" })))
+                #expect(AnthropicProvider().httpRequest(for: request, apiKey: nil, timeout: 9).body == JSONValue.object(anthropic).compactBytes)
+            }
+        }
+    }
+
     @Test func openAIRepliesAreClassified() {
         let provider = OpenAIProvider()
         let ok = #"{"choices":[{"message":{"content":"A"}}],"usage":{"prompt_tokens":100,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":64}}}"#

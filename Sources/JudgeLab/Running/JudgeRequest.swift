@@ -57,6 +57,11 @@ public struct JudgeRequest: Sendable {
         Hex.string(SHA256.hash(data: Data(canonicalText.utf8)))
     }
 
+    /// Room for a request body: the messages' text and 256 bytes for the rest.
+    var bodyCapacity: Int {
+        messages.reduce(256) { $0 + $1.content.utf8.count + 64 }
+    }
+
     /// Prompt tokens estimated as UTF-8 bytes / 4.
     public var estimatedInputTokens: Int {
         messages.reduce(0) { $0 + $1.content.utf8.count } / 4 + 4 * messages.count

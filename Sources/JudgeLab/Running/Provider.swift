@@ -71,18 +71,41 @@ public struct OpenAIProvider: JudgeProvider {
     public init() {}
 
     public func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest {
-        var body: [(String, JSONValue)] = [
-            ("model", .string(request.model)),
-            ("messages", .array(request.messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
-            ("temperature", .number(request.temperature)),
-            ("max_tokens", .number(Double(request.maxTokens))),
-        ]
-        if let seed = request.seed { body.append(("seed", .number(Double(seed)))) }
-        if request.jsonResponseFormat { body.append(("response_format", .object([("type", "json_object")]))) }
+        var body = JSONWriter(capacity: request.bodyCapacity)
+        body.openObject()
+        body.key("model")
+        body.string(request.model)
+        body.key("messages")
+        body.openArray()
+        for message in request.messages {
+            body.openObject()
+            body.key("role")
+            body.string(message.role)
+            body.key("content")
+            body.string(message.content)
+            body.closeObject()
+        }
+        body.closeArray()
+        body.key("temperature")
+        body.number(request.temperature)
+        body.key("max_tokens")
+        body.number(Double(request.maxTokens))
+        if let seed = request.seed {
+            body.key("seed")
+            body.number(Double(seed))
+        }
+        if request.jsonResponseFormat {
+            body.key("response_format")
+            body.openObject()
+            body.key("type")
+            body.string("json_object")
+            body.closeObject()
+        }
+        body.closeObject()
         var headers = [(name: "Content-Type", value: "application/json")]
         if let apiKey, !apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer " + apiKey)) }
         let base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
-        return HTTPRequest(url: base + "/chat/completions", headers: headers, body: JSONValue.object(body).compactBytes, timeout: timeout)
+        return HTTPRequest(url: base + "/chat/completions", headers: headers, body: body.bytes, timeout: timeout)
     }
 
     public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {
@@ -113,24 +136,48 @@ public struct AnthropicProvider: JudgeProvider {
 
     public func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest {
         let system = request.messages.filter { $0.role == "system" }.map(\.content).joined(separator: "\n\n")
-        var body: [(String, JSONValue)] = [
-            ("model", .string(request.model)),
-            ("max_tokens", .number(Double(request.maxTokens))),
-            ("temperature", .number(request.temperature)),
-        ]
+        var body = JSONWriter(capacity: request.bodyCapacity)
+        body.openObject()
+        body.key("model")
+        body.string(request.model)
+        body.key("max_tokens")
+        body.number(Double(request.maxTokens))
+        body.key("temperature")
+        body.number(request.temperature)
         if !system.isEmpty {
             // The system text holds the rubric and the examples: cache it across items.
-            body.append(("system", .array([.object([("type", "text"), ("text", .string(system)),
-                                                    ("cache_control", .object([("type", "ephemeral")]))])])))
+            body.key("system")
+            body.openArray()
+            body.openObject()
+            body.key("type")
+            body.string("text")
+            body.key("text")
+            body.string(system)
+            body.key("cache_control")
+            body.openObject()
+            body.key("type")
+            body.string("ephemeral")
+            body.closeObject()
+            body.closeObject()
+            body.closeArray()
         }
-        body.append(("messages", .array(request.messages.filter { $0.role != "system" }.map {
-            .object([("role", .string($0.role)), ("content", .string($0.content))])
-        })))
+        body.key("messages")
+        body.openArray()
+        for message in request.messages where message.role != "system" {
+            body.openObject()
+            body.key("role")
+            body.string(message.role)
+            body.key("content")
+            body.string(message.content)
+            body.closeObject()
+        }
+        body.closeArray()
+        body.closeObject()
         var headers = [(name: "Content-Type", value: "application/json"), (name: "anthropic-version", value: Self.apiVersion)]
         if let apiKey, !apiKey.isEmpty { headers.append((name: "x-api-key", value: apiKey)) }
         var base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
         if !base.hasSuffix("/v1") { base += "/v1" }
-        return HTTPRequest(url: base + "/messages", headers: headers, body: JSONValue.object(body).compactBytes, timeout: timeout)
+        return HTTPRequest(url: base + "/messages", headers: headers, body: body.bytes, timeout: timeout)
     }
 
     public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {

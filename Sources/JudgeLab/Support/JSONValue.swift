@@ -219,6 +219,60 @@ extension JSONValue {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
+/// Compact JSON written as it is built: the same bytes as `JSONValue.compactBytes` of the same
+/// value, with no tree of values first. For request bodies, made for every request, where the
+/// tree cost an allocation per object, array and member list.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next member or item follows another in its object or array.
+    private var follows = false
+
+    /// `capacity`: the bytes expected, so that the buffer is allocated once.
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func openObject() { open(UInt8(ascii: "{")) }
+    mutating func closeObject() { close(UInt8(ascii: "}")) }
+    mutating func openArray() { open(UInt8(ascii: "[")) }
+    mutating func closeArray() { close(UInt8(ascii: "]")) }
+
+    /// An object member's key; its value comes next.
+    mutating func key(_ name: String) {
+        separate()
+        JSONValue.writeString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        follows = false
+    }
+
+    mutating func string(_ value: String) {
+        separate()
+        JSONValue.writeString(value, to: &bytes)
+        follows = true
+    }
+
+    mutating func number(_ value: Double) {
+        separate()
+        JSONValue.writeNumber(value, to: &bytes)
+        follows = true
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        follows = false
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
+        follows = true
+    }
+
+    private mutating func separate() {
+        if follows { bytes.append(UInt8(ascii: ",")) }
+    }
+}
+
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
