@@ -206,18 +206,23 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         var skipped = 0
         threadID.store(UInt(pthread_self()), ordering: .relaxed)
         let executor = asUnownedTaskExecutor()
+        // The queues are swapped with these under the lock, emptied here and swapped back next
+        // time: each keeps its storage, where copying them out and emptying them in place made
+        // two new arrays every time the loop came round.
+        var runnable: [UnownedJob] = []
+        var incoming: [Exchange] = []
         while true {
-            let (runnable, incoming, stop) = lock.withLock { () -> ([UnownedJob], [Exchange], Bool) in
-                defer {
-                    jobs.removeAll(keepingCapacity: true)
-                    pending.removeAll(keepingCapacity: true)
-                }
-                return (jobs, pending, stopping)
+            let stop = lock.withLock {
+                swap(&runnable, &jobs)
+                swap(&incoming, &pending)
+                return stopping
             }
             for job in runnable { job.runSynchronously(on: executor) }
             for exchange in incoming {
                 if let easy = start(exchange) { inFlight[easy] = exchange }
             }
+            runnable.removeAll(keepingCapacity: true)
+            incoming.removeAll(keepingCapacity: true)
             // Jobs just run may have queued more work on this thread, with no wake-up: then look
             // at the sockets without sleeping, and come back for it.
             let queued = lock.withLock { !jobs.isEmpty || !pending.isEmpty }
