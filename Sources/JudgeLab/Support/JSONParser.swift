@@ -18,15 +18,9 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
-    /// The members and items of the objects and arrays being read, innermost last: each is
-    /// copied out at its end into an array of its exact size, one allocation, where appending
-    /// to its own array reallocated as it grew.
-    private var members: [(String, JSONValue)] = []
-    private var items: [JSONValue] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        members.reserveCapacity(16)
     }
 
     /// Parses one complete document; only white space may follow it.
@@ -99,13 +93,16 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         position += 1
+        var members: [(String, JSONValue)] = []
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object([])
+            return .object(members)
         }
-        let first = members.count
+        // Room for most objects at once: growing one member at a time reallocated three times
+        // on the way to five members.
+        members.reserveCapacity(8)
         while true {
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -113,15 +110,14 @@ struct JSONParser {
             }
             let keyStart = position
             let key = try parseString()
-            if members[first...].contains(where: { $0.0 == key }) { throw fail("the key '\(key.excerpt())' appears twice in one object", at: keyStart) }
+            if members.contains(where: { $0.0 == key }) { throw fail("the key '\(key.excerpt())' appears twice in one object", at: keyStart) }
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw fail("expected ':' after the key '\(key.excerpt())', found \(describeCurrent())")
             }
             position += 1
             skipSpace()
-            let value = try parseValue()
-            members.append((key, value))
+            members.append((key, try parseValue()))
             skipSpace()
             guard position < bytes.count else { throw fail("the object is not closed: expected ',' or '}'") }
             switch bytes[position] {
@@ -129,9 +125,7 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
-                let object = JSONValue.object(Array(members[first...]))
-                members.removeSubrange(first...)
-                return object
+                return .object(members)
             default: throw fail("expected ',' or '}' in an object, found \(describeCurrent())")
             }
         }
@@ -140,17 +134,17 @@ struct JSONParser {
     private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         position += 1
+        var items: [JSONValue] = []
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array([])
+            return .array(items)
         }
-        let first = items.count
+        items.reserveCapacity(8)
         while true {
             skipSpace()
-            let item = try parseValue()
-            items.append(item)
+            items.append(try parseValue())
             skipSpace()
             guard position < bytes.count else { throw fail("the array is not closed: expected ',' or ']'") }
             switch bytes[position] {
@@ -158,9 +152,7 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 position += 1
                 depth -= 1
-                let array = JSONValue.array(Array(items[first...]))
-                items.removeSubrange(first...)
-                return array
+                return .array(items)
             default: throw fail("expected ',' or ']' in an array, found \(describeCurrent())")
             }
         }
