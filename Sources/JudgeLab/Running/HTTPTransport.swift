@@ -37,8 +37,11 @@ public struct HTTPHeaders: Sendable, ExpressibleByDictionaryLiteral {
     /// (it was 5% of a request's CPU at one request in flight).
     public mutating func append(line: UnsafeRawBufferPointer) {
         if line.count >= 5, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F {  // "HTTP/"
-            lines.removeAll(keepingCapacity: true)
+            if !lines.isEmpty { lines.removeAll(keepingCapacity: true) }
         } else {
+            // Room for a reply's usual headers at once: line by line, the buffer reallocated
+            // four or five times per reply.
+            if lines.capacity == 0 { lines.reserveCapacity(512) }
             lines.append(contentsOf: line)
         }
     }
