@@ -169,7 +169,9 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         guard let context else { return -1 }
         let transport = Unmanaged<CurlEventLoop>.fromOpaque(context).takeUnretainedValue()
         if what == CURL_POLL_REMOVE {
-            transport.watched[socket]?.wanted = false
+            // Read, then set: changing the value in place (`?.wanted = false`) went through an
+            // accessor that allocated on every call.
+            if let current = transport.watched[socket], current.wanted { transport.watched[socket] = (current.what, false) }
             return 0
         }
         let current = transport.watched[socket]

@@ -151,7 +151,7 @@ extension JSONValue {
     static func format(number n: Double) -> String {
         guard n.isFinite else { return "null" }
         if let integer = exactInteger(n) { return String(integer) }
-        return "\(n)"
+        return n.description  // what "\(n)" writes, without an interpolation buffer
     }
 
     /// `n` as an integer, when it is one that a Double holds exactly (below 2^53 in size).
