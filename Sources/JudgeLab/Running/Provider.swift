@@ -76,16 +76,7 @@ public struct OpenAIProvider: JudgeProvider {
         body.key("model")
         body.string(request.model)
         body.key("messages")
-        body.openArray()
-        for message in request.messages {
-            body.openObject()
-            body.key("role")
-            body.string(message.role)
-            body.key("content")
-            body.string(message.content)
-            body.closeObject()
-        }
-        body.closeArray()
+        body.chat(request.messages)
         body.key("temperature")
         body.number(request.temperature)
         body.key("max_tokens")
@@ -162,16 +153,7 @@ public struct AnthropicProvider: JudgeProvider {
             body.closeArray()
         }
         body.key("messages")
-        body.openArray()
-        for message in request.messages where message.role != "system" {
-            body.openObject()
-            body.key("role")
-            body.string(message.role)
-            body.key("content")
-            body.string(message.content)
-            body.closeObject()
-        }
-        body.closeArray()
+        body.chat(request.messages.filter { $0.role != "system" })
         body.closeObject()
         var headers = [(name: "Content-Type", value: "application/json"), (name: "anthropic-version", value: Self.apiVersion)]
         if let apiKey, !apiKey.isEmpty { headers.append((name: "x-api-key", value: apiKey)) }
@@ -199,5 +181,21 @@ public struct AnthropicProvider: JudgeProvider {
                 cachedInputTokens: read, cacheWriteTokens: written,
                 outputTokens: Int(usage?["output_tokens"]?.numberValue ?? 0)))
         }
+    }
+}
+
+extension JSONWriter {
+    /// Chat messages as both APIs take them: an array of objects with a role and a content.
+    mutating func chat(_ messages: [ChatMessage]) {
+        openArray()
+        for message in messages {
+            openObject()
+            key("role")
+            string(message.role)
+            key("content")
+            string(message.content)
+            closeObject()
+        }
+        closeArray()
     }
 }
