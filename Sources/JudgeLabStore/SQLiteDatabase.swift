@@ -96,19 +96,16 @@ public final class SQLiteDatabase: @unchecked Sendable {
     /// Runs a prepared statement and calls `row` for each result row.
     public func query(_ statement: Statement, _ values: [Value] = [], row: ((Row) throws -> Void)? = nil) throws {
         let statement = statement.handle
-        func finish() {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+        try bind(values, from: 0, to: statement) {
+            defer { Self.finish(statement) }  // before the text bound goes out of scope
+            try step(statement, row: row)
         }
-        do {
-            try bind(values, from: 0, to: statement) {
-                defer { finish() }  // before the text bound goes out of scope
-                try step(statement, row: row)
-            }
-        } catch {
-            finish()
-            throw error
-        }
+    }
+
+    /// Readies `statement` for its next run, with nothing bound.
+    private static func finish(_ statement: OpaquePointer) {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
     }
 
     private func step(_ statement: OpaquePointer, row: ((Row) throws -> Void)?) throws {
@@ -122,29 +119,32 @@ public final class SQLiteDatabase: @unchecked Sendable {
 
     /// Binds `values[index...]` and runs `body` with them bound. Text is bound where it lies, from
     /// inside each string's `withUTF8`, one inside the next, so that SQLite need not copy it (a
-    /// copy was an allocation per text column per row); `query` clears the bindings before
-    /// those closures return.
+    /// copy was an allocation per text column per row); the bindings are cleared before those
+    /// closures return (by `body`, or here when SQLite refuses a value).
     private func bind(_ values: [Value], from index: Int, to statement: OpaquePointer, then body: () throws -> Void) throws {
         guard index < values.count else { return try body() }
         let position = Int32(index + 1)
-        let status: Int32
+        // On to the next value once this one is bound; if SQLite refused it, unbind all and stop.
+        func next(_ status: Int32) throws {
+            guard status == SQLITE_OK else {
+                Self.finish(statement)
+                throw error(status)
+            }
+            try bind(values, from: index + 1, to: statement, then: body)
+        }
         switch values[index] {
-        case .null: status = sqlite3_bind_null(statement, position)
-        case let .int(v): status = sqlite3_bind_int64(statement, position, v)
-        case let .double(v): status = sqlite3_bind_double(statement, position, v)
+        case .null: try next(sqlite3_bind_null(statement, position))
+        case let .int(v): try next(sqlite3_bind_int64(statement, position, v))
+        case let .double(v): try next(sqlite3_bind_double(statement, position, v))
         case var .text(v):
-            return try v.withUTF8 { bytes in
-                let status = bytes.withMemoryRebound(to: CChar.self) { text in
+            try v.withUTF8 { bytes in
+                try next(bytes.withMemoryRebound(to: CChar.self) { text in
                     // SQLITE_STATIC (nil): SQLite uses the bytes where they are, until unbound.
                     guard let base = text.baseAddress, !text.isEmpty else { return sqlite3_bind_text(statement, position, "", 0, jl_sqlite_transient()) }
                     return sqlite3_bind_text(statement, position, base, Int32(text.count), nil)
-                }
-                guard status == SQLITE_OK else { throw error(status) }
-                try bind(values, from: index + 1, to: statement, then: body)
+                })
             }
         }
-        guard status == SQLITE_OK else { throw error(status) }
-        try bind(values, from: index + 1, to: statement, then: body)
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
