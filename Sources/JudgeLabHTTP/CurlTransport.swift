@@ -82,9 +82,11 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private var headerLists: [String: UnsafeMutablePointer<curl_slist>] = [:]
     /// The headers of the last request and their list (one of `headerLists`). Loop thread only.
     private var lastHeaders: (headers: [(name: String, value: String)], list: UnsafeMutablePointer<curl_slist>?)?
-    /// The sockets registered with epoll, what for (CURL_POLL_IN, _OUT or _INOUT), and whether
-    /// libcurl still wants them. Loop thread only.
-    private var watched: [curl_socket_t: (what: Int32, wanted: Bool)] = [:]
+    /// The sockets registered with epoll, by number: 0 for none, else what for (CURL_POLL_IN,
+    /// _OUT or _INOUT) plus `Self.wanted` while libcurl still waits on it. Loop thread only.
+    /// A table, not a dictionary: socket numbers are small, and a lookup is an index.
+    private var watched: [UInt8] = []
+    private static let wanted: UInt8 = 0x10
     /// Whether libcurl should look for a proxy in the environment (one is set there).
     private let proxyFromEnvironment: Bool
     /// Easy handles of finished requests, with their shared options, for the next ones. Loop thread only.
@@ -168,25 +170,37 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private static let watchSocket: curl_socket_callback = { _, socket, what, context, _ in
         guard let context else { return -1 }
         let transport = Unmanaged<CurlEventLoop>.fromOpaque(context).takeUnretainedValue()
+        let current = transport.watchState(of: socket)
         if what == CURL_POLL_REMOVE {
-            // Read, then set: changing the value in place (`?.wanted = false`) went through an
-            // accessor that allocated on every call.
-            if let current = transport.watched[socket], current.wanted { transport.watched[socket] = (current.what, false) }
+            if current & wanted != 0 { transport.setWatchState(current & ~wanted, of: socket) }
             return 0
         }
-        let current = transport.watched[socket]
-        if current?.what != what {
-            _ = jl_epoll_watch(transport.epoll, socket, what, current == nil ? 0 : 1)
+        if Int32(current & ~wanted) != what {
+            _ = jl_epoll_watch(transport.epoll, socket, what, current == 0 ? 0 : 1)
         }
-        transport.watched[socket] = (what, true)
+        transport.setWatchState(UInt8(truncatingIfNeeded: what) | wanted, of: socket)
         return 0
+    }
+
+    /// What `socket` is registered for (see `watched`). Loop thread only.
+    private func watchState(of socket: curl_socket_t) -> UInt8 {
+        socket >= 0 && Int(socket) < watched.count ? watched[Int(socket)] : 0
+    }
+
+    private func setWatchState(_ state: UInt8, of socket: curl_socket_t) {
+        guard socket >= 0 else { return }
+        if Int(socket) >= watched.count {
+            if state == 0 { return }
+            watched += repeatElement(0, count: max(64, Int(socket) + 1 - watched.count))
+        }
+        watched[Int(socket)] = state
     }
 
     /// libcurl's close-socket callback: forgets `socket` (a closed socket leaves epoll by itself,
     /// and its number may come back for a new one), then closes it.
     private static let closeSocket: curl_closesocket_callback = { context, socket in
         if let context {
-            Unmanaged<CurlEventLoop>.fromOpaque(context).takeUnretainedValue().watched.removeValue(forKey: socket)
+            Unmanaged<CurlEventLoop>.fromOpaque(context).takeUnretainedValue().setWatchState(0, of: socket)
         }
         return close(socket)
     }
@@ -200,7 +214,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func loop() {
-        var inFlight: [UnsafeMutableRawPointer: Exchange] = [:]
+        // Each exchange in flight is held by its handle (`CURLOPT_PRIVATE`, retained in `start`).
+        var inFlight = 0
         let capacity: Int32 = 256
         var fds = [Int32](repeating: 0, count: Int(capacity))
         var flags = [Int32](repeating: 0, count: Int(capacity))
@@ -221,14 +236,14 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             }
             for job in runnable { job.runSynchronously(on: executor) }
             for exchange in incoming {
-                if let easy = start(exchange) { inFlight[easy] = exchange }
+                if start(exchange) { inFlight += 1 }
             }
             runnable.removeAll(keepingCapacity: true)
             incoming.removeAll(keepingCapacity: true)
             // Jobs just run may have queued more work on this thread, with no wake-up: then look
             // at the sockets without sleeping, and come back for it.
             let queued = lock.withLock { !jobs.isEmpty || !pending.isEmpty }
-            if stop, inFlight.isEmpty, !queued { break }
+            if stop, inFlight == 0, !queued { break }
 
             var wait: Int32 = queued ? 0 : -1  // -1: until a socket, the eventfd or the timer
             if wait != 0, let deadline {
@@ -248,11 +263,11 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             for index in 0..<Int(max(0, events)) {
                 if fds[index] == wakeup {
                     jl_eventfd_drain(wakeup)
-                } else if watched[fds[index]]?.wanted == false {
+                } else if case let state = watchState(of: fds[index]), state != 0, state & Self.wanted == 0 {
                     // Kept registered for its next request, but something happened first (the
                     // server closed it, say): stop watching it; libcurl checks it before reuse.
                     _ = jl_epoll_watch(epoll, fds[index], CURL_POLL_REMOVE, 1)
-                    watched.removeValue(forKey: fds[index])
+                    setWatchState(0, of: fds[index])
                 } else {
                     curl_multi_socket_action(multi, fds[index], flags[index], &running)
                 }
@@ -264,8 +279,11 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
 
             var remaining: Int32 = 0
             while let message = curl_multi_info_read(multi, &remaining) {
+                var context: UnsafeMutableRawPointer?
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                      let exchange = inFlight.removeValue(forKey: easy) else { continue }
+                      jl_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &context) == CURLE_OK, let context else { continue }
+                let exchange = Unmanaged<Exchange>.fromOpaque(context).takeRetainedValue()
+                inFlight -= 1
                 let outcome = outcome(of: exchange, code: message.pointee.data.result)
                 curl_multi_remove_handle(multi, easy)
                 curl_slist_free_all(exchange.headerList)
@@ -346,11 +364,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         return (list, false)
     }
 
-    private func start(_ exchange: Exchange) -> UnsafeMutableRawPointer? {
+    /// Hands `exchange` to libcurl; false if it could not (then it is already answered).
+    private func start(_ exchange: Exchange) -> Bool {
         // A finished request's handle keeps its options: only the request's own are set again.
         guard let easy = idle.popLast() ?? newHandle() else {
             exchange.continuation.resume(returning: .failed("libcurl could not create a handle"))
-            return nil
+            return false
         }
         let context = Unmanaged.passUnretained(exchange).toOpaque()
         let request = exchange.request
@@ -367,10 +386,18 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         _ = jl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
-        _ = jl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context)
+        // The handle holds the exchange until it is done (released in `loop`).
+        let held = Unmanaged.passRetained(exchange)
+        _ = jl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, held.toOpaque())
         exchange.easy = easy
-        curl_multi_add_handle(multi, easy)
-        return easy
+        guard curl_multi_add_handle(multi, easy) == CURLM_OK else {
+            held.release()
+            if owned { curl_slist_free_all(list) }
+            curl_easy_cleanup(easy)
+            exchange.continuation.resume(returning: .failed("libcurl could not start the request"))
+            return false
+        }
+        return true
     }
 
     private func outcome(of exchange: Exchange, code: CURLcode) -> HTTPOutcome {

@@ -95,8 +95,7 @@ public struct OpenAIProvider: JudgeProvider {
         body.closeObject()
         var headers = [(name: "Content-Type", value: "application/json")]
         if let apiKey, !apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer " + apiKey)) }
-        let base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
-        return HTTPRequest(url: base + "/chat/completions", headers: headers, body: body.bytes, timeout: timeout)
+        return HTTPRequest(url: request.baseURL.withoutFinalSlash + "/chat/completions", headers: headers, body: body.bytes, timeout: timeout)
     }
 
     public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {
@@ -157,7 +156,7 @@ public struct AnthropicProvider: JudgeProvider {
         body.closeObject()
         var headers = [(name: "Content-Type", value: "application/json"), (name: "anthropic-version", value: Self.apiVersion)]
         if let apiKey, !apiKey.isEmpty { headers.append((name: "x-api-key", value: apiKey)) }
-        var base = request.baseURL.hasSuffix("/") ? String(request.baseURL.dropLast()) : request.baseURL
+        var base = request.baseURL.withoutFinalSlash
         if !base.hasSuffix("/v1") { base += "/v1" }
         return HTTPRequest(url: base + "/messages", headers: headers, body: body.bytes, timeout: timeout)
     }
@@ -182,6 +181,12 @@ public struct AnthropicProvider: JudgeProvider {
                 outputTokens: Int(usage?["output_tokens"]?.numberValue ?? 0)))
         }
     }
+}
+
+extension String {
+    /// The text without its final "/", if it ends in one: a base URL ready for a path. Looked at
+    /// as a byte (String's `hasSuffix` compares by Unicode's rules, for every request).
+    var withoutFinalSlash: String { utf8.last == UInt8(ascii: "/") ? String(dropLast()) : self }
 }
 
 extension JSONWriter {
