@@ -20,6 +20,9 @@ struct StudyRun {
         } catch {
             throw InputError(file: layout.directory, "cannot create the run folder: \(String(cString: strerror(errno))) (\(error.localizedDescription))")
         }
+        // Before anything in the folder is written: a second run of the same study stops here.
+        let lock = try RunLock(path: layout.lock)
+        defer { lock.release() }
         var record = try RunLayout.studyRecord(plan: plan, settings: settings, runID: runID)
         if !notes.isEmpty, case var .object(members) = record {
             members.append(("notes", .array(notes.map(JSONValue.string))))

@@ -137,6 +137,46 @@ import Testing
         #expect(try JudgmentsFile.load(path: out + "/judgments.jsonl").count == 360)
     }
 
+    @Test func aSecondRunOfTheSameFolderStopsAtOnceAndPaysForNothing() async throws {
+        let server = try FakeJudgeServer(["--latency-ms", "20"])
+        let folder = try TemporaryFolder()
+        let study = try Self.study(in: folder, server: server, items: 30)
+        let out = folder.path + "/Results/run"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
+        process.arguments = ["run", study, "--out", out, "--concurrency", "1", "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Self.waitForProgress(out, atLeast: 5)
+        let second = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains(out + "/run.lock"), "\(second.stderr)")
+        #expect(second.stderr.contains("another judgelab run is judging into this folder (process \(process.processIdentifier))"), "\(second.stderr)")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        // The first run finished alone: every judgment once, every answer paid for once.
+        let answered = try Self.entries(out).filter { $0.judgment != nil }
+        #expect(answered.count == 180)
+        #expect(Set(answered.map(\.key)).count == 180)
+        let stats = try await server.stats()
+        #expect(stats["ok"]?.int == answered.filter { !$0.fromCache }.count)
+        // The lock went with its run: the same command runs again (nothing left to send).
+        let again = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("180 before this run"), "\(again.stdout)")
+    }
+
+    @Test func aRunLockIsHeldUntilReleased() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path + "/run.lock"
+        let first = try RunLock(path: path)
+        #expect(throws: InputError.self) { try RunLock(path: path) }
+        first.release()
+        let second = try RunLock(path: path)
+        second.release()
+    }
+
     @Test func theAPIKeyIsNeverWrittenOrShown() async throws {
         let key = "sk-judgelab-TEST-5f1e9c2b7a"
         let server = try FakeJudgeServer(["--require-key", key, "--fault-rate", "0.05"])

@@ -11,6 +11,8 @@ public struct RunLayout: Sendable {
     }
 
     public var store: String { FilePath.join(directory, "run.sqlite") }
+    /// Held by the run judging into the folder (`RunLock`).
+    public var lock: String { FilePath.join(directory, "run.lock") }
     public var studyRecord: String { FilePath.join(directory, "study.json") }
     public var judgments: String { FilePath.join(directory, "judgments.jsonl") }
     public var metrics: String { FilePath.join(directory, "metrics.json") }
