@@ -6,13 +6,88 @@ import JudgeLabHTTP
 import JudgeLabXML
 
 @main
-struct JudgeLabCommand: AsyncParsableCommand {
+struct JudgeLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "judgelab",
         abstract: "Find the LLM-judge prompt that agrees best with human labels, at the lowest cost.",
         version: JudgeLabVersion.text,
         subcommands: [DemoCommand.self, InitCommand.self, VariantsCommand.self, PreviewCommand.self, EstimateCommand.self, RunCommand.self, ReportCommand.self, DataCommand.self, SampleCommand.self, AnalyzeCommand.self, CompareCommand.self, ImportCommand.self, VersionCommand.self]
     )
+
+    /// What `AsyncParsableCommand.main` does, except where an async command runs: on a thread of
+    /// its own (`CommandExecutor`), not in Swift's default pool of libdispatch workers. The first
+    /// such worker arms libdispatch's pool monitor, a timer that wakes the process every second
+    /// for as long as it lives: at one request in flight, 2% of a run's CPU.
+    static func main() {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        guard let asyncCommand = command as? any AsyncParsableCommand else {
+            var command = command
+            do { try command.run() } catch { exit(withError: error) }
+            return
+        }
+        let outcome = CommandOutcome(asyncCommand)
+        Task(executorPreference: CommandExecutor()) { await outcome.run() }
+        if let error = outcome.wait() { exit(withError: error) }
+    }
+}
+
+/// An async command run once, and how it ended, for the thread that waits for it.
+private final class CommandOutcome: @unchecked Sendable {
+    private var command: any AsyncParsableCommand
+    private var error: (any Error)?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ command: any AsyncParsableCommand) { self.command = command }
+
+    func run() async {
+        do { try await command.run() } catch { self.error = error }
+        done.signal()
+    }
+
+    /// Waits until `run` has ended; its error, if any.
+    func wait() -> (any Error)? {
+        done.wait()
+        return error
+    }
+}
+
+/// Runs the jobs of a command's async code, one at a time, on one thread. Tasks that prefer
+/// another executor (the HTTP loops' workers) run there.
+final class CommandExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    init() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "judgelab-main"
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.withLock {
+            jobs.append(job)
+            condition.signal()
+        }
+    }
+
+    private func loop() {
+        let executor = asUnownedTaskExecutor()
+        var batch: [UnownedJob] = []
+        while true {
+            condition.withLock {
+                while jobs.isEmpty { condition.wait() }
+                swap(&batch, &jobs)
+            }
+            for job in batch { job.runSynchronously(on: executor) }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
 }
 
 struct VersionCommand: ParsableCommand {

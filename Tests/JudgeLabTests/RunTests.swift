@@ -149,6 +149,14 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         try await Self.waitForProgress(out, atLeast: 5)
+        // A run's async code has a thread of its own: no libdispatch root-queue worker ("…default-qos")
+        // exists, whose first start would arm a timer waking the process every second.
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        let threads = try FileManager.default.contentsOfDirectory(atPath: tasks).compactMap {
+            try? String(contentsOfFile: tasks + "/" + $0 + "/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(threads.count >= 3, "\(threads)")
+        #expect(!threads.contains { $0.hasSuffix("default-qos") }, "\(threads)")
         let second = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
         #expect(second.status == 2)
         #expect(second.stderr.contains(out + "/run.lock"), "\(second.stderr)")
