@@ -7,7 +7,7 @@ Benchmarks/RESULTS.md. Every speed figure is a ratio taken in the same run.
 Workloads: (1) throughput and client CPU at C = 1, 16, 64, 256 against a loopback endpoint with a
 fixed 200 ms latency, whose own ceiling is measured first; (2) the peers (the openai SDK with
 AsyncOpenAI and a semaphore, FastChat's MT-Bench pairwise judge, AlpacaEval's annotator) on the
-same endpoint, items and concurrency, each client three times in turn at C = 1 (its median run is
+same endpoint, items and concurrency, each client five times in turn at C = 1 (its median run is
 reported: a 200-judgment run's CPU moves by about ±10% there); (3) re-running a fully cached
 10,000-judgment study; (4) analysis of 20 variants × 5,000 items with 2,000 bootstrap resamples
 against numpy doing the same; (5) peak memory analysing and reporting 1,000,000 judgments;
@@ -154,7 +154,7 @@ def main():
         # judgments and its CPU figure moves by ±10% from run to run on this machine (a client
         # is woken five times a second, each time with cold caches): there every client runs
         # ROUNDS times, in turn, and the table shows each one's median run.
-        rounds = 1 if quick else 3
+        rounds = 1 if quick else 5
         runs = []
         for c in concurrencies:
             count = 200 if c == 1 else n  # C = 1 at 200 ms is 5 judgments a second
