@@ -17,7 +17,7 @@ struct JudgeLabCommand: ParsableCommand {
     /// What `AsyncParsableCommand.main` does, except where an async command runs: on a thread of
     /// its own (`CommandExecutor`), not in Swift's default pool of libdispatch workers. The first
     /// such worker arms libdispatch's pool monitor, a timer that wakes the process every second
-    /// for as long as it lives: at one request in flight, 2% of a run's CPU.
+    /// for as long as it lives: at one request in flight, 2.5% of a run's CPU (Benchmarks/RESULTS.md).
     static func main() {
         let command: any ParsableCommand
         do {

@@ -43,6 +43,18 @@ import Testing
         }
     }
 
+    /// `judgelab run` of `study` into `out`, started in the background; its standard output goes
+    /// to `stdout` (nowhere without one), its standard error nowhere.
+    static func startRun(_ study: String, out: String, concurrency: Int, stdout: Pipe? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
+        process.arguments = ["run", study, "--out", out, "--concurrency", "\(concurrency)", "--quiet"]
+        process.standardOutput = stdout ?? FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     static func entries(_ out: String) throws -> [JournalEntry] {
         try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite").entries()
     }
@@ -117,13 +129,8 @@ import Testing
         let folder = try TemporaryFolder()
         let study = try Self.study(in: folder, server: server, items: 60)
         let out = folder.path + "/Results/run"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
-        process.arguments = ["run", study, "--out", out, "--concurrency", "2", "--quiet"]
         let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Self.startRun(study, out: out, concurrency: 2, stdout: stdout)
         try await Self.waitForProgress(out, atLeast: 10)
         process.interrupt()
         let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -142,12 +149,7 @@ import Testing
         let folder = try TemporaryFolder()
         let study = try Self.study(in: folder, server: server, items: 30)
         let out = folder.path + "/Results/run"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
-        process.arguments = ["run", study, "--out", out, "--concurrency", "1", "--quiet"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Self.startRun(study, out: out, concurrency: 1)
         try await Self.waitForProgress(out, atLeast: 5)
         // A run's async code has a thread of its own: no libdispatch root-queue worker ("…default-qos")
         // exists, whose first start would arm a timer waking the process every second.
