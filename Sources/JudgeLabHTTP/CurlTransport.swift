@@ -371,7 +371,10 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             exchange.continuation.resume(returning: .failed("libcurl could not create a handle"))
             return false
         }
-        let context = Unmanaged.passUnretained(exchange).toOpaque()
+        // One pointer for libcurl's callbacks and for `loop`: the handle holds the exchange (a
+        // retain) until it is done, and `loop` releases it then.
+        let held = Unmanaged.passRetained(exchange)
+        let context = held.toOpaque()
         let request = exchange.request
         _ = jl_easy_setopt_string(easy, CURLOPT_URL, request.url)
         _ = jl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
@@ -386,9 +389,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         _ = jl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
-        // The handle holds the exchange until it is done (released in `loop`).
-        let held = Unmanaged.passRetained(exchange)
-        _ = jl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, held.toOpaque())
+        _ = jl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context)
         exchange.easy = easy
         guard curl_multi_add_handle(multi, easy) == CURLM_OK else {
             held.release()
