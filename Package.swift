@@ -1,10 +1,10 @@
 // swift-tools-version:6.0
 // JudgeLab: find the LLM-judge prompt that agrees best with human labels, at the lowest cost.
+// Linux only: the HTTP transport's event loop is epoll (Sources/JudgeLabHTTP/CurlTransport.swift).
 import PackageDescription
 
 let package = Package(
     name: "judgelab",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "judgelab", targets: ["JudgeLabCLI"]),
         .library(name: "JudgeLab", targets: ["JudgeLab"]),
@@ -18,11 +18,11 @@ let package = Package(
     targets: [
         // C libraries, exposed through pkg-config.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
-                       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+                       providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+                       providers: [.apt(["libsqlite3-dev"])]),
         // Typed one-line wrappers for libcurl's variadic functions, which Swift cannot call.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
