@@ -21,7 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
             for entry in try DemoStudies.write(into: directory) {
                 let study = try Study.load(path: entry.studyFile)
                 let plan = try StudyPlan(study: study)
-                let settings = try RunSettings.from(study: study, environment: [:])
+                let settings = try RunSettings.from(plan: plan, environment: [:])
                 let layout = RunLayout(directory: FilePath.join(directory, entry.name))
                 let (summary, report, recorded) = try await StudyRun(plan: plan, settings: settings, layout: layout, runID: entry.name)
                     .execute(cancel: CancellationFlag(), progress: nil, compare: entry.comparisons, notes: entry.notes)

@@ -9,19 +9,26 @@ import JudgeLabXML
 /// The overrides `run` and `estimate` share.
 struct RunTarget: ParsableArguments {
     @Argument(help: "The study file.") var study: String
-    @Option(help: "The endpoint, overriding the study's judge.base_url.") var baseURL: String?
-    @Option(help: "The judge model for every variant, overriding the study.") var model: String?
+    @Option(help: "The endpoint, overriding the base_url of the study's one judge over HTTP.") var baseURL: String?
+    @Option(help: "The judge model for every variant, overriding the study (for a study of one judge).") var model: String?
     @Option(help: "The run folder (default: Results/<run-id>).") var out: String?
 
     func load() throws -> (StudyPlan, RunSettings, RunLayout, String) {
         var loaded = try Study.load(path: study)
-        if let baseURL { loaded.judge.baseURL = baseURL }
+        if baseURL != nil || model != nil {
+            guard loaded.judges.count == 1 else {
+                throw InputError(file: study, line: loaded.judgesLine, field: "judges",
+                                 "--base-url and --model override a study of one judge; this one has \(loaded.judges.count) (\(loaded.judges.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        if let baseURL { loaded.judges[0].baseURL = baseURL }
         if let model {
-            loaded.judge.model = model
+            loaded.judges[0].model = model
+            loaded.judges[0].models = []
             for i in loaded.variants.indices { loaded.variants[i].model = nil }
         }
         let plan = try StudyPlan(study: loaded)
-        let settings = try RunSettings.from(study: loaded, environment: ProcessInfo.processInfo.environment)
+        let settings = try RunSettings.from(plan: plan, environment: ProcessInfo.processInfo.environment)
         let runID = RunLayout.runID(plan: plan, settings: settings)
         return (plan, settings, RunLayout(directory: out ?? "Results/\(runID)"), runID)
     }
@@ -49,11 +56,11 @@ struct RunCommand: AsyncParsableCommand {
             var (plan, settings, layout, runID) = try target.load()
             if let concurrency {
                 guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
-                settings.concurrency = concurrency
+                settings.setConcurrency(concurrency)
             }
             if let maxCost { settings.maxCostUSD = maxCost }
-            if settings.apiKey == nil, !quiet {
-                FileHandle.standardError.write(Data("note: $\(RunSettings.keyVariable(for: plan.study)) is not set: sending requests without an API key\n".utf8))
+            for judge in settings.httpJudges where judge.apiKey == nil && !quiet {
+                FileHandle.standardError.write(Data("note: judge '\(judge.name)': $\(judge.apiKeyVariable ?? "?") is not set: sending requests to \(judge.baseURL) without an API key\n".utf8))
             }
             let cancel = CancellationFlag()
             let interrupt = Interrupt(cancel: cancel)

@@ -34,22 +34,14 @@ struct StudyRun {
         let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
         let tasks = try Runner.tasks(for: plan, settings: settings)
 
-        var recordings: [Judgment] = []
-        if let path = plan.study.judge.recordings {
-            recordings = try JudgmentsFile.load(path: plan.study.resolve(path), parser: .choice)
+        // The judges, each made once: those over HTTP share one libcurl transport (one event loop).
+        let curl = settings.httpJudges.isEmpty ? nil : CurlTransport()
+        defer { curl?.shutdown() }
+        let judges = try settings.judges.map { judge -> any Judge in
+            let recordings = try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? []
+            return judge.makeJudge(transport: curl!, pairs: plan.dataset.pairs, recordings: recordings, seed: plan.study.sampleSeed)
         }
-        let local = LocalTransport(recordings: recordings, pairs: plan.dataset.pairs, seed: plan.study.sampleSeed)
-        let needsNetwork = plan.variants.contains { $0.source == .live }
-        let curl = needsNetwork ? CurlTransport() : nil
-        let summary: RunSummary
-        do {
-            summary = try await Runner.run(tasks, settings: settings, store: store, transport: RoutingTransport(local: local, network: curl),
-                                           cancel: cancel, progress: progress)
-        } catch {
-            curl?.shutdown()
-            throw error
-        }
-        curl?.shutdown()
+        let summary = try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: progress)
 
         let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
         try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)

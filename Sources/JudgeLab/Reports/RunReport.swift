@@ -73,7 +73,7 @@ public struct RunReport: Sendable {
         if case let .array(variants)? = record["variants"] {
             for v in variants {
                 guard let name = v["name"]?.stringValue else { continue }
-                let keys = ["template", "parser", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"]
+                let keys = ["judge", "template", "parser", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"]
                 let settings = keys.compactMap { key -> (String, String)? in
                     guard let value = v[key] else { return nil }
                     return (key, value.stringValue ?? value.compactText)

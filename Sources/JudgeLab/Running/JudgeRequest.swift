@@ -13,12 +13,15 @@ public struct JudgeRequest: Sendable {
     public var seed: Int?
     public var jsonResponseFormat: Bool
     public var messages: [ChatMessage]
-    /// Which judgment this request is for. Local judges (replay, baselines) answer by it; it is
-    /// not part of the canonical form.
+    /// Which judgment this request is for. In-process judges (replay, baselines) answer by it;
+    /// it is part of the canonical form only when `subjectIsIdentity` says so.
     public var subject: JudgmentKey?
+    /// The answer depends on the judgment, not only on the prompt (a replayed recording): the
+    /// subject is part of the cache identity.
+    public var subjectIsIdentity = false
 
     public init(provider: String, baseURL: String, model: String, temperature: Double, maxTokens: Int, seed: Int?,
-                jsonResponseFormat: Bool, messages: [ChatMessage], subject: JudgmentKey? = nil) {
+                jsonResponseFormat: Bool, messages: [ChatMessage], subject: JudgmentKey? = nil, subjectIsIdentity: Bool = false) {
         self.provider = provider
         self.baseURL = baseURL
         self.model = model
@@ -28,6 +31,7 @@ public struct JudgeRequest: Sendable {
         self.jsonResponseFormat = jsonResponseFormat
         self.messages = messages
         self.subject = subject
+        self.subjectIsIdentity = subjectIsIdentity
     }
 
     /// The canonical JSON text: fixed key order, compact. Never holds a key.
@@ -41,15 +45,8 @@ public struct JudgeRequest: Sendable {
             ("seed", seed.map { .number(Double($0)) } ?? .null),
             ("json_response_format", .bool(jsonResponseFormat)),
             ("messages", .array(messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
-        ]).compactText
-    }
-
-    /// The same request with its judgment named in the canonical form: for replayed recordings,
-    /// whose answer depends on the judgment, not only on the prompt.
-    func keyed(by key: JudgmentKey) -> JudgeRequest {
-        var copy = self
-        copy.model = "\(model)|\(key.variant)|\(key.item)|\(key.order.rawValue)"
-        return copy
+        ] + (subjectIsIdentity ? [("subject", subject.map { .array([.string($0.variant), .string($0.item), .string($0.order.rawValue)]) } ?? .null)] : []))
+        .compactText
     }
 
     /// SHA-256 of the canonical text, in hex: the response cache's key.

@@ -2,27 +2,27 @@
 import Foundation
 
 /// Paces requests so that neither a requests-per-minute nor a tokens-per-minute limit is
-/// exceeded. Each bucket holds a minute's allowance and refills continuously.
+/// exceeded. Each bucket holds a minute's allowance and refills continuously, by `clock`.
 public actor RateLimiter {
     private var requestBucket: Bucket?
     private var tokenBucket: Bucket?
+    private let clock: any RunClock
 
     struct Bucket {
         var capacity: Double
         var level: Double
         var perSecond: Double
-        var updated: ContinuousClock.Instant
+        var updated: Double
 
-        init(perMinute: Int) {
+        init(perMinute: Int, now: Double) {
             capacity = Double(perMinute)
             level = Double(perMinute)
             perSecond = Double(perMinute) / 60
-            updated = .now
+            updated = now
         }
 
-        mutating func refill() {
-            let now = ContinuousClock.now
-            level = min(capacity, level + (now - updated).seconds * perSecond)
+        mutating func refill(now: Double) {
+            level = min(capacity, level + max(0, now - updated) * perSecond)
             updated = now
         }
 
@@ -33,16 +33,19 @@ public actor RateLimiter {
         }
     }
 
-    public init(requestsPerMinute: Int?, tokensPerMinute: Int?) {
-        requestBucket = requestsPerMinute.map(Bucket.init(perMinute:))
-        tokenBucket = tokensPerMinute.map(Bucket.init(perMinute:))
+    public init(requestsPerMinute: Int?, tokensPerMinute: Int?, clock: any RunClock = SystemClock()) {
+        self.clock = clock
+        let now = clock.now()
+        requestBucket = requestsPerMinute.map { Bucket(perMinute: $0, now: now) }
+        tokenBucket = tokensPerMinute.map { Bucket(perMinute: $0, now: now) }
     }
 
     /// Waits until one request of about `tokens` tokens may start, then takes its allowance.
     public func acquire(tokens: Int) async throws {
         while true {
-            requestBucket?.refill()
-            tokenBucket?.refill()
+            let now = clock.now()
+            requestBucket?.refill(now: now)
+            tokenBucket?.refill(now: now)
             let wait = max(requestBucket?.wait(for: 1) ?? 0, tokenBucket?.wait(for: Double(tokens)) ?? 0)
             if wait <= 0 {
                 requestBucket?.level -= 1
@@ -51,7 +54,7 @@ public actor RateLimiter {
                 tokenBucket?.level -= take
                 return
             }
-            try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
+            try await clock.sleep(seconds: wait + 0.001)
         }
     }
 }

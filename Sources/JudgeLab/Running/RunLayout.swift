@@ -27,8 +27,12 @@ public struct RunLayout: Sendable {
     /// `STUDY-NAME-<hash>`: the same study and settings give the same id, so running the same
     /// command again resumes the same run.
     public static func runID(plan: StudyPlan, settings: RunSettings) -> String {
-        let signature = JSONValue.object([
-            ("provider", .string(settings.provider.name)), ("base_url", .string(settings.baseURL)),
+        // One judge: the same signature as before judges were named, so that old runs resume.
+        let http = settings.judges.filter { !$0.kind.isLocal || $0.kind == .replay }
+        let judges: [(String, JSONValue)] = http.count == 1
+            ? [("provider", .string(http[0].kind.rawValue)), ("base_url", .string(http[0].kind.isLocal ? "judgelab-local:" : http[0].baseURL))]
+            : [("judges", .array(http.map { .string([$0.name, $0.kind.rawValue, $0.baseURL].joined(separator: "|")) }))]
+        let signature = JSONValue.object(judges + [
             ("variants", .array(plan.variants.map { .string($0.name + "|" + $0.examples.map(\.id).joined(separator: ",") + "|" + $0.maxTokens.description) })),
             ("items", .array(plan.items.map { .string($0.id) })),
             ("templates", .array(plan.variants.map { .string($0.template.sources.sorted { $0.key < $1.key }.map(\.value).joined()) })),
@@ -53,18 +57,21 @@ public struct RunLayout: Sendable {
             ("study_file", .string(plan.study.file)),
             ("dataset", .string(plan.dataset.source)),
             ("judgelab_version", .string(JudgeLabVersion.text)),
-            ("judge", .object([
-                ("provider", .string(settings.provider.name)), ("base_url", .string(settings.baseURL)),
-                ("api_key_env", .optional(plan.study.judge.apiKeyEnv)), ("concurrency", .number(Double(settings.concurrency))),
-                ("max_cost_usd", .optional(settings.maxCostUSD)), ("seed", .optional(settings.seed.map(Double.init))),
-            ])),
+            ("judges", .array(settings.judges.map { judge in
+                .object([
+                    ("name", .string(judge.name)), ("provider", .string(judge.kind.rawValue)), ("base_url", .string(judge.baseURL)),
+                    ("api_key_env", .optional(judge.apiKeyVariable)), ("concurrency", .number(Double(judge.limits.concurrency))),
+                    ("seed", .optional(judge.seed.map(Double.init))),
+                ])
+            })),
+            ("max_cost_usd", .optional(settings.maxCostUSD)),
             ("sample", .object(sample)),
             ("fewshot_pool", .array(plan.split.fewShot.map { .string($0.id) })),
             ("variants", .array(try plan.variants.map { v in
                 let builder = try PromptBuilder(variant: v, library: plan.library)
                 let prompt = try builder.messages(for: plan.items[0], order: v.order.orders[0])
                 return .object([
-                    ("name", .string(v.name)), ("template", .string(v.template.name)), ("parser", .string(v.template.parser.name)),
+                    ("name", .string(v.name)), ("judge", .string(v.judge)), ("template", .string(v.template.name)), ("parser", .string(v.template.parser.name)),
                     ("shots", .number(Double(v.shots))), ("selection", .string(v.selection.rawValue)), ("rubric", .string(v.rubric ?? "none")),
                     ("order", .string(v.order.rawValue)), ("model", .string(v.model)), ("temperature", .number(v.temperature)),
                     ("max_tokens", .number(Double(v.maxTokens))), ("examples", .array(v.examples.map { .string($0.id) })),

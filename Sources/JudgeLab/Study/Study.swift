@@ -3,11 +3,16 @@ import Foundation
 
 /// A parsed study file (YAML). Paths in it are relative to the file's folder.
 public struct Study: Sendable {
+    /// One named judge: who answers, where, with which key, how fast and how often.
     public struct Judge: Sendable {
-        /// `openai` (any OpenAI-compatible endpoint), `anthropic`, `replay` or `baseline`.
-        public var provider: String = "openai"
+        /// The name variants give as `judge:` (for the single `judge:` form, the provider's name).
+        public var name: String
+        public var provider: ProviderKind = .openai
         public var baseURL: String?
+        /// The default model of this judge's variants.
         public var model: String?
+        /// Several models: a variant that names none is made once for each.
+        public var models: [String] = []
         /// The environment variable holding the API key; its value is never written anywhere.
         public var apiKeyEnv: String?
         public var concurrency: Int?
@@ -21,6 +26,16 @@ public struct Study: Sendable {
         public var jsonResponseFormat: Bool = false
         /// For `replay`: recorded judgments (JSONL with `output`), relative to the study.
         public var recordings: String?
+        /// For `baseline`: which one.
+        public var baseline: Baseline?
+        /// Where it is written, for errors.
+        public var line: Int?
+        public var field: String = "judge"
+
+        public init(name: String, provider: ProviderKind = .openai) {
+            self.name = name
+            self.provider = provider
+        }
     }
 
     public struct VariantSpec: Sendable {
@@ -35,6 +50,8 @@ public struct Study: Sendable {
         public var model: String?
         public var temperature: Double?
         public var maxTokens: Int?
+        /// The judge's name (`judges:`); nil: the study's only judge.
+        public var judge: String?
         /// Where the spec came from, for errors.
         public var line: Int?
         public var field: String
@@ -55,7 +72,11 @@ public struct Study: Sendable {
     public var sampleFirst: Int?
     public var sampleBy: Stratification = .verdict
     public var sampleSeed: UInt64 = 1
-    public var judge = Judge()
+    /// The study's judges, in the order written: `judges:` (a map of names), or the single
+    /// `judge:` as one judge named after its provider.
+    public var judges: [Judge] = [Judge(name: ProviderKind.openai.rawValue)]
+    /// The line of `judges:` or `judge:`, for errors.
+    public var judgesLine: Int?
     public var maxCostUSD: Double?
     /// Prices that override or extend the shipped table.
     public var prices: [String: Price] = [:]
@@ -71,7 +92,7 @@ public struct Study: Sendable {
 
     public static func load(path: String) throws -> Study {
         let root = try YAMLNode.load(path: path)
-        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "budget", "prices", "max_variants", "variants"])
+        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "judges", "budget", "prices", "max_variants", "variants"])
         guard let datasetNode = root["dataset"] else { throw root.error("missing 'dataset' (the data set's path and format)") }
         var dataset = (path: "", format: DatasetFormat?.none, mapping: FieldMapping())
         if case .scalar = datasetNode.node {
@@ -115,7 +136,23 @@ public struct Study: Sendable {
             }
             if let seed = sample["seed"] { study.sampleSeed = try seed64(seed) }
         }
-        if let judge = root["judge"] { study.judge = try Self.judge(judge) }
+        if root["judge"] != nil, let both = root["judges"] {
+            throw both.error("give either 'judge' (one judge) or 'judges' (named judges), not both")
+        }
+        if let judge = root["judge"] {
+            var one = try Self.judge(judge, name: nil)
+            one.name = one.provider == .baseline ? (one.baseline ?? .longer).judgeName : one.provider.rawValue
+            study.judges = [one]
+            study.judgesLine = judge.line
+        }
+        if let judges = root["judges"] {
+            study.judges = try judges.members().map { name, node in
+                guard !name.isBlank, !name.contains(where: { $0 == "\t" || $0 == "\n" }) else { throw node.error("a judge's name may not be blank or hold tabs or line breaks") }
+                return try Self.judge(node, name: name)
+            }
+            guard !study.judges.isEmpty else { throw judges.error("no judges: name at least one") }
+            study.judgesLine = judges.line
+        }
         if let budget = root["budget"] {
             try budget.requireKeys(in: ["max_cost_usd"])
             if let cost = budget["max_cost_usd"] {
@@ -166,18 +203,27 @@ public struct Study: Sendable {
         return mapping
     }
 
-    static func judge(_ node: YAMLNode) throws -> Judge {
-        try node.requireKeys(in: ["provider", "base_url", "model", "api_key_env", "concurrency", "requests_per_minute",
-                                  "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format", "recordings"])
-        var judge = Judge()
+    static func judge(_ node: YAMLNode, name: String?) throws -> Judge {
+        try node.requireKeys(in: ["provider", "base_url", "model", "models", "api_key_env", "concurrency", "requests_per_minute",
+                                  "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format",
+                                  "recordings", "baseline"])
+        var judge = Judge(name: name ?? "")
+        judge.line = node.line
+        judge.field = name.map { "judges.\($0)" } ?? "judge"
         if let v = node["provider"] {
-            judge.provider = try v.string()
-            guard ["openai", "anthropic", "replay", "baseline"].contains(judge.provider) else {
-                throw v.error("unknown provider '\(judge.provider.excerpt())' (expected openai, anthropic, replay or baseline)")
+            let text = try v.string()
+            guard let kind = ProviderKind(rawValue: text) else {
+                throw v.error("unknown provider '\(text.excerpt())' (expected one of: \(ProviderKind.names))")
             }
+            judge.provider = kind
         }
         judge.baseURL = try node["base_url"]?.string()
         judge.model = try node["model"]?.string()
+        if let list = node["models"] {
+            guard judge.model == nil else { throw list.error("give either 'model' or 'models'") }
+            judge.models = try list.list().map { try $0.string() }
+            guard !judge.models.isEmpty else { throw list.error("an empty list of models") }
+        }
         judge.apiKeyEnv = try node["api_key_env"]?.string()
         judge.concurrency = try node["concurrency"].map(positive)
         judge.requestsPerMinute = try node["requests_per_minute"].map(positive)
@@ -188,11 +234,21 @@ public struct Study: Sendable {
         judge.seed = try node["seed"]?.int()
         judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
         judge.recordings = try node["recordings"]?.string()
-        if judge.provider == "replay", judge.recordings == nil { throw node.error("a replay judge needs 'recordings' (judgments with outputs)") }
+        if let v = node["baseline"] {
+            let text = try v.string()
+            guard let baseline = Baseline(rawValue: text) else {
+                throw v.error("unknown baseline '\(text.excerpt())' (expected one of: \(Baseline.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            judge.baseline = baseline
+        }
+        if judge.provider == .replay, judge.recordings == nil { throw node.error("a replay judge needs 'recordings' (judgments with outputs)") }
+        if judge.provider == .baseline, judge.baseline == nil { throw node.error("a baseline judge needs 'baseline' (one of: \(Baseline.allCases.map(\.rawValue).joined(separator: ", ")))") }
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "baseline"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "baseline"]
+    /// The grid's axes, in odometer order (the last turns fastest).
+    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens"]
 
     /// Expands `grid` (every combination, in the order written) and appends `list`.
     static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
@@ -205,7 +261,7 @@ public struct Study: Sendable {
                 return value.list()
             }
             guard grid["template"] != nil else { throw grid.error("missing 'template'") }
-            let axes = ["template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"].map { values($0) }
+            let axes = gridAxes.map { values($0) }
             let total = axes.reduce(1) { $0 * $1.count }
             guard total > 0 else { throw grid.error("the grid expands to no variants (a key has an empty list)") }
             guard total <= maxVariants else {
@@ -214,7 +270,7 @@ public struct Study: Sendable {
             var combination = [Int](repeating: 0, count: axes.count)
             for _ in 0..<total {
                 let picked = zip(axes, combination).map { $0[$1] }
-                specs.append(try spec(picked, names: ["template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"],
+                specs.append(try spec(picked, names: gridAxes,
                                       name: nil, line: grid.line, field: "variants.grid"))
                 // Odometer order: the last axis turns fastest.
                 var i = axes.count - 1
@@ -276,6 +332,7 @@ public struct Study: Sendable {
             spec.order = order
         }
         spec.model = try (v["model"] ?? nil)?.string()
+        spec.judge = try (v["judge"] ?? nil)?.string()
         if let node = v["temperature"] ?? nil {
             spec.temperature = try node.double()
             guard (0...2).contains(spec.temperature!) else { throw node.error("must be between 0 and 2") }

@@ -37,31 +37,61 @@ public struct StudyPlan: Sendable {
 
         var variants: [Variant] = []
         var lineOfName: [String: Int?] = [:]
+        let judges = Dictionary(study.judges.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let severalJudges = study.judges.count > 1
         for spec in study.variants {
             let template = try library.template(named: spec.template, file: study.file, line: spec.line, field: spec.field + ".template")
             if let rubric = spec.rubric, library.rubrics[rubric] == nil {
                 throw InputError(file: study.file, line: spec.line, field: spec.field + ".rubric",
                                  "unknown rubric '\(rubric.excerpt())' (available: none, \(library.rubricNames.joined(separator: ", ")))")
             }
-            guard let model = spec.baseline.map({ _ in "baseline" }) ?? spec.model ?? study.judge.model ?? (study.judge.provider == "replay" ? "replay" : nil) else {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".model", "no model: name one here or as judge.model")
+            // Who answers: a baseline's own judge, the judge named, or the study's only judge.
+            var judge: Study.Judge
+            if let baseline = spec.baseline {
+                judge = Study.Judge(name: baseline.judgeName, provider: .baseline)
+                judge.baseline = baseline
+                judge.model = "baseline"
+            } else if let name = spec.judge {
+                guard let named = judges[name] else {
+                    throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge",
+                                     "unknown judge '\(name.excerpt())' (the study's judges: \(study.judges.map(\.name).joined(separator: ", ")))")
+                }
+                judge = named
+            } else if study.judges.count == 1 {
+                judge = study.judges[0]
+            } else {
+                throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge",
+                                 "the study has \(study.judges.count) judges (\(study.judges.map(\.name).joined(separator: ", "))): name one with 'judge'")
             }
-            let temperature = spec.temperature ?? template.temperature ?? 0
-            let name = spec.name ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection,
-                                                        rubric: spec.rubric, order: spec.order, model: model, temperature: temperature)
-            if let first = lineOfName[name] {
-                throw InputError(file: study.file, line: spec.line, field: spec.field,
-                                 "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
+            if let reason = judge.provider.cannotServe(template) {
+                throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge", "judge '\(judge.name.excerpt())': \(reason)")
             }
-            lineOfName[name] = spec.line
-            let examples = try FewShotSelector.choose(k: spec.shots, from: split.fewShot, selection: spec.selection,
-                                                      fixedIDs: study.fewShotIDs ?? [], allowsTie: template.allowsTie,
-                                                      seed: study.splitSeed, file: study.file, variant: name)
-            var variant = Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
-                                  order: spec.order, model: model, temperature: temperature,
-                                  maxTokens: spec.maxTokens ?? template.maxTokens ?? 512, examples: examples)
-            variant.source = spec.baseline.map(JudgeSource.baseline) ?? (study.judge.provider == "replay" ? .replay : .live)
-            variants.append(variant)
+            let models = spec.model.map { [$0] } ?? judge.model.map { [$0] } ?? (judge.models.isEmpty ? (judge.provider == .replay ? ["replay"] : []) : judge.models)
+            guard !models.isEmpty else {
+                throw InputError(file: study.file, line: spec.line, field: spec.field + ".model", "no model: name one here or as the model of judge '\(judge.name.excerpt())'")
+            }
+            for model in models {
+                let temperature = spec.temperature ?? template.temperature ?? 0
+                let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
+                    ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
+                                           model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil)
+                if let first = lineOfName[name] {
+                    throw InputError(file: study.file, line: spec.line, field: spec.field,
+                                     "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
+                }
+                lineOfName[name] = spec.line
+                let examples = try FewShotSelector.choose(k: spec.shots, from: split.fewShot, selection: spec.selection,
+                                                          fixedIDs: study.fewShotIDs ?? [], allowsTie: template.allowsTie,
+                                                          seed: study.splitSeed, file: study.file, variant: name)
+                var variant = Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
+                                      order: spec.order, model: model, temperature: temperature,
+                                      maxTokens: spec.maxTokens ?? template.maxTokens ?? 512, examples: examples)
+                variant.judge = judge.name
+                variants.append(variant)
+            }
+        }
+        guard variants.count <= study.maxVariants else {
+            throw InputError(file: study.file, field: "variants", "\(variants.count) variants with every judge's models, more than max_variants (\(study.maxVariants))")
         }
         self.variants = variants
         // The pools never overlap: no evaluated item is ever an example.
@@ -71,6 +101,21 @@ public struct StudyPlan: Sendable {
                 throw InputError(file: study.file, field: "split", "item '\(overlap.id.excerpt())' is both an example of \(variant.name) and evaluated")
             }
         }
+    }
+
+    /// The judges the variants use, in the study's order, then the baselines' own.
+    public var judgesUsed: [Study.Judge] {
+        let used = Set(variants.map(\.judge))
+        var judges = study.judges.filter { used.contains($0.name) }
+        var seen = Set(judges.map(\.name))
+        for variant in variants where !seen.contains(variant.judge) {
+            guard let baseline = Baseline.allCases.first(where: { $0.judgeName == variant.judge }) else { continue }
+            var judge = Study.Judge(name: variant.judge, provider: .baseline)
+            judge.baseline = baseline
+            judges.append(judge)
+            seen.insert(variant.judge)
+        }
+        return judges
     }
 
     public func variant(named name: String) throws -> Variant {

@@ -14,13 +14,16 @@ public struct Variant: Sendable {
     public var maxTokens: Int
     /// The few-shot examples, the same for every item, in the order shown.
     public var examples: [Pair]
-    /// Where its answers come from: the endpoint, recordings, or a baseline.
-    public var source: JudgeSource = .live
+    /// The judge that answers it: one of the study's judges, or a baseline's (`Baseline.judgeName`).
+    public var judge: String = ""
 
-    /// The readable default name, e.g. `rating-1to9.k3-balanced.rubric-short.both.gpt-4o-mini.t0.3`.
+    /// The readable default name, e.g. `rating-1to9.k3-balanced.rubric-short.both.gpt-4o-mini.t0.3`
+    /// (with the judge's name before the model in a study of several judges).
     public static func defaultName(template: String, shots: Int, selection: ExampleSelection, rubric: String?,
-                                   order: OrderPolicy, model: String, temperature: Double) -> String {
+                                   order: OrderPolicy, model: String, temperature: Double, judge: String? = nil) -> String {
         let k = shots == 0 ? "k0" : "k\(shots)-\(selection.rawValue)"
-        return [template, k, "rubric-\(rubric ?? "none")", order.rawValue, model, "t\(temperature.shortText)"].joined(separator: ".")
+        // The judge is named only in studies with several: one model may be served by two.
+        return ([template, k, "rubric-\(rubric ?? "none")", order.rawValue] + (judge.map { [$0] } ?? []) + [model, "t\(temperature.shortText)"])
+            .joined(separator: ".")
     }
 }

@@ -1,0 +1,90 @@
+// Judges that need no model: recorded outputs replayed, and baselines. They answer in the
+// process, through the same runner, journal, parsers, metrics and reports as an endpoint, at no cost.
+
+/// A reference judge that needs no model.
+public enum Baseline: String, CaseIterable, Sendable {
+    /// Prefers the longer answer (a known strong baseline).
+    case longer
+    /// Always a tie.
+    case tie
+    /// A seeded coin: first or second.
+    case coin
+    /// Always the answer presented first: a pure position-bias reference.
+    case first
+
+    /// The judge that answers a study's `{baseline: KIND}` variants.
+    public var judgeName: String { "baseline-" + rawValue }
+}
+
+/// Recorded outputs, by (variant, item, order): the answer depends on the judgment, not only on
+/// the prompt, so each request names its judgment (`JudgeRequest.subject`).
+public struct ReplayJudge: Judge {
+    public let name: String
+    public var limits: JudgeLimits
+    let recordings: [JudgmentKey: String]
+
+    /// - Parameter recordings: judgments with their raw outputs, e.g. from `judgelab import`.
+    public init(name: String, recordings: [Judgment], limits: JudgeLimits = JudgeLimits()) {
+        var byKey: [JudgmentKey: String] = [:]
+        for judgment in recordings {
+            byKey[JudgmentKey(variant: judgment.variant, item: judgment.item, order: judgment.order)] = judgment.output ?? ""
+        }
+        self.name = name
+        self.recordings = byKey
+        self.limits = limits
+    }
+
+    public var isLocal: Bool { true }
+
+    public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
+        guard let key = request.subject else { return JudgeAttempt(reply: .permanent(reason: "a replayed request names no judgment")) }
+        guard let output = recordings[key] else {
+            return JudgeAttempt(reply: .permanent(reason: "no recording for variant '\(key.variant)', item '\(key.item)', \(key.order.rawValue) order"))
+        }
+        return JudgeAttempt(reply: .answer(text: output, usage: Usage()))
+    }
+}
+
+/// A baseline, answering in the `choice-ab` form from the item's answers alone.
+public struct BaselineJudge: Judge {
+    public let name: String
+    public var limits: JudgeLimits
+    let baseline: Baseline
+    let pairs: [String: Pair]
+    let seed: UInt64
+
+    /// - Parameter pairs: the items, for baselines that look at the answers.
+    public init(name: String, baseline: Baseline, pairs: [Pair], seed: UInt64 = 1, limits: JudgeLimits = JudgeLimits()) {
+        self.name = name
+        self.baseline = baseline
+        self.pairs = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.seed = seed
+        self.limits = limits
+    }
+
+    public var isLocal: Bool { true }
+
+    public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
+        guard let key = request.subject else { return JudgeAttempt(reply: .permanent(reason: "a baseline's request names no judgment")) }
+        guard let pair = pairs[key.item] else { return JudgeAttempt(reply: .permanent(reason: "no item '\(key.item)'")) }
+        return JudgeAttempt(reply: .answer(text: answer(pair: pair, order: key.order), usage: Usage()))
+    }
+
+    /// A choice in the `choice-ab` form: A (the answer shown first), B, or tie.
+    func answer(pair: Pair, order: PresentedOrder) -> String {
+        let (first, second) = order == .original ? (pair.answer1, pair.answer2) : (pair.answer2, pair.answer1)
+        switch baseline {
+        case .tie: return "tie"
+        case .first: return "A"
+        case .longer:
+            let (a, b) = (first.count, second.count)
+            return a == b ? "tie" : (a > b ? "A" : "B")
+        case .coin:
+            // Seeded by the seed, the item and the order: the same coin on every run.
+            var hash: UInt64 = seed
+            for byte in (pair.id + "\u{0}" + order.rawValue).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            var generator = SeededGenerator(seed: hash)
+            return generator.uniform(below: 2) == 0 ? "A" : "B"
+        }
+    }
+}

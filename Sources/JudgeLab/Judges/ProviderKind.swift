@@ -1,0 +1,106 @@
+// Every kind of judge a study can name, in one place: adding a provider is a file in Providers/
+// plus one case here.
+
+/// A judge's `provider:` in a study: its name, default endpoint and key variable, and how its
+/// judges are made.
+public enum ProviderKind: String, CaseIterable, Sendable {
+    /// Any OpenAI-compatible chat completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, OpenRouter.
+    case openai
+    case anthropic
+    case gemini
+    /// Recorded outputs (`recordings:`), replayed.
+    case replay
+    /// A baseline judge (`baseline:`) in the choice-ab form.
+    case baseline
+
+    /// The provider's HTTP API; nil for the judges that answer in the process.
+    public var httpProvider: (any JudgeProvider)? {
+        switch self {
+        case .openai: return OpenAIProvider()
+        case .anthropic: return AnthropicProvider()
+        case .gemini: return GeminiProvider()
+        case .replay, .baseline: return nil
+        }
+    }
+
+    public var defaultBaseURL: String? {
+        switch self {
+        case .openai: return "https://api.openai.com/v1"
+        case .anthropic: return "https://api.anthropic.com"
+        case .gemini: return "https://generativelanguage.googleapis.com/v1beta"
+        case .replay, .baseline: return nil
+        }
+    }
+
+    /// The environment variable the key is read from unless the judge names another.
+    public var defaultKeyVariable: String? {
+        switch self {
+        case .openai: return "OPENAI_API_KEY"
+        case .anthropic: return "ANTHROPIC_API_KEY"
+        case .gemini: return "GEMINI_API_KEY"
+        case .replay, .baseline: return nil
+        }
+    }
+
+    public var isLocal: Bool { httpProvider == nil }
+
+    /// Why this kind of judge cannot answer variants of `template`; nil when it can.
+    public func cannotServe(_ template: PromptTemplate) -> String? {
+        switch self {
+        case .baseline where template.parser.kind != .choice:
+            return "a baseline judge answers A, B or tie: it cannot serve template '\(template.name)' (\(template.parser.name) replies)"
+        default:
+            return nil
+        }
+    }
+
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// What a study says about its judges, with the key's value read from the environment: enough to
+/// make every judge of a run.
+public struct JudgeSettings: Sendable {
+    public var name: String
+    public var kind: ProviderKind
+    /// The endpoint; empty for in-process judges.
+    public var baseURL: String
+    /// The API key's value. Sent in a header, never stored, logged or reported.
+    public var apiKey: String?
+    /// The variable it was read from (the name only is recorded).
+    public var apiKeyVariable: String?
+    public var limits = JudgeLimits()
+    public var seed: Int?
+    public var jsonResponseFormat = false
+    /// For `replay`: the recordings file, resolved against the study.
+    public var recordings: String?
+    /// For `baseline`.
+    public var baseline: Baseline?
+
+    public init(name: String, kind: ProviderKind, baseURL: String, apiKey: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+    }
+
+    /// Makes the judge.
+    /// - Parameters:
+    ///   - transport: the network, for judges over HTTP.
+    ///   - pairs: the data set's items, for baselines.
+    ///   - recordings: replayed judgments, already loaded (see `recordingsPath`).
+    public func makeJudge(transport: @autoclosure () -> any HTTPTransport, pairs: [Pair], recordings: [Judgment], seed baselineSeed: UInt64) -> any Judge {
+        if let provider = kind.httpProvider {
+            return HTTPJudge(name: name, provider: provider, transport: transport(), apiKey: apiKey, limits: limits)
+        }
+        switch kind {
+        case .baseline: return BaselineJudge(name: name, baseline: baseline ?? .longer, pairs: pairs, seed: baselineSeed, limits: limits)
+        default: return ReplayJudge(name: name, recordings: recordings, limits: limits)
+        }
+    }
+
+    /// Removes the API key from text that came from a server or a model before it is kept.
+    public func redact(_ text: String) -> String {
+        guard let apiKey, apiKey.count >= 4 else { return text }
+        return text.replacingOccurrences(of: apiKey, with: "[redacted]")
+    }
+}

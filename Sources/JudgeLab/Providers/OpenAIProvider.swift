@@ -1,0 +1,53 @@
+// OpenAI-compatible chat completions: OpenAI, vLLM, Ollama, llama.cpp's server, OpenRouter, …
+
+/// OpenAI-compatible chat completions: OpenAI, vLLM, Ollama, llama.cpp's server, OpenRouter, …
+public struct OpenAIProvider: JudgeProvider {
+    public init() {}
+
+    public func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest {
+        var body = JSONWriter(capacity: request.bodyCapacity)
+        body.openObject()
+        body.key("model")
+        body.string(request.model)
+        body.key("messages")
+        body.chat(request.messages)
+        body.key("temperature")
+        body.number(request.temperature)
+        body.key("max_tokens")
+        body.number(Double(request.maxTokens))
+        if let seed = request.seed {
+            body.key("seed")
+            body.number(Double(seed))
+        }
+        if request.jsonResponseFormat {
+            body.key("response_format")
+            body.openObject()
+            body.key("type")
+            body.string("json_object")
+            body.closeObject()
+        }
+        body.closeObject()
+        var headers = [(name: "Content-Type", value: "application/json")]
+        if let apiKey, !apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer " + apiKey)) }
+        return HTTPRequest(url: request.baseURL.withoutFinalSlash + "/chat/completions", headers: headers, body: body.bytes, timeout: timeout)
+    }
+
+    public func interpret(_ outcome: HTTPOutcome) -> ProviderReply {
+        classify(outcome) { body in
+            guard let json = try? JSONParser.parse(body) else {
+                return .retryable(reason: "the reply is not valid JSON (\(body.count) bytes)", retryAfter: nil)
+            }
+            guard case let .array(choices)? = json["choices"], let first = choices.first else {
+                return .retryable(reason: "the reply has no choices", retryAfter: nil)
+            }
+            guard let text = first["message"]?["content"]?.stringValue else {
+                return .retryable(reason: "the reply's first choice has no message content", retryAfter: nil)
+            }
+            let usage = json["usage"]
+            return .answer(text: text, usage: Usage(
+                inputTokens: Int(usage?["prompt_tokens"]?.numberValue ?? 0),
+                cachedInputTokens: Int(usage?["prompt_tokens_details"]?["cached_tokens"]?.numberValue ?? 0),
+                outputTokens: Int(usage?["completion_tokens"]?.numberValue ?? 0)))
+        }
+    }
+}

@@ -1,0 +1,151 @@
+// The recorder: answers written to the journal and the cache as they arrive, in batches.
+import Foundation
+import Synchronization
+
+/// How one distinct request ended, for every task that shares it.
+struct Delivery: Sendable {
+    enum Result: Sendable {
+        case answered(CachedReply)
+        /// `reason` groups failures for the user; `detail` (with the attempts) goes in the journal.
+        case failed(reason: String, detail: String)
+    }
+
+    var tasks: [RunTask]
+    /// The budget held for it until it comes back.
+    var reservation: Double
+    var attempts: Int
+    var result: Result
+    /// The HTTP body sent, kept beside the reply in the cache.
+    var body: [UInt8] = []
+}
+
+/// Records deliveries durably, in order, one transaction per batch.
+///
+/// Answers that come in bursts go to a thread of its own, which takes everything waiting at
+/// once: a burst is one transaction, and the threads that send requests never wait for the disk.
+/// A sparse answer (none other in the last `sparse` interval, and nothing being written) is
+/// written at once by the thread that `put` it: a hand-off to the recorder thread would cost two
+/// thread wake-ups for a batch of one. After a failure it records nothing more; `put` (from then
+/// on, or at once for its own delivery) and `finish` throw it.
+final class Recorder: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let write: @Sendable ([Delivery]) throws -> Void
+    private let sparse: Duration?
+    private var waiting: [Delivery] = []
+    /// A batch is being written, by the thread or by a `put`.
+    private var writing = false
+    private var lastPut: ContinuousClock.Instant?
+    private var closed = false
+    private var stopped = false
+    private var failure: (any Error)?
+    private var whenStopped: CheckedContinuation<Void, Never>?
+
+    /// - Parameter sparse: an answer with none other this long before it is written by `put`
+    ///   itself; nil: always by the thread. 50 ms: below 20 answers a second.
+    init(sparse: Duration? = .milliseconds(50), _ write: @escaping @Sendable ([Delivery]) throws -> Void) {
+        self.write = write
+        self.sparse = sparse
+        let thread = Thread { self.loop() }
+        thread.name = "judgelab-recorder"
+        thread.start()
+    }
+
+    func put(_ delivery: Delivery) throws {
+        let now = ContinuousClock.now
+        let here = try condition.withLock { () -> Bool in
+            if let failure { throw failure }
+            defer { lastPut = now }
+            if let sparse, !writing, waiting.isEmpty, lastPut.map({ now - $0 >= sparse }) ?? true {
+                writing = true
+                return true
+            }
+            waiting.append(delivery)
+            if !writing { condition.signal() }
+            return false
+        }
+        guard here else { return }
+        var failed: (any Error)?
+        do { try write([delivery]) } catch { failed = error }
+        condition.withLock {
+            writing = false
+            if let failed { failure = failed }
+            // What arrived meanwhile is the thread's; otherwise it sleeps on, unwoken.
+            if !waiting.isEmpty || closed { condition.signal() }
+        }
+        if let failed { throw failed }
+    }
+
+    /// No more puts; the thread records what is waiting, then ends.
+    func close() {
+        condition.withLock {
+            closed = true
+            condition.signal()
+        }
+    }
+
+    /// Closes, waits until everything put is recorded, and throws the failure if there was one.
+    func finish() async throws {
+        close()
+        await withCheckedContinuation { continuation in
+            let now = condition.withLock { () -> Bool in
+                if stopped { return true }
+                whenStopped = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+        if let failure = condition.withLock({ failure }) { throw failure }
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while (waiting.isEmpty && !closed) || writing { condition.wait() }
+            let batch = waiting
+            waiting.removeAll(keepingCapacity: true)
+            let skip = failure != nil
+            writing = !batch.isEmpty && !skip
+            condition.unlock()
+            if batch.isEmpty { break }  // closed, and nothing left
+            if skip { continue }
+            var failed: (any Error)?
+            do { try write(batch) } catch { failed = error }
+            condition.withLock {
+                writing = false
+                if let failed { failure = failed }
+            }
+        }
+        let continuation = condition.withLock { () -> CheckedContinuation<Void, Never>? in
+            stopped = true
+            defer { whenStopped = nil }
+            return whenStopped
+        }
+        continuation?.resume()
+    }
+}
+
+/// Fresh replies on their way to the response cache. The journal is written at once: it is what
+/// a resumed run trusts. The cache only saves later runs a request, so it is written 32 replies at
+/// a time and at the end of the run, which halves the commits per answer when answers come one by
+/// one. A crash can lose the last few replies from the cache, never from the journal.
+final class CacheBacklog: Sendable {
+    static let batch = 32
+    private let waiting = Mutex<[FreshReply]>([])
+
+    /// Adds `fresh`; returns what is due: everything waiting, once that is `batch` or more.
+    func add(_ fresh: [FreshReply]) -> [FreshReply] {
+        waiting.withLock { waiting in
+            waiting += fresh
+            guard waiting.count >= Self.batch else { return [] }
+            defer { waiting.removeAll(keepingCapacity: true) }
+            return waiting
+        }
+    }
+
+    func takeAll() -> [FreshReply] {
+        waiting.withLock { waiting in
+            defer { waiting.removeAll() }
+            return waiting
+        }
+    }
+}

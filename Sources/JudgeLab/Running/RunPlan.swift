@@ -1,0 +1,92 @@
+// Plan compilation: a study plan's judgments as tasks, and what of them is left to send. `run`
+// and `estimate` share this grouping, so that an estimate is what a run will do.
+
+extension Runner {
+    /// Every judgment of a plan, item by item (so that a stopped run has every variant's share).
+    public static func tasks(for plan: StudyPlan, settings: RunSettings) throws -> [RunTask] {
+        var tasks: [RunTask] = []
+        let builders = try plan.variants.map { try PromptBuilder(variant: $0, library: plan.library) }
+        let judges = try builders.map { builder -> JudgeSettings in
+            guard let judge = settings.judge(named: builder.variant.judge) else {
+                throw InputError(file: plan.study.file, field: "judge", "variant '\(builder.variant.name.excerpt())' names judge '\(builder.variant.judge.excerpt())', which the run does not have")
+            }
+            return judge
+        }
+        for pair in plan.items {
+            for (builder, judge) in zip(builders, judges) {
+                let variant = builder.variant
+                for order in variant.order.orders {
+                    let key = JudgmentKey(variant: variant.name, item: pair.id, order: order)
+                    let request = JudgeRequest(provider: judge.kind.identity(baseline: judge.baseline), baseURL: judge.kind.isLocal ? "" : judge.baseURL,
+                                               model: variant.model, temperature: variant.temperature, maxTokens: variant.maxTokens, seed: judge.seed,
+                                               jsonResponseFormat: judge.jsonResponseFormat && variant.template.parser.kind == .score,
+                                               messages: try builder.messages(for: pair, order: order),
+                                               // A recording answers one judgment: keep replayed variants apart in the cache.
+                                               subject: key, subjectIsIdentity: judge.kind == .replay)
+                    let price = judge.kind.isLocal ? Price(input: 0, output: 0) : settings.prices.price(of: variant.model)
+                    tasks.append(RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: variant.template.parser,
+                                         maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens)))
+                }
+            }
+        }
+        return tasks
+    }
+
+    /// What a run of `tasks` would do now: how many are answered, cached, and left to send.
+    public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask]) {
+        let work = try RunWork(tasks, store: store)
+        let shared = work.groups.reduce(0) { $0 + $1.count - 1 }
+        return (work.answeredBefore, work.cached.count + shared, work.groups.map { $0[0] })
+    }
+}
+
+extension ProviderKind {
+    /// The provider's part of a request's cache identity.
+    func identity(baseline: Baseline?) -> String {
+        self == .baseline ? (baseline ?? .longer).judgeName : rawValue
+    }
+}
+
+/// What is left of a run's tasks: those answered before (a resumed run), those the cache
+/// answers, and the distinct requests to send, each with every task that shares it.
+struct RunWork {
+    var answeredBefore: Int
+    /// Indexes into the tasks, with the cached reply of each.
+    var cached: [(task: Int, reply: CachedReply)]
+    /// The distinct requests to send, in task order: an identical request is sent once and
+    /// answers each of its tasks.
+    var groups: [[RunTask]]
+
+    init(_ tasks: [RunTask], store: (any RunStore)?) throws {
+        let answered = try store?.answeredKeys() ?? []
+        var open: [Int] = []
+        open.reserveCapacity(tasks.count)
+        for index in tasks.indices where !answered.contains(tasks[index].key) { open.append(index) }
+        answeredBefore = tasks.count - open.count
+        let replies = try store?.cachedReplies(forHashes: open.map { tasks[$0].hash }) ?? [:]
+        cached = []
+        groups = []
+        var groupIndex: [String: Int] = [:]
+        for index in open {
+            let task = tasks[index]
+            if let reply = replies[task.hash] {
+                cached.append((index, reply))
+            } else if let group = groupIndex[task.hash] {
+                groups[group].append(task)
+            } else {
+                groupIndex[task.hash] = groups.count
+                groups.append([task])
+            }
+        }
+    }
+
+    /// The groups each judge sends, in `judges`' order.
+    func queues(for judges: [String]) -> [[[RunTask]]] {
+        let index = Dictionary(judges.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var queues = [[[RunTask]]](repeating: [], count: judges.count)
+        for group in groups {
+            if let judge = index[group[0].judge] { queues[judge].append(group) }
+        }
+        return queues
+    }
+}

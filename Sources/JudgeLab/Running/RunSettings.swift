@@ -1,0 +1,125 @@
+// What a run is given: its judges, its budget and prices; and what it reports back.
+import Foundation
+
+/// How a run talks to its judges.
+public struct RunSettings: Sendable {
+    /// Every judge the study's variants use, in the study's order, then the baselines' own.
+    public var judges: [JudgeSettings]
+    public var maxCostUSD: Double?
+    public var prices: PriceTable
+
+    public init(judges: [JudgeSettings], prices: PriceTable) {
+        self.judges = judges
+        self.prices = prices
+    }
+
+    public func judge(named name: String) -> JudgeSettings? {
+        judges.first { $0.name == name }
+    }
+
+    /// The judges that go over the network.
+    public var httpJudges: [JudgeSettings] { judges.filter { !$0.kind.isLocal } }
+
+    /// Every judge's concurrency set to `value` (`--concurrency`).
+    public mutating func setConcurrency(_ value: Int) {
+        for index in judges.indices { judges[index].limits.concurrency = value }
+    }
+
+    /// The judges, endpoints, keys, limits and prices a study asks for.
+    /// - Parameter environment: where API keys are read from (their values are never stored).
+    public static func from(plan: StudyPlan, environment: [String: String]) throws -> RunSettings {
+        let study = plan.study
+        var judges: [JudgeSettings] = []
+        for judge in plan.judgesUsed {
+            let kind = judge.provider
+            var settings = JudgeSettings(name: judge.name, kind: kind, baseURL: judge.baseURL ?? kind.defaultBaseURL ?? "")
+            if !kind.isLocal {
+                let variable = judge.apiKeyEnv ?? kind.defaultKeyVariable
+                settings.apiKeyVariable = variable
+                settings.apiKey = variable.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+                // A hosted API refuses every request without its key: say so before anything is
+                // sent. A server on this machine (llama.cpp, vLLM, Ollama) usually needs none.
+                if settings.apiKey == nil, !Self.isLoopback(settings.baseURL) {
+                    throw InputError(file: study.file, line: judge.line, field: judge.field + ".api_key_env",
+                                     "judge '\(judge.name.excerpt())': $\(variable ?? "?") is not set (the key for \(settings.baseURL.excerpt()))")
+                }
+            }
+            if let concurrency = judge.concurrency { settings.limits.concurrency = concurrency }
+            settings.limits.requestsPerMinute = judge.requestsPerMinute
+            settings.limits.tokensPerMinute = judge.tokensPerMinute
+            if let timeout = judge.timeoutSeconds { settings.limits.timeout = timeout }
+            if let attempts = judge.maxAttempts { settings.limits.retry.maxAttempts = attempts }
+            if let base = judge.retryBaseSeconds { settings.limits.retry.baseDelay = base }
+            settings.seed = judge.seed
+            settings.jsonResponseFormat = judge.jsonResponseFormat
+            settings.recordings = judge.recordings.map(study.resolve)
+            settings.baseline = judge.baseline
+            judges.append(settings)
+        }
+        var settings = RunSettings(judges: judges, prices: try PriceTable.shipped().merging(study.prices))
+        settings.maxCostUSD = study.maxCostUSD
+        return settings
+    }
+
+    /// Whether a base URL names this machine: 127.0.0.0/8, localhost or [::1].
+    static func isLoopback(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+}
+
+/// One judgment to make: its key, its judge, its request and how to read the answer.
+public struct RunTask: Sendable {
+    public var key: JudgmentKey
+    /// The name of the judge that answers it.
+    public var judge: String
+    public var request: JudgeRequest
+    public var hash: String
+    public var parser: OutputParser
+    /// The most this request can cost; nil when the model has no price.
+    public var maximumCost: Double?
+}
+
+/// What a run did.
+public struct RunSummary: Sendable {
+    public var total = 0
+    public var answeredBefore = 0
+    public var fromCache = 0
+    /// Distinct requests that needed the network.
+    public var toSend = 0
+    /// Attempts made (HTTP exchanges, for judges over HTTP), retries included.
+    public var requestsSent = 0
+    public var answered = 0
+    public var failed = 0
+    public var retries = 0
+    public var paidUSD = 0.0
+    public var stoppedForBudget = false
+    public var cancelled = false
+    /// Wall time of the judging phase.
+    public var seconds = 0.0
+    /// CPU time (user + system) of the whole process during the judging phase.
+    public var cpuSeconds = 0.0
+    /// Failures by reason, for the user.
+    public var failureReasons: [String: Int] = [:]
+
+    public var complete: Bool { !stoppedForBudget && !cancelled && failed == 0 }
+}
+
+/// A flag a signal handler can set to stop a run cleanly.
+public final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    public init() {}
+    public func set() { lock.withLock { value = true } }
+    public var isSet: Bool { lock.withLock { value } }
+}
+
+/// Live counters for progress lines.
+public struct RunProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var paidUSD: Double
+    public var retries: Int
+    public var failed: Int
+    public var seconds: Double
+}
