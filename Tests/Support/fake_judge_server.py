@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A loopback judge endpoint for JudgeLab's tests and benchmarks, speaking the OpenAI chat
-completions and Anthropic Messages APIs, with latency and injected faults.
+completions, Anthropic Messages and Gemini generateContent APIs, with latency and injected faults.
 
     fake_judge_server.py [--port 0] [--latency-ms 0] [--fault-rate 0.1] [--faults 429,500,...]
                          [--max-faults-per-request 2] [--stall-seconds 5] [--seed 1]
@@ -8,7 +8,8 @@ completions and Anthropic Messages APIs, with latency and injected faults.
 
 Prints `PORT <n>` on its first line. GET /stats returns counts: `requests` (every request),
 `ok` (complete, valid answers served), `faults` by kind, `distinct_ok` (distinct request bodies
-answered). The judge is deterministic: the same request body always gets the same answer; it
+answered), `max_in_flight` (the most requests handled at once), `by_api` (requests per API:
+openai, anthropic, gemini). The judge is deterministic: the same request body always gets the same answer; it
 prefers the longer answer three times in four, and calls near-equal lengths a tie.
 Only loopback is served. Standard library only.
 """
@@ -37,6 +38,9 @@ class State:
         self.faults = {}
         self.failures_per_body = {}
         self.ok_bodies = set()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.by_api = {}
         self.kinds = [k for k in args.faults.split(",") if k] if args.faults else FAULTS
 
     def pick_fault(self, body_hash):
@@ -102,20 +106,37 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/stats"):
             with state.lock:
                 self.send_json(200, {"requests": state.requests, "ok": state.ok, "distinct_ok": len(state.ok_bodies),
-                                     "faults": state.faults})
+                                     "faults": state.faults, "max_in_flight": state.max_in_flight, "by_api": state.by_api})
         else:
             self.send_json(404, {"error": {"message": "not found"}})
 
     def do_POST(self):
+        state = self.server.state
+        if self.path.startswith("/stats"):
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            return self.do_GET()
+        with state.lock:
+            state.in_flight += 1
+            state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        try:
+            self.judge_request()
+        finally:
+            with state.lock:
+                state.in_flight -= 1
+
+    def judge_request(self):
         state, args = self.server.state, self.server.state.args
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
-        if self.path.startswith("/stats"):
-            return self.do_GET()
         body_hash = hashlib.sha256(raw).hexdigest()
         anthropic = self.path.rstrip("/").endswith("/messages")
+        gemini = self.path.endswith(":generateContent")
+        api = "gemini" if gemini else "anthropic" if anthropic else "openai"
+        with state.lock:
+            state.by_api[api] = state.by_api.get(api, 0) + 1
         if args.require_key:
-            given = self.headers.get("x-api-key") if anthropic else (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+            given = (self.headers.get("x-api-key") if anthropic else self.headers.get("x-goog-api-key") if gemini
+                     else (self.headers.get("Authorization") or "").removeprefix("Bearer "))
             if given != args.require_key:
                 state.pick_fault(body_hash)  # counts the request
                 message = "Incorrect API key provided: %s" % given if args.echo_key else "Incorrect API key provided"
@@ -141,13 +162,30 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "stall":
             time.sleep(args.stall_seconds)
         messages = request.get("messages", [])
-        if anthropic and request.get("system"):
+        if gemini:
+            # Gemini: systemInstruction and contents, each text in parts; the model is in the path.
+            def text_of(content):
+                return "".join(part.get("text", "") for part in content.get("parts", []))
+            messages = [{"role": "assistant" if c.get("role") == "model" else "user", "content": text_of(c)}
+                        for c in request.get("contents", [])]
+            if request.get("systemInstruction"):
+                messages = [{"role": "system", "content": text_of(request["systemInstruction"])}] + messages
+            if not messages:
+                return self.send_json(400, {"error": {"code": 400, "message": "contents is not specified", "status": "INVALID_ARGUMENT"}})
+        elif anthropic and request.get("system"):
             system = request["system"]
             text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
             messages = [{"role": "system", "content": text}] + messages
         output = judge(messages, body_hash)
         prompt_tokens = len(raw) // 4
-        if anthropic:
+        if gemini:
+            model = self.path.rsplit("/models/", 1)[-1].split(":")[0]
+            output_tokens = max(1, len(output) // 4)
+            payload = {"candidates": [{"content": {"role": "model", "parts": [{"text": output}]}, "finishReason": "STOP", "index": 0}],
+                       "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
+                                         "totalTokenCount": prompt_tokens + output_tokens, "cachedContentTokenCount": 0},
+                       "modelVersion": model}
+        elif anthropic:
             payload = {"id": "msg_" + body_hash[:12], "type": "message", "role": "assistant", "model": request.get("model"),
                        "content": [{"type": "text", "text": output}], "stop_reason": "end_turn",
                        "usage": {"input_tokens": prompt_tokens, "output_tokens": max(1, len(output) // 4),
@@ -164,7 +202,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "malformed":
             return self.send_json(200, None, raw=b"<html>Bad gateway</html>")
         if fault == "nochoices":
-            return self.send_json(200, {"id": "x", "choices": []} if not anthropic else {"type": "message", "content": None})
+            return self.send_json(200, {"candidates": []} if gemini else {"type": "message", "content": None} if anthropic
+                                  else {"id": "x", "choices": []})
         if self.client_gone():
             # The client timed out and closed the connection (a stall, or a reply slowed by
             # load): it never receives this answer, so it is not counted as served.
