@@ -27,7 +27,7 @@ struct DemoCommand: AsyncParsableCommand {
                     .execute(cancel: CancellationFlag(), progress: nil, compare: entry.comparisons, notes: entry.notes)
                 print("== \(entry.name): \(plan.items.count) sampled items (stratified by human verdict, seed 1), \(recorded) judgments replayed through the runner, $0 spent")
                 if let report {
-                    print(Leaderboard.text(report.analysis))
+                    print(Leaderboard.text(report.analysis, judges: report.judgesShown))
                     for comparison in report.comparisons { print("- " + comparison.sentence) }
                 }
                 if summary.failed > 0 { print("\(summary.failed) judgments had no recording: \(summary.failureReasons.keys.sorted().prefix(3).joined(separator: "; "))") }

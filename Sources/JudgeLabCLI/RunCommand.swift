@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
                 .execute(cancel: cancel, progress: quiet ? nil : printer.update)
             interrupt.stop()
             printer.finish()
-            if let report, !quiet { print(Leaderboard.text(report.analysis, limit: 10)) }
+            if let report, !quiet { print(Leaderboard.text(report.analysis, limit: 10, judges: report.judgesShown)) }
             print(Self.describe(summary, judgments: recorded, layout: layout))
             outcome = summary
         }

@@ -74,6 +74,41 @@ import Testing
         guard case .retryable = provider.interpret(.response(status: 529, headers: [:], body: [])) else { Issue.record("529"); return }
     }
 
+    @Test func geminiWritesGenerateContentAndReadsUsageMetadata() throws {
+        let provider = GeminiProvider()
+        var request = Self.request
+        request.messages.append(ChatMessage(role: "assistant", content: "R"))
+        let http = provider.httpRequest(for: request, apiKey: "gk", timeout: 9)
+        #expect(http.url == "http://h/v1/models/m:generateContent")
+        #expect(http.headers.contains { $0.name == "x-goog-api-key" && $0.value == "gk" })
+        #expect(!http.headers.contains { $0.name == "Authorization" })
+        let body = try JSONValue.parse(Data(http.body))
+        #expect(body["systemInstruction"] == ["parts": [["text": "S"]]] as JSONValue)
+        #expect(body["contents"] == [["role": "user", "parts": [["text": "U"]]], ["role": "model", "parts": [["text": "R"]]]] as JSONValue)
+        #expect(body["generationConfig"] == ["temperature": 0.3, "maxOutputTokens": 50, "seed": 7, "responseMimeType": "application/json"] as JSONValue)
+        #expect(provider.httpRequest(for: request, apiKey: nil, timeout: 9).headers.count == 1)
+
+        // Thoughts are billed as output and kept out of the verdict; cached tokens are counted.
+        let reply = #"{"candidates":[{"content":{"role":"model","parts":[{"text":"hmm","thought":true},{"text":"A"}]}}],"usageMetadata":{"promptTokenCount":120,"candidatesTokenCount":2,"cachedContentTokenCount":100,"thoughtsTokenCount":5}}"#
+        #expect(provider.interpret(.response(status: 200, headers: [:], body: Array(reply.utf8)))
+                == .answer(text: "A", usage: Usage(inputTokens: 120, cachedInputTokens: 100, outputTokens: 7)))
+        #expect(provider.interpret(.response(status: 429, headers: [:], body: Array(#"{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}"#.utf8)))
+                == .retryable(reason: "HTTP 429: quota", retryAfter: nil))
+        #expect(provider.interpret(.response(status: 200, headers: [:], body: Array(#"{"promptFeedback":{"blockReason":"SAFETY"}}"#.utf8)))
+                == .permanent(reason: "the prompt was blocked: SAFETY"))
+        guard case .retryable = provider.interpret(.response(status: 200, headers: [:], body: Array(#"{"candidates":[]}"#.utf8))) else { Issue.record("no candidates"); return }
+    }
+
+    @Test func everyProviderKindSaysHowItIsReached() {
+        for kind in ProviderKind.allCases {
+            // An HTTP provider has an endpoint and a key variable; an in-process one has neither.
+            #expect((kind.httpProvider == nil) == (kind.defaultBaseURL == nil))
+            #expect((kind.httpProvider == nil) == (kind.defaultKeyVariable == nil))
+            #expect(ProviderKind(rawValue: kind.rawValue) == kind)
+        }
+        #expect(ProviderKind.gemini.defaultKeyVariable == "GEMINI_API_KEY")
+    }
+
     @Test func retriesBackOffExponentiallyAndHonourRetryAfter() {
         let policy = RetryPolicy(maxAttempts: 5, baseDelay: 1, maxDelay: 10)
         #expect(policy.delay(afterAttempt: 1, retryAfter: nil, jitter: 0) == 0.5)
@@ -107,19 +142,27 @@ import Testing
 }
 
 @Suite struct RateLimiterTests {
+    /// In virtual time: the waits are exact, and the test takes no real time.
     @Test func requestsAndTokensArePacedAfterTheBurst() async throws {
-        let requests = RateLimiter(requestsPerMinute: 120, tokensPerMinute: nil)  // 2 a second, a minute's burst
+        let clock = VirtualClock()
+        let requests = RateLimiter(requestsPerMinute: 120, tokensPerMinute: nil, clock: clock)  // 2 a second, a minute's burst
         for _ in 0..<120 { try await requests.acquire(tokens: 1) }
-        var start = ContinuousClock.now
+        #expect(clock.sleeps.isEmpty)
         try await requests.acquire(tokens: 1)
-        var waited = (ContinuousClock.now - start).seconds
-        #expect(waited > 0.35, "\(waited)")  // a floor only: a busy test machine may wake it late
+        #expect(abs(clock.now() - 0.5) < 0.01, "\(clock.now())")
+        // Time spent elsewhere refills the bucket: after a minute, a minute's burst again.
+        clock.advance(by: 60)
+        let before = clock.sleeps.count
+        for _ in 0..<120 { try await requests.acquire(tokens: 1) }
+        #expect(clock.sleeps.count == before)
 
-        let tokens = RateLimiter(requestsPerMinute: nil, tokensPerMinute: 6000)  // 100 tokens a second
+        let tokenClock = VirtualClock()
+        let tokens = RateLimiter(requestsPerMinute: nil, tokensPerMinute: 6000, clock: tokenClock)  // 100 tokens a second
         try await tokens.acquire(tokens: 6000)
-        start = ContinuousClock.now
         try await tokens.acquire(tokens: 50)
-        waited = (ContinuousClock.now - start).seconds
-        #expect(waited > 0.35, "\(waited)")  // a floor only: a busy test machine may wake it late
+        #expect(abs(tokenClock.now() - 0.5) < 0.01, "\(tokenClock.now())")
+        // A request larger than a minute's allowance waits for the whole bucket, not for ever.
+        try await tokens.acquire(tokens: 10_000)
+        #expect(abs(tokenClock.now() - 60.5) < 0.02, "\(tokenClock.now())")
     }
 }

@@ -44,11 +44,12 @@ import Testing
     }
 
     /// `judgelab run` of `study` into `out`, started in the background; its standard output goes
-    /// to `stdout` (nowhere without one), its standard error nowhere.
+    /// to `stdout` (nowhere without one), its standard error nowhere. A concurrency of 0 keeps the
+    /// study's own (each judge's).
     static func startRun(_ study: String, out: String, concurrency: Int, stdout: Pipe? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: JudgeLabBinary.path)
-        process.arguments = ["run", study, "--out", out, "--concurrency", "\(concurrency)", "--quiet"]
+        process.arguments = ["run", study, "--out", out, "--quiet"] + (concurrency > 0 ? ["--concurrency", "\(concurrency)"] : [])
         process.standardOutput = stdout ?? FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -29,7 +29,7 @@ public enum HTMLReport {
 
         """
         page += headline(report)
-        page += leaderboard(analysis)
+        page += leaderboard(analysis, judges: report.judgesShown)
         page += figures(report)
         if !report.comparisons.isEmpty { page += comparisons(report) }
         page += prompts(report)
@@ -79,9 +79,9 @@ public enum HTMLReport {
         return html + "</section>\n"
     }
 
-    static func leaderboard(_ analysis: Analysis) -> String {
+    static func leaderboard(_ analysis: Analysis, judges: [String: String] = [:]) -> String {
         let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []
-        let columns = ["#", "Variant", "Items", "Agreement", "95% CI", "Decisive", "Kappa", "Exact", "Within 1", "Tie rate",
+        let columns = ["#", "Variant"] + (judges.isEmpty ? [] : ["Judge"]) + ["Items", "Agreement", "95% CI", "Decisive", "Kappa", "Exact", "Within 1", "Tie rate",
                        "Human ties", "Consistent", "1st position", "Unparsed", "$ / 1000", "p50 ms", "p95 ms"]
         var html = "<section id=\"leaderboard\"><h2>Leaderboard</h2>"
         html += "<p class=\"hint\">Ranked by agreement, then the tie rate closest to the humans', then cost. "
@@ -92,6 +92,10 @@ public enum HTMLReport {
             html += "<tr data-variant=\"\(HTML.escape(m.variant))\">"
             html += HTML.cell("\(rank + 1)", exact: Double(rank + 1))
             html += "<td data-value=\"\(HTML.escape(m.variant))\" class=\"name\">\(HTML.escape(m.variant))\(pareto.contains(m.variant) ? " ◆" : "")</td>"
+            if !judges.isEmpty {
+                let judge = judges[m.variant] ?? "—"
+                html += "<td data-value=\"\(HTML.escape(judge))\" data-metric=\"judge\">\(HTML.escape(judge))</td>"
+            }
             html += HTML.cell("\(m.nItems)", exact: Double(m.nItems))
             html += HTML.cell(HTML.pct(m.agreement), exact: m.agreement).replacingOccurrences(of: "<td ", with: "<td data-metric=\"agreement\" ")
             html += "<td data-metric=\"agreement_ci\" data-value=\"\(m.agreementCI.map { JSONValue.format(number: $0.lo) } ?? "")\" data-hi=\"\(m.agreementCI.map { JSONValue.format(number: $0.hi) } ?? "")\">"

@@ -3,8 +3,10 @@ import Foundation
 
 /// A plain-text leaderboard of ranked variants.
 public enum Leaderboard {
-    public static func text(_ analysis: Analysis, limit: Int? = nil) -> String {
-        var rows: [[String]] = [["#", "variant", "items", "agreement [95% CI]", "decisive", "kappa", "ties (human)",
+    /// - Parameter judges: each variant's judge, for a column of its own (none when empty).
+    public static func text(_ analysis: Analysis, limit: Int? = nil, judges: [String: String] = [:]) -> String {
+        let judgeColumn = !judges.isEmpty
+        var rows: [[String]] = [["#", "variant"] + (judgeColumn ? ["judge"] : []) + ["items", "agreement [95% CI]", "decisive", "kappa", "ties (human)",
                                  "consistent", "1st-pos", "unparsed", "$/1k"]]
         // When every variant costs the same, all are on the front: marking them says nothing.
         let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []
@@ -12,6 +14,7 @@ public enum Leaderboard {
             rows.append([
                 "\(rank + 1)",
                 m.variant + (pareto.contains(m.variant) && m.costPer1k != nil ? " *" : ""),
+            ] + (judgeColumn ? [judges[m.variant] ?? "—"] : []) + [
                 "\(m.nItems)",
                 pct(m.agreement) + (m.agreementCI.map { " [\(pct($0.lo)), \(pct($0.hi))]" } ?? ""),
                 pct(m.agreementDecisive),

@@ -28,6 +28,13 @@ public struct RunReport: Sendable {
     public var variants: [String: VariantInfo]
     public var pairs: [String: Pair]
     public var notes: [String]
+    /// The judge of each variant, as the study record names it (empty for runs recorded elsewhere).
+    public var judgeOfVariant: [String: String] = [:]
+
+    /// The judges, when the run had more than one: then the leaderboards name each variant's.
+    public var judgesShown: [String: String] {
+        Set(judgeOfVariant.values).count > 1 ? judgeOfVariant : [:]
+    }
 
     public var totalCost: Double? {
         let costs = analysis.variants.compactMap(\.costUSD)
@@ -79,6 +86,7 @@ public struct RunReport: Sendable {
                     return (key, value.stringValue ?? value.compactText)
                 }
                 if let model = v["model"]?.stringValue, !models.contains(model) { models.append(model) }
+                if let judge = v["judge"]?.stringValue { judgeOfVariant[name] = judge }
                 var prompt: [ChatMessage] = []
                 if case let .array(messages)? = v["example_prompt"]?["messages"] {
                     prompt = messages.compactMap { m in m["role"]?.stringValue.flatMap { role in m["content"]?.stringValue.map { ChatMessage(role: role, content: $0) } } }

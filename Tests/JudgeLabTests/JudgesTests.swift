@@ -1,0 +1,191 @@
+// Several judges in one study, each over its own API on its own loopback server; Gemini end to
+// end; and the study errors that name a judge.
+import Foundation
+import Testing
+@testable import JudgeLab
+@testable import JudgeLabStore
+
+@Suite(.serialized) struct JudgesTests {
+    /// A study of two judges (OpenAI-compatible on `gpt`, Anthropic on `claude`) and a judge axis.
+    static func twoJudgeStudy(in folder: TemporaryFolder, gpt: FakeJudgeServer, claude: FakeJudgeServer, items: Int) throws -> String {
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        return try folder.write("study.yaml", """
+        name: two-judges
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        split: {fewshot_fraction: 0.1, seed: 3}
+        sample: {first: \(items)}
+        judges:
+          gpt:
+            provider: openai
+            base_url: \(gpt.baseURL)
+            model: gpt-4o-mini
+            concurrency: 2
+            retry_base_seconds: 0.02
+          claude:
+            provider: anthropic
+            base_url: http://127.0.0.1:\(claude.port)
+            model: claude-3-5-haiku-latest
+            concurrency: 3
+            retry_base_seconds: 0.02
+        variants:
+          grid:
+            template: [rating-1to9, choice-ab]
+            judge: [gpt, claude]
+            order: [both]
+        """)
+    }
+
+    @Test func twoJudgesOnTwoProvidersEachGetOnlyTheirOwnRequestsAndResumeAfterKill() async throws {
+        let gpt = try FakeJudgeServer(["--latency-ms", "15"])
+        let claude = try FakeJudgeServer(["--latency-ms", "15"])
+        let folder = try TemporaryFolder()
+        let study = try Self.twoJudgeStudy(in: folder, gpt: gpt, claude: claude, items: 40)
+        let out = folder.path + "/Results/run"
+        let process = try RunTests.startRun(study, out: out, concurrency: 0)
+        try await RunTests.waitForProgress(out, atLeast: 30)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = try RunTests.entries(out).filter { $0.judgment != nil }.count
+        #expect(before >= 30 && before < 320, "killed after \(before)")
+
+        let resumed = try JudgeLabBinary.run(["run", study, "--out", out])
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("\(before) before this run"))
+        // The leaderboard names each variant's judge.
+        #expect(resumed.stdout.contains("judge") && resumed.stdout.contains(" claude ") && resumed.stdout.contains(" gpt "))
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 4 * 40 * 2)
+        #expect(Set(judgments.map { JudgmentKey(variant: $0.variant, item: $0.item, order: $0.order) }).count == 320)
+        #expect(judgments.allSatisfy { $0.reading.isParsed })
+
+        // Each server heard only its own judge's API, never more at once than that judge's concurrency.
+        let a = try await gpt.stats(), b = try await claude.stats()
+        #expect(a["by_api"]?["openai"]?.int ?? 0 > 0 && a["by_api"]?["anthropic"] == nil)
+        #expect(b["by_api"]?["anthropic"]?.int ?? 0 > 0 && b["by_api"]?["openai"] == nil)
+        #expect(a["max_in_flight"]!.int <= 2 && b["max_in_flight"]!.int <= 3)
+        #expect(b["max_in_flight"]!.int >= 2)
+        // Variants of each judge went to its server alone: the requests answered equal the distinct
+        // requests of its variants (give or take those in flight at the kill).
+        let entries = try RunTests.entries(out).filter { $0.judgment != nil }
+        let gptHashes = Set(entries.filter { $0.key.variant.contains(".gpt.") }.map(\.requestHash))
+        let claudeHashes = Set(entries.filter { $0.key.variant.contains(".claude.") }.map(\.requestHash))
+        #expect(a["distinct_ok"]?.int == gptHashes.count && b["distinct_ok"]?.int == claudeHashes.count)
+
+        // The record and the reports name the judge of every variant.
+        let record = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/study.json")))
+        guard case let .array(variants)? = record["variants"] else { Issue.record("no variants in study.json"); return }
+        #expect(variants.compactMap { $0["judge"]?.stringValue }.sorted() == ["claude", "claude", "gpt", "gpt"])
+        #expect(record["judges"].map { if case let .array(j) = $0 { j.count } else { 0 } } == 2)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("<th>Judge</th>") && html.contains("data-metric=\"judge\">claude</td>"))
+    }
+
+    @Test func geminiVariantsRunEndToEnd() async throws {
+        let server = try FakeJudgeServer(["--require-key", "g-secret-key"])
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try folder.write("study.yaml", """
+        name: gemini
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        sample: {first: 12}
+        judge:
+          provider: gemini
+          base_url: http://127.0.0.1:\(server.port)/v1beta
+          model: gemini-2.0-flash
+          api_key_env: JUDGELAB_GEMINI_KEY
+          json_response_format: true
+        prices:
+          gemini-2.0-flash: {input: 0.1, cached_input: 0.025, output: 0.4}
+        variants:
+          grid: {template: [rating-1to9, choice-ab], order: [both]}
+        """)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"], environment: ["JUDGELAB_GEMINI_KEY": "g-secret-key"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 48)
+        #expect(judgments.allSatisfy { $0.reading.isParsed && ($0.costUSD ?? 0) > 0 && ($0.inputTokens ?? 0) > 0 })
+        let stats = try await server.stats()
+        #expect(stats["by_api"]?["gemini"]?.int == stats["requests"]?.int)
+        // The key went in its header only: the server checked it, and no file holds it.
+        for file in try FileManager.default.contentsOfDirectory(atPath: out) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + file))
+            #expect(data.range(of: Data("g-secret-key".utf8)) == nil, "\(file)")
+        }
+        // Without the key: the server refuses, and the run says so.
+        // (A Results folder of its own: the first run's cache would answer.)
+        let refused = try JudgeLabBinary.run(["run", study, "--out", folder.path + "/Other/nokey", "--quiet"],
+                                             environment: ["JUDGELAB_GEMINI_KEY": "wrong-key"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("HTTP 401"))
+    }
+
+    /// The study's error for `yaml`, written beside a small data set.
+    static func studyError(_ yaml: String, environment: [String: String] = [:]) throws -> String {
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try folder.write("study.yaml", "name: s\ndataset: data.jsonl\ntemplates: \(Paths.root)/PromptTemplates\nsample: {first: 4}\n" + yaml)
+        let result = try JudgeLabBinary.run(["estimate", study], environment: environment)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        return result.stderr
+    }
+
+    @Test func studyErrorsNameTheJudge() throws {
+        let two = """
+        judges:
+          gpt: {provider: openai, base_url: "http://127.0.0.1:9/v1", model: m}
+          hosted: {provider: anthropic, model: claude, api_key_env: JUDGELAB_NO_SUCH_KEY}
+
+        """
+        let unknown = try Self.studyError(two + "variants:\n  list:\n    - {template: choice-ab, judge: nobody}\n")
+        #expect(unknown.contains("study.yaml:10: field 'variants.list[0].judge': unknown judge 'nobody' (the study's judges: gpt, hosted)"), "\(unknown)")
+        let unnamed = try Self.studyError(two + "variants:\n  grid: {template: [choice-ab]}\n")
+        #expect(unnamed.contains("the study has 2 judges (gpt, hosted): name one with 'judge'"), "\(unnamed)")
+        let key = try Self.studyError(two + "variants:\n  grid: {template: [choice-ab], judge: [gpt, hosted]}\n")
+        #expect(key.contains("study.yaml:7: field 'judges.hosted.api_key_env': judge 'hosted': $JUDGELAB_NO_SUCH_KEY is not set"), "\(key)")
+        // An unused judge needs no key.
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let fine = try folder.write("study.yaml", "name: s\ndataset: data.jsonl\ntemplates: \(Paths.root)/PromptTemplates\nsample: {first: 4}\n"
+                                    + two + "variants:\n  grid: {template: [choice-ab], judge: [gpt]}\n")
+        #expect(try JudgeLabBinary.run(["estimate", fine]).status == 0)
+
+        let baseline = try Self.studyError("judge: {provider: baseline, baseline: longer}\nvariants:\n  grid: {template: [rating-1to9]}\n")
+        #expect(baseline.contains("judge 'baseline-longer': a baseline judge answers A, B or tie: it cannot serve template 'rating-1to9'"), "\(baseline)")
+        let both = try Self.studyError("judge: {model: m}\njudges:\n  a: {model: m}\nvariants:\n  grid: {template: [choice-ab]}\n")
+        #expect(both.contains("give either 'judge' (one judge) or 'judges' (named judges), not both"), "\(both)")
+        let provider = try Self.studyError("judges:\n  a: {provider: bard, model: m}\nvariants:\n  grid: {template: [choice-ab]}\n")
+        #expect(provider.contains("unknown provider 'bard' (expected one of: openai, anthropic, gemini, replay, baseline)"), "\(provider)")
+    }
+
+    @Test func aJudgeWithSeveralModelsMakesAVariantForEach() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try folder.write("study.yaml", """
+        name: s
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        sample: {first: 4}
+        judges:
+          local: {base_url: "http://127.0.0.1:9/v1", models: [small, large], concurrency: 2}
+          other: {base_url: "http://127.0.0.1:10/v1", model: small}
+        variants:
+          grid: {template: [choice-ab], judge: [local, other]}
+        """)
+        let plan = try StudyPlan(study: try Study.load(path: study))
+        #expect(plan.variants.map(\.name) == ["choice-ab.k0.rubric-none.original.local.small.t0", "choice-ab.k0.rubric-none.original.local.large.t0",
+                                              "choice-ab.k0.rubric-none.original.other.small.t0"])
+        #expect(plan.variants.map(\.judge) == ["local", "local", "other"])
+        let settings = try RunSettings.from(plan: plan, environment: [:])
+        #expect(settings.judges.map(\.name) == ["local", "other"])
+        #expect(settings.judge(named: "local")?.limits.concurrency == 2)
+        // The same model on two endpoints: two requests, kept apart in the cache.
+        let tasks = try Runner.tasks(for: plan, settings: settings)
+        let small = tasks.filter { $0.key.variant.hasSuffix(".local.small.t0") }, other = tasks.filter { $0.key.variant.hasSuffix(".other.small.t0") }
+        #expect(small.count == 4 && other.count == 4)
+        #expect(zip(small, other).allSatisfy { $0.key.item == $1.key.item && $0.hash != $1.hash && $0.judge == "local" && $1.judge == "other" })
+    }
+}
