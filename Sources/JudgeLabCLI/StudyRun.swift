@@ -23,12 +23,8 @@ struct StudyRun {
         // Before anything in the folder is written: a second run of the same study stops here.
         let lock = try RunLock(path: layout.lock)
         defer { lock.release() }
-        var record = try RunLayout.studyRecord(plan: plan, settings: settings, runID: runID)
-        if !notes.isEmpty, case var .object(members) = record {
-            members.append(("notes", .array(notes.map(JSONValue.string))))
-            record = .object(members)
-        }
-        try AtomicFile.write(record.prettyText + "\n", to: layout.studyRecord)
+        let record = try StudyRecord(plan: plan, settings: settings, runID: runID, notes: notes)
+        try AtomicFile.write(String(decoding: try record.encoded(), as: UTF8.self) + "\n", to: layout.studyRecord)
         let items = RunLayout.items(of: plan)
         try AtomicFile.write(NativeFormat.text(items), to: layout.dataset)
         let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)

@@ -47,53 +47,40 @@ public struct RunReport: Sendable {
         let layout = RunLayout(directory: runDirectory)
         let dataset = try DatasetLoader.load(path: layout.dataset, format: .native)
         let judgments = try JudgmentsFile.load(path: layout.judgments, items: Set(dataset.pairs.map(\.id)))
-        let record = FileManager.default.fileExists(atPath: layout.studyRecord)
-            ? try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: layout.studyRecord))) : JSONValue.object([])
-        return try RunReport(dataset: dataset, judgments: judgments, record: record, runID: record["run_id"]?.stringValue ?? FilePath.name(runDirectory),
+        let record = FileManager.default.fileExists(atPath: layout.studyRecord) ? try StudyRecord.load(path: layout.studyRecord) : nil
+        return try RunReport(dataset: dataset, judgments: judgments, record: record, runID: record?.runID ?? FilePath.name(runDirectory),
                              options: options, compare: extra, created: created)
     }
 
-    public init(dataset: Dataset, judgments: [Judgment], record: JSONValue, runID: String, options: AnalysisOptions = AnalysisOptions(),
+    public init(dataset: Dataset, judgments: [Judgment], record: StudyRecord?, runID: String, options: AnalysisOptions = AnalysisOptions(),
                 compare extra: [(String, String)] = [], created: Date = Date()) throws {
         self.runID = runID
         self.created = created
-        title = record["study"]?.stringValue ?? runID
-        datasetSource = record["dataset"]?.stringValue ?? dataset.source
+        title = record?.study ?? runID
+        datasetSource = record?.dataset ?? dataset.source
         analysis = Analysis(dataset: dataset, judgments: judgments, options: options)
         pairs = dataset.index()
-        notes = record["notes"]?.strings ?? []
+        notes = record?.notes ?? []
 
         var design = "all \(analysis.judgedItemCount) judged items"
-        if let sample = record["sample"], case let .object(strata)? = sample["strata"] {
-            design = "stratified by \(sample["by"]?.stringValue ?? "verdict"), seed \(sample["seed"]?.numberValue.map { Int($0) } ?? 0): "
-                + strata.map { name, counts in
-                    let label = ["1": "prefers 1", "2": "prefers 2"][name] ?? name
-                    return "\(label): \(counts["sampled"]?.numberValue.map { Int($0) } ?? 0) of \(counts["population"]?.numberValue.map { Int($0) } ?? 0)"
+        if let sample = record?.sample, !sample.strata.isEmpty {
+            design = "stratified by \(sample.by ?? "verdict"), seed \(sample.seed ?? 0): "
+                + sample.strata.map { stratum in
+                    let label = ["1": "prefers 1", "2": "prefers 2"][stratum.name] ?? stratum.name
+                    return "\(label): \(stratum.sampled) of \(stratum.population)"
                 }.joined(separator: ", ")
-        } else if let text = record["sample_design"]?.stringValue {
+        } else if let text = record?.sampleDesign {
             design = text
         }
         sampleDesign = design
 
         var infos: [String: VariantInfo] = [:]
         var models: [String] = []
-        if case let .array(variants)? = record["variants"] {
-            for v in variants {
-                guard let name = v["name"]?.stringValue else { continue }
-                let keys = ["judge", "template", "parser", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens"]
-                let settings = keys.compactMap { key -> (String, String)? in
-                    guard let value = v[key] else { return nil }
-                    return (key, value.stringValue ?? value.compactText)
-                }
-                if let model = v["model"]?.stringValue, !models.contains(model) { models.append(model) }
-                if let judge = v["judge"]?.stringValue { judgeOfVariant[name] = judge }
-                var prompt: [ChatMessage] = []
-                if case let .array(messages)? = v["example_prompt"]?["messages"] {
-                    prompt = messages.compactMap { m in m["role"]?.stringValue.flatMap { role in m["content"]?.stringValue.map { ChatMessage(role: role, content: $0) } } }
-                }
-                let examples = v["examples"]?.strings ?? []
-                infos[name] = VariantInfo(settings: settings, prompt: prompt, promptItem: v["example_prompt"]?["item"]?.stringValue, examples: examples)
-            }
+        for v in record?.variants ?? [] {
+            if !models.contains(v.model) { models.append(v.model) }
+            if let judge = v.judge { judgeOfVariant[v.name] = judge }
+            infos[v.name] = VariantInfo(settings: v.settings, prompt: v.examplePrompt?.messages.map { ChatMessage(role: $0.role, content: $0.content) } ?? [],
+                                        promptItem: v.examplePrompt?.item, examples: v.examples)
         }
         variants = infos
         if models.isEmpty {

@@ -42,47 +42,6 @@ public struct RunLayout: Sendable {
         return "\(slug)-\(digest)"
     }
 
-    /// The study as run: resolved variants with their prompts and examples, the sampled items,
-    /// and the judge's settings (the API key's variable name, never its value).
-    public static func studyRecord(plan: StudyPlan, settings: RunSettings, runID: String) throws -> JSONValue {
-        var sample: [(String, JSONValue)] = [("items", .array(plan.items.map { .string($0.id) }))]
-        if let drawn = plan.sample {
-            sample.append(("seed", .number(Double(drawn.seed))))
-            sample.append(("by", .string(drawn.by.rawValue)))
-            sample.append(("strata", .object(drawn.strata.map { ($0.name, .object([("population", .number(Double($0.population))), ("sampled", .number(Double($0.sampled)))])) })))
-        }
-        return .object([
-            ("run_id", .string(runID)),
-            ("study", .string(plan.study.name)),
-            ("study_file", .string(plan.study.file)),
-            ("dataset", .string(plan.dataset.source)),
-            ("judgelab_version", .string(JudgeLabVersion.text)),
-            ("judges", .array(settings.judges.map { judge in
-                .object([
-                    ("name", .string(judge.name)), ("provider", .string(judge.kind.rawValue)), ("base_url", .string(judge.baseURL)),
-                    ("api_key_env", .optional(judge.apiKeyVariable)), ("concurrency", .number(Double(judge.limits.concurrency))),
-                    ("seed", .optional(judge.seed.map(Double.init))),
-                ])
-            })),
-            ("max_cost_usd", .optional(settings.maxCostUSD)),
-            ("sample", .object(sample)),
-            ("fewshot_pool", .array(plan.split.fewShot.map { .string($0.id) })),
-            ("variants", .array(try plan.variants.map { v in
-                let builder = try PromptBuilder(variant: v, library: plan.library)
-                let prompt = try builder.messages(for: plan.items[0], order: v.order.orders[0])
-                return .object([
-                    ("name", .string(v.name)), ("judge", .string(v.judge)), ("template", .string(v.template.name)), ("parser", .string(v.template.parser.name)),
-                    ("shots", .number(Double(v.shots))), ("selection", .string(v.selection.rawValue)), ("rubric", .string(v.rubric ?? "none")),
-                    ("order", .string(v.order.rawValue)), ("model", .string(v.model)), ("temperature", .number(v.temperature)),
-                    ("max_tokens", .number(Double(v.maxTokens))), ("examples", .array(v.examples.map { .string($0.id) })),
-                    ("template_files", .object(v.template.sources.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                    ("example_prompt", .object([("item", .string(plan.items[0].id)), ("order", .string(v.order.orders[0].rawValue)),
-                                                ("messages", .array(prompt.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) }))])),
-                ])
-            })),
-        ])
-    }
-
     /// The items a run needs on file: the evaluated items, then the few-shot examples.
     public static func items(of plan: StudyPlan) -> [Pair] {
         var seen = Set(plan.items.map(\.id))
