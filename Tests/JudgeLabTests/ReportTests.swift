@@ -78,7 +78,7 @@ import Testing
                 checked += 1
             }
         }
-        #expect(checked == 6 * 14)  // 6 variants × agreement, its CI and 12 more metrics
+        #expect(checked == 6 * 15)  // 6 variants × items, agreement, its CI and 12 more metrics
         // The page's order is analyze's ranking.
         let names = row.matches(in: html, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) }
         #expect(JSONValue.array(names.map(JSONValue.string)) == json["ranking"])

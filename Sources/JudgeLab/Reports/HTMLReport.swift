@@ -81,13 +81,18 @@ public enum HTMLReport {
 
     static func leaderboard(_ analysis: Analysis, judges: [String: String] = [:]) -> String {
         let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []
-        let columns = ["#", "Variant"] + (judges.isEmpty ? [] : ["Judge"]) + ["Items", "Agreement", "95% CI", "Decisive", "Kappa", "Exact", "Within 1", "Tie rate",
-                       "Human ties", "Consistent", "1st position", "Unparsed", "$ / 1000", "p50 ms", "p95 ms"]
+        let metrics = MetricTable.leaderboard.filter { $0.heading != nil }
+        let columns = ["#", "Variant"] + (judges.isEmpty ? [] : ["Judge"]) + metrics.compactMap(\.heading)
         var html = "<section id=\"leaderboard\"><h2>Leaderboard</h2>"
         html += "<p class=\"hint\">Ranked by agreement, then the tie rate closest to the humans', then cost. "
             + (analysis.costsDiffer ? "◆ marks the Pareto front of agreement against cost. " : "Every variant costs the same, so there is no cost trade-off to mark. ")
             + "Click a heading to sort.</p>"
-        html += "<div class=\"scroll\"><table class=\"sortable\" id=\"leaderboard-table\"><thead><tr>" + columns.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        html += "<div class=\"scroll\"><table class=\"sortable\" id=\"leaderboard-table\"><thead><tr>"
+            + zip(columns.indices, columns).map { index, name in
+                // Each metric's heading says what it means when hovered.
+                let meaning = index >= columns.count - metrics.count ? metrics[index - (columns.count - metrics.count)].meaning : nil
+                return "<th\(meaning.map { " title=\"\(HTML.escape($0))\"" } ?? "")>\(HTML.escape(name))</th>"
+            }.joined() + "</tr></thead><tbody>"
         for (rank, m) in analysis.variants.enumerated() {
             html += "<tr data-variant=\"\(HTML.escape(m.variant))\">"
             html += HTML.cell("\(rank + 1)", exact: Double(rank + 1))
@@ -96,21 +101,16 @@ public enum HTMLReport {
                 let judge = judges[m.variant] ?? "—"
                 html += "<td data-value=\"\(HTML.escape(judge))\" data-metric=\"judge\">\(HTML.escape(judge))</td>"
             }
-            html += HTML.cell("\(m.nItems)", exact: Double(m.nItems))
-            html += HTML.cell(HTML.pct(m.agreement), exact: m.agreement).replacingOccurrences(of: "<td ", with: "<td data-metric=\"agreement\" ")
-            html += "<td data-metric=\"agreement_ci\" data-value=\"\(m.agreementCI.map { JSONValue.format(number: $0.lo) } ?? "")\" data-hi=\"\(m.agreementCI.map { JSONValue.format(number: $0.hi) } ?? "")\">"
-                + (m.agreementCI.map { "\(HTML.pct($0.lo)) – \(HTML.pct($0.hi))" } ?? "—") + "</td>"
-            for (key, value, shown) in [
-                ("agreement_decisive", m.agreementDecisive, HTML.pct(m.agreementDecisive)), ("kappa", m.kappa, HTML.number(m.kappa)),
-                ("exact", m.exact, HTML.pct(m.exact)), ("within_1", m.within1, HTML.pct(m.within1)),
-                ("tie_rate", m.tieRate, HTML.pct(m.tieRate)), ("human_tie_rate", m.humanTieRate, HTML.pct(m.humanTieRate)),
-                ("position_consistency", m.positionConsistency, HTML.pct(m.positionConsistency)),
-                ("first_position_rate", m.firstPositionRate, HTML.pct(m.firstPositionRate)),
-                ("parse_failures", Double(m.parseFailures), "\(m.parseFailures)"),
-                ("cost_per_1k", m.costPer1k, HTML.number(m.costPer1k, "$%.3f")),
-                ("latency_p50_ms", m.latencyP50, HTML.number(m.latencyP50, "%.0f")), ("latency_p95_ms", m.latencyP95, HTML.number(m.latencyP95, "%.0f")),
-            ] as [(String, Double?, String)] {
-                html += HTML.cell(shown, exact: value).replacingOccurrences(of: "<td ", with: "<td data-metric=\"\(key)\" ")
+            for spec in metrics {
+                switch spec.value {
+                case let .scalar(read):
+                    let value = read(m)
+                    html += HTML.cell(spec.format.html(value), exact: value).replacingOccurrences(of: "<td ", with: "<td data-metric=\"\(spec.key)\" ")
+                case let .interval(read):
+                    let ci = read(m)
+                    html += "<td data-metric=\"\(spec.key)\" data-value=\"\(ci.map { JSONValue.format(number: $0.lo) } ?? "")\" data-hi=\"\(ci.map { JSONValue.format(number: $0.hi) } ?? "")\">"
+                        + (ci.map { "\(spec.format.html($0.lo)) – \(spec.format.html($0.hi))" } ?? "—") + "</td>"
+                }
             }
             html += "</tr>"
         }

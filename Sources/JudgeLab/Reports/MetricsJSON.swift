@@ -29,32 +29,14 @@ public enum MetricsJSON {
 
     /// One variant's metrics, in METRICS.md's order, then the extras.
     public static func metrics(_ m: VariantMetrics) -> [(String, JSONValue)] {
-        var members: [(String, JSONValue)] = [
-            ("variant", .string(m.variant)),
-            ("order_policy", .string(m.orderPolicy)),
-            ("n_items", .number(Double(m.nItems))),
-            ("n_judgments", .number(Double(m.nJudgments))),
-            ("parse_failures", .number(Double(m.parseFailures))),
-            ("parse_failure_rate", .optional(m.parseFailureRate)),
-            ("agreement", .optional(m.agreement)),
-            ("agreement_ci", m.agreementCI.map { [.number($0.lo), .number($0.hi)] } ?? .null),
-            ("agreement_original", .optional(m.agreementOriginal)),
-            ("agreement_swapped", .optional(m.agreementSwapped)),
-            ("agreement_decisive", .optional(m.agreementDecisive)),
-            ("exact", .optional(m.exact)),
-            ("within_1", .optional(m.within1)),
-            ("kappa", .optional(m.kappa)),
-            ("tie_rate", .optional(m.tieRate)),
-            ("human_tie_rate", .optional(m.humanTieRate)),
-            ("tie_recall", .optional(m.tieRecall)),
-            ("position_consistency", .optional(m.positionConsistency)),
-            ("first_position_rate", .optional(m.firstPositionRate)),
-            ("cost_usd", .optional(m.costUSD)),
-            ("cost_per_1k", .optional(m.costPer1k)),
-            ("input_tokens", .optional(m.inputTokens.map(Double.init))),
-            ("output_tokens", .optional(m.outputTokens.map(Double.init))),
-            ("latency_p50_ms", .optional(m.latencyP50)),
-            ("latency_p95_ms", .optional(m.latencyP95)),
+        var members: [(String, JSONValue)] = [("variant", .string(m.variant)), ("order_policy", .string(m.orderPolicy))]
+        for spec in MetricTable.all {
+            switch spec.value {
+            case let .scalar(read): members.append((spec.key, .optional(read(m))))
+            case let .interval(read): members.append((spec.key, read(m).map { [.number($0.lo), .number($0.hi)] } ?? .null))
+            }
+        }
+        members += [
             ("parse_failure_reasons", .object(m.parseFailureReasons.map { ($0.reason, .number(Double($0.count))) })),
             ("confusion", .object(Verdict.allCases.map { human in
                 (human.rawValue, .object((Verdict.allCases.map(Optional.some) + [nil]).map { judge in
