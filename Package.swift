@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], resources: [.copy("Resources/Samples"), .copy("Resources/prices.yaml")]),
+        ], resources: [.copy("Resources/Samples"), .copy("Resources/prices.yaml"), .copy("Resources/ReportTemplates")]),
         // The edges: HTTP over libcurl, XML over libxml2.
         .target(name: "JudgeLabHTTP", dependencies: ["JudgeLab", "CCurl", "CCurlShim"]),
         .target(name: "JudgeLabXML", dependencies: ["JudgeLab", "CLibXML2"], resources: [.copy("Resources/report-1.xsd")]),
