@@ -37,17 +37,19 @@ import Testing
     }
 
     @Test func twoJudgesOnTwoProvidersEachGetOnlyTheirOwnRequestsAndResumeAfterKill() async throws {
-        let gpt = try FakeJudgeServer(["--latency-ms", "15"])
-        let claude = try FakeJudgeServer(["--latency-ms", "15"])
+        // Slow enough (a judge of 2 slots at 50 ms takes about 6 s for its 240 requests) that the
+        // kill lands mid-run on a loaded machine.
+        let gpt = try FakeJudgeServer(["--latency-ms", "50"])
+        let claude = try FakeJudgeServer(["--latency-ms", "50"])
         let folder = try TemporaryFolder()
-        let study = try Self.twoJudgeStudy(in: folder, gpt: gpt, claude: claude, items: 40)
+        let study = try Self.twoJudgeStudy(in: folder, gpt: gpt, claude: claude, items: 60)
         let out = folder.path + "/Results/run"
         let process = try RunTests.startRun(study, out: out, concurrency: 0)
         try await RunTests.waitForProgress(out, atLeast: 30)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let before = try RunTests.entries(out).filter { $0.judgment != nil }.count
-        #expect(before >= 30 && before < 320, "killed after \(before)")
+        #expect(before >= 30 && before < 480, "killed after \(before)")
 
         let resumed = try JudgeLabBinary.run(["run", study, "--out", out])
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
@@ -55,8 +57,8 @@ import Testing
         // The leaderboard names each variant's judge.
         #expect(resumed.stdout.contains("judge") && resumed.stdout.contains(" claude ") && resumed.stdout.contains(" gpt "))
         let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
-        #expect(judgments.count == 4 * 40 * 2)
-        #expect(Set(judgments.map { JudgmentKey(variant: $0.variant, item: $0.item, order: $0.order) }).count == 320)
+        #expect(judgments.count == 4 * 60 * 2)
+        #expect(Set(judgments.map { JudgmentKey(variant: $0.variant, item: $0.item, order: $0.order) }).count == 480)
         #expect(judgments.allSatisfy { $0.reading.isParsed })
 
         // Each server heard only its own judge's API, never more at once than that judge's concurrency.

@@ -33,20 +33,13 @@ public enum DatasetLoader {
         }
         var pairs: [Pair] = []
         pairs.reserveCapacity(records.count)  // (the data set is small next to its judgments)
-        let decoder = PairDecoder(mapping: mapping)
-        let subset = LLMBarFormat.subset(ofDatasetPath: filePath)
+        let read = chosen.pairReader(path: filePath, mapping: mapping)
         var lineOfID: [String: Int] = [:]
         for record in records {
             guard case .object = record.fields else {
                 throw record.error(nil, "expected a JSON object, found \(record.fields.kindName)")
             }
-            let pair: Pair
-            switch chosen {
-            case .native, .csv, .json: pair = try decoder.decode(record)
-            case .pandalm: pair = try PandaLMFormat.pair(record)
-            case .llmbar: pair = try LLMBarFormat.pair(record, subset: subset)
-            case .llmeval2: pair = try LLMEval2Format.pair(record)
-            }
+            let pair = try read(record)
             if let first = lineOfID.updateValue(record.line, forKey: pair.id) {
                 throw record.error(chosen == .native || chosen == .csv || chosen == .json ? (mapping.id ?? "id") : nil,
                                    "duplicate id '\(pair.id.excerpt())' (first on line \(first))")

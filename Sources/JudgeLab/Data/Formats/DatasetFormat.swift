@@ -1,4 +1,5 @@
-// The data set formats JudgeLab reads.
+// The data set formats JudgeLab reads: adding one is a case here (its guess and its reader) and
+// its reader's file.
 
 /// A data set's file format: the native JSONL, a mapped CSV or JSON file, or one of the public
 /// human-labelled sets JudgeLab imports directly.
@@ -26,5 +27,21 @@ public enum DatasetFormat: String, CaseIterable, Sendable {
             if first["human"] != nil, first["query"] != nil { return .llmeval2 }
         }
         return lower.hasSuffix(".json") ? .json : .native
+    }
+
+    /// How a record of this format becomes a pair, for a file at `path`.
+    func pairReader(path: String, mapping: FieldMapping) -> (Record) throws -> Pair {
+        switch self {
+        case .native, .csv, .json:
+            let decoder = PairDecoder(mapping: mapping)
+            return { try decoder.decode($0) }
+        case .pandalm:
+            return { try PandaLMFormat.pair($0) }
+        case .llmbar:
+            let subset = LLMBarFormat.subset(ofDatasetPath: path)
+            return { try LLMBarFormat.pair($0, subset: subset) }
+        case .llmeval2:
+            return { try LLMEval2Format.pair($0) }
+        }
     }
 }
