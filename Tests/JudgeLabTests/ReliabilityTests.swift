@@ -156,7 +156,7 @@ import JudgeLabXML
         #expect(try JudgmentsFile.load(path: results + "/run/judgments.jsonl").count == 10)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium is not installed (apt-get install chromium; make test does it as root)"))
     func scriptPayloadsNeverRunInABrowser() throws {
         let payloads = ["<script>console.log('xss-1')</script>", "\"><img src=x onerror=console.log('xss-2')>", "</textarea><svg onload=console.log('xss-3')>",
                         "{{mustache}}", "javascript:console.log('xss-4')", "<iframe src=\"http://127.0.0.1:9/\"></iframe>"]

@@ -13,36 +13,30 @@ public enum ProviderKind: String, CaseIterable, Sendable {
     /// A baseline judge (`baseline:`) in the choice-ab form.
     case baseline
 
-    /// The provider's HTTP API; nil for the judges that answer in the process.
-    public var httpProvider: (any JudgeProvider)? {
+    /// How a provider over HTTP is reached: its API, its usual endpoint, its key's variable.
+    public struct HTTPDetails: Sendable {
+        public var provider: any JudgeProvider
+        public var defaultBaseURL: String
+        public var defaultKeyVariable: String
+    }
+
+    /// Everything about each kind, one arm a kind; nil for the judges that answer in the process.
+    public var http: HTTPDetails? {
         switch self {
-        case .openai: return OpenAIProvider()
-        case .anthropic: return AnthropicProvider()
-        case .gemini: return GeminiProvider()
+        case .openai: return HTTPDetails(provider: OpenAIProvider(), defaultBaseURL: "https://api.openai.com/v1", defaultKeyVariable: "OPENAI_API_KEY")
+        case .anthropic: return HTTPDetails(provider: AnthropicProvider(), defaultBaseURL: "https://api.anthropic.com", defaultKeyVariable: "ANTHROPIC_API_KEY")
+        case .gemini: return HTTPDetails(provider: GeminiProvider(), defaultBaseURL: "https://generativelanguage.googleapis.com/v1beta",
+                                         defaultKeyVariable: "GEMINI_API_KEY")
         case .replay, .baseline: return nil
         }
     }
 
-    public var defaultBaseURL: String? {
-        switch self {
-        case .openai: return "https://api.openai.com/v1"
-        case .anthropic: return "https://api.anthropic.com"
-        case .gemini: return "https://generativelanguage.googleapis.com/v1beta"
-        case .replay, .baseline: return nil
-        }
-    }
-
+    public var httpProvider: (any JudgeProvider)? { http?.provider }
+    public var defaultBaseURL: String? { http?.defaultBaseURL }
     /// The environment variable the key is read from unless the judge names another.
-    public var defaultKeyVariable: String? {
-        switch self {
-        case .openai: return "OPENAI_API_KEY"
-        case .anthropic: return "ANTHROPIC_API_KEY"
-        case .gemini: return "GEMINI_API_KEY"
-        case .replay, .baseline: return nil
-        }
-    }
+    public var defaultKeyVariable: String? { http?.defaultKeyVariable }
 
-    public var isLocal: Bool { httpProvider == nil }
+    public var isLocal: Bool { http == nil }
 
     /// Why this kind of judge cannot answer variants of `template`; nil when it can.
     public func cannotServe(_ template: PromptTemplate) -> String? {

@@ -149,3 +149,40 @@ final class CacheBacklog: Sendable {
         }
     }
 }
+
+extension Runner {
+    /// Records a batch of deliveries for every task that shares each, durably, then counts them.
+    static func record(_ batch: [Delivery], judges: [any Judge], store: any RunStore, ledger: RunLedger, backlog: CacheBacklog) throws {
+        var replies: [FreshReply] = []
+        var entries: [JournalEntry] = []
+        for delivery in batch {
+            switch delivery.result {
+            case let .answered(reply):
+                let first = delivery.tasks[0]
+                // The request as sent; an in-process judge's has no body, so its canonical text stands in.
+                let request = delivery.body.isEmpty ? first.request.canonicalText : String(decoding: delivery.body, as: UTF8.self)
+                replies.append(FreshReply(hash: first.hash, request: request, reply: reply))
+                for (index, task) in delivery.tasks.enumerated() {
+                    entries.append(entry(task, reply: reply, paid: index == 0 ? reply.costUSD ?? 0 : 0, attempts: delivery.attempts,
+                                         fromCache: index > 0))
+                }
+            case let .failed(_, detail):
+                for task in delivery.tasks {
+                    entries.append(JournalEntry(key: task.key, requestHash: task.hash, judgment: nil, paidUSD: 0,
+                                                attempts: delivery.attempts, fromCache: false, finalError: detail))
+                }
+            }
+        }
+        try store.record(replies: backlog.add(replies), entries: entries)
+        ledger.count(batch)
+    }
+
+    static func entry(_ task: RunTask, reply: CachedReply, paid: Double, attempts: Int, fromCache: Bool) -> JournalEntry {
+        let parsed = task.parser.parse(reply.text)
+        let judgment = Judgment(item: task.key.item, variant: task.key.variant, order: task.key.order, output: reply.text,
+                                reading: parsed.reading, reason: parsed.reason, inputTokens: reply.usage.inputTokens,
+                                outputTokens: reply.usage.outputTokens, costUSD: reply.costUSD, latencyMS: reply.latencyMS)
+        return JournalEntry(key: task.key, requestHash: task.hash, judgment: judgment, paidUSD: paid, attempts: attempts,
+                            fromCache: fromCache, finalError: nil)
+    }
+}
