@@ -139,7 +139,25 @@ struct CompareCommand: ParsableCommand {
             guard let outcomesB = second.outcomes[b] else { throw InputError(file: judgments.last!, "no judgments of variant '\(b.excerpt())'") }
             let comparison = PairedComparison(a: a, outcomesA: outcomesA, b: b, outcomesB: outcomesB, alpha: alpha,
                                               bootstrapResamples: options.bootstrapResamples, seed: options.seed)
-            print(format == .json ? MetricsJSON.comparison(comparison).prettyText : comparison.sentence)
+            // Judgments from a run folder: its study.json names each variant's judge.
+            let judgeOf = { (file: String, variant: String) -> String? in
+                let record = FilePath.join(FilePath.parent(file).isEmpty ? "." : FilePath.parent(file), "study.json")
+                guard FileManager.default.fileExists(atPath: record) else { return nil }
+                return try? StudyRecord.load(path: record).variants.first { $0.name == variant }?.judge
+            }
+            let judges = (judgeOf(judgments[0], a), judgeOf(judgments.last!, b))
+            if format == .json {
+                var json = MetricsJSON.comparison(comparison)
+                if case let .object(members) = json {
+                    json = .object(members + [("judge_a", .optional(judges.0)), ("judge_b", .optional(judges.1))])
+                }
+                print(json.prettyText)
+            } else {
+                print(comparison.sentence)
+                if judges.0 != nil || judges.1 != nil {
+                    print("(\(a) is judged by \(judges.0 ?? "an unnamed judge"); \(b) by \(judges.1 ?? "an unnamed judge"))")
+                }
+            }
         }
     }
 }

@@ -133,6 +133,18 @@ struct EstimateCommand: ParsableCommand {
                          + (unpriced.isEmpty ? "" : "; no price for \(unpriced.sorted().joined(separator: ", "))")])
             if let cap = settings.maxCostUSD { rows.append(["budget", String(format: "$%.2f", cap)]) }
             print(TextTable.render(rows))
+            // Each judge's share, when there are several: who is sent what, at what concurrency.
+            if settings.judges.count > 1 {
+                var perJudge = [["judge", "provider", "endpoint", "variants", "requests to send", "at most $", "concurrency"]]
+                for judge in settings.judges {
+                    let sending = toSend.filter { $0.judge == judge.name }
+                    perJudge.append([judge.name, judge.kind.rawValue, judge.baseURL.isEmpty ? "in process" : judge.baseURL,
+                                     "\(plan.variants.count { $0.judge == judge.name })", "\(sending.count)",
+                                     String(format: "%.4f", sending.reduce(0.0) { $0 + ($1.maximumCost ?? 0) }), "\(judge.limits.concurrency)"])
+                }
+                print("")
+                print(TextTable.render(perJudge, header: true))
+            }
         }
     }
 }

@@ -81,6 +81,19 @@ import Testing
         #expect(record["judges"].map { if case let .array(j) = $0 { j.count } else { 0 } } == 2)
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains("<th>Judge</th>") && html.contains("data-metric=\"judge\">claude</td>"))
+
+        // compare and estimate name the judges too.
+        let names = variants.compactMap { $0["name"]?.stringValue }
+        let byGPT = try #require(names.first { $0.contains(".gpt.") }), byClaude = try #require(names.first { $0.contains(".claude.") })
+        let compare = try JudgeLabBinary.run(["compare", byGPT, byClaude, "--dataset", out + "/dataset.jsonl", "--judgments", out + "/judgments.jsonl"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stdout.contains("(\(byGPT) is judged by gpt; \(byClaude) by claude)"), "\(compare.stdout)")
+        let estimate = try JudgeLabBinary.run(["estimate", study, "--out", out])
+        #expect(estimate.status == 0, "\(estimate.stderr)")
+        let rows = estimate.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.contains { $0.first == "gpt" && $0.contains("openai") && $0.contains("2") })
+        #expect(rows.contains { $0.first == "claude" && $0.contains("anthropic") && $0.contains("3") })
+        #expect(estimate.stdout.contains("answered before"))
     }
 
     @Test func geminiVariantsRunEndToEnd() async throws {
