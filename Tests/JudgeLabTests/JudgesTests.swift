@@ -45,7 +45,7 @@ import Testing
         let study = try Self.twoJudgeStudy(in: folder, gpt: gpt, claude: claude, items: 60)
         let out = folder.path + "/Results/run"
         let process = try RunTests.startRun(study, out: out, concurrency: 0)
-        try await RunTests.waitForProgress(out, atLeast: 30)
+        Self.waitForProgress(out, atLeast: 30)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let before = try RunTests.entries(out).filter { $0.judgment != nil }.count
@@ -96,15 +96,23 @@ import Testing
         #expect(estimate.stdout.contains("answered before"))
     }
 
+    /// Waits, on this thread, until the run's journal holds `count` answered judgments (at most
+    /// 20 s). Not `await`: with every worker of the test pool blocked in other suites' child
+    /// processes, an awaiting poll may not be resumed until the run has finished.
+    static func waitForProgress(_ out: String, atLeast count: Int) {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: out + "/run.sqlite"),
+               let answered = try? SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite").answeredKeys().count,
+               answered >= count { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
     @Test func geminiVariantsRunEndToEnd() async throws {
         let server = try FakeJudgeServer(["--require-key", "g-secret-key"])
         let folder = try TemporaryFolder()
-        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
-        let study = try folder.write("study.yaml", """
-        name: gemini
-        dataset: data.jsonl
-        templates: \(Paths.root)/PromptTemplates
-        sample: {first: 12}
+        let study = try Self.study("""
         judge:
           provider: gemini
           base_url: http://127.0.0.1:\(server.port)/v1beta
@@ -115,7 +123,7 @@ import Testing
           gemini-2.0-flash: {input: 0.1, cached_input: 0.025, output: 0.4}
         variants:
           grid: {template: [rating-1to9, choice-ab], order: [both]}
-        """)
+        """, items: 12, in: folder)
         let out = folder.path + "/Results/run"
         let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"], environment: ["JUDGELAB_GEMINI_KEY": "g-secret-key"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -137,11 +145,17 @@ import Testing
         #expect(refused.stdout.contains("HTTP 401"))
     }
 
+    /// A study of the first `items` items of the shipped PandaLM sample, with `yaml` after its
+    /// data, templates and sample keys.
+    static func study(_ yaml: String, items: Int = 4, in folder: TemporaryFolder) throws -> String {
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        return try folder.write("study.yaml", "name: s\ndataset: data.jsonl\ntemplates: \(Paths.root)/PromptTemplates\nsample: {first: \(items)}\n" + yaml)
+    }
+
     /// The study's error for `yaml`, written beside a small data set.
     static func studyError(_ yaml: String, environment: [String: String] = [:]) throws -> String {
         let folder = try TemporaryFolder()
-        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
-        let study = try folder.write("study.yaml", "name: s\ndataset: data.jsonl\ntemplates: \(Paths.root)/PromptTemplates\nsample: {first: 4}\n" + yaml)
+        let study = try Self.study(yaml, in: folder)
         let result = try JudgeLabBinary.run(["estimate", study], environment: environment)
         #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty)
@@ -163,9 +177,7 @@ import Testing
         #expect(key.contains("study.yaml:7: field 'judges.hosted.api_key_env': judge 'hosted': $JUDGELAB_NO_SUCH_KEY is not set"), "\(key)")
         // An unused judge needs no key.
         let folder = try TemporaryFolder()
-        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
-        let fine = try folder.write("study.yaml", "name: s\ndataset: data.jsonl\ntemplates: \(Paths.root)/PromptTemplates\nsample: {first: 4}\n"
-                                    + two + "variants:\n  grid: {template: [choice-ab], judge: [gpt]}\n")
+        let fine = try Self.study(two + "variants:\n  grid: {template: [choice-ab], judge: [gpt]}\n", in: folder)
         #expect(try JudgeLabBinary.run(["estimate", fine]).status == 0)
 
         let baseline = try Self.studyError("judge: {provider: baseline, baseline: longer}\nvariants:\n  grid: {template: [rating-1to9]}\n")
@@ -176,20 +188,51 @@ import Testing
         #expect(provider.contains("unknown provider 'bard' (expected one of: openai, anthropic, gemini, replay, baseline)"), "\(provider)")
     }
 
-    @Test func aJudgeWithSeveralModelsMakesAVariantForEach() throws {
+    /// Replay answers by the judgment itself, not by a header: an id with a tab or a line break
+    /// replays like any other (the old header tunnel split on tabs and failed such items for good).
+    @Test func replayedItemsMayHaveAnyIdAndBaselinesAnswerInTheProcess() throws {
         let folder = try TemporaryFolder()
-        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let ids = ["plain", "with\ttab", "with\nbreak|and|bars"]
+        let data = ids.enumerated().map { i, id in
+            JSONValue.object([("id", .string(id)), ("question", .string("q\(i)")), ("answer_1", "short"), ("answer_2", "much longer answer"), ("winner", "2")]).compactText
+        }.joined(separator: "\n") + "\n"
+        try folder.write("data.jsonl", data)
+        let recorded = ids.flatMap { id in ["original", "swapped"].map { order in
+            JSONValue.object([("item", .string(id)), ("variant", "rec"), ("order", .string(order)), ("output", .string(order == "original" ? "B" : "A"))]).compactText
+        } }.joined(separator: "\n") + "\n"
+        try folder.write("recorded.jsonl", recorded)
         let study = try folder.write("study.yaml", """
-        name: s
+        name: ids
         dataset: data.jsonl
         templates: \(Paths.root)/PromptTemplates
-        sample: {first: 4}
+        judge: {provider: replay, recordings: recorded.jsonl}
+        variants:
+          list:
+            - {name: rec, template: choice-ab, order: both}
+            - {baseline: longer}
+        """)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 12)
+        #expect(Set(judgments.map(\.item)) == Set(ids))
+        #expect(judgments.allSatisfy { $0.reading.isParsed && $0.costUSD == 0 })
+        // The recordings and the longer-answer baseline both prefer answer 2, in either order.
+        let analysis = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json")))
+        guard case let .array(variants)? = analysis["variants"] else { Issue.record("no variants"); return }
+        #expect(variants.allSatisfy { $0["agreement"]?.numberValue == 1 })
+    }
+
+    @Test func aJudgeWithSeveralModelsMakesAVariantForEach() throws {
+        let folder = try TemporaryFolder()
+        let study = try Self.study("""
         judges:
           local: {base_url: "http://127.0.0.1:9/v1", models: [small, large], concurrency: 2}
           other: {base_url: "http://127.0.0.1:10/v1", model: small}
         variants:
           grid: {template: [choice-ab], judge: [local, other]}
-        """)
+        """, in: folder)
         let plan = try StudyPlan(study: try Study.load(path: study))
         #expect(plan.variants.map(\.name) == ["choice-ab.k0.rubric-none.original.local.small.t0", "choice-ab.k0.rubric-none.original.local.large.t0",
                                               "choice-ab.k0.rubric-none.original.other.small.t0"])
