@@ -84,6 +84,30 @@ def judge(messages, body_hash):
     return {0: "tie", 1: "A", 2: "B"}[prefer]
 
 
+def schema_of(request, gemini, anthropic):
+    """The reply schema a request constrains its answer to, if any (all three APIs' forms)."""
+    if gemini:
+        return (request.get("generationConfig") or {}).get("responseSchema")
+    if anthropic:
+        choice = request.get("tool_choice") or {}
+        for tool in request.get("tools") or []:
+            if choice.get("type") == "tool" and tool.get("name") == choice.get("name"):
+                return tool.get("input_schema")
+        return None
+    form = request.get("response_format") or {}
+    return (form.get("json_schema") or {}).get("schema") if form.get("type") == "json_schema" else None
+
+
+def constrained(output, schema):
+    """The judge's answer written to the schema: {"verdict", "reason"} or {"reason", "score"}."""
+    properties = schema.get("properties") or {}
+    if "verdict" in properties:
+        allowed = properties["verdict"].get("enum") or ["A", "B", "tie"]
+        verdict = output if output in allowed else allowed[0]
+        return {"verdict": verdict, "reason": "Answer %s is better." % verdict if verdict != "tie" else "They are equally good."}
+    return json.loads(output)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -177,6 +201,10 @@ class Handler(BaseHTTPRequestHandler):
             text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
             messages = [{"role": "system", "content": text}] + messages
         output = judge(messages, body_hash)
+        schema = schema_of(request, gemini, anthropic)
+        tool_input = constrained(output, schema) if schema else None
+        if tool_input is not None:
+            output = json.dumps(tool_input)
         prompt_tokens = len(raw) // 4
         if gemini:
             model = self.path.rsplit("/models/", 1)[-1].split(":")[0]
@@ -187,7 +215,9 @@ class Handler(BaseHTTPRequestHandler):
                        "modelVersion": model}
         elif anthropic:
             payload = {"id": "msg_" + body_hash[:12], "type": "message", "role": "assistant", "model": request.get("model"),
-                       "content": [{"type": "text", "text": output}], "stop_reason": "end_turn",
+                       "content": ([{"type": "tool_use", "id": "toolu_" + body_hash[:12], "name": request["tool_choice"]["name"], "input": tool_input}]
+                                   if tool_input is not None else [{"type": "text", "text": output}]),
+                       "stop_reason": "tool_use" if tool_input is not None else "end_turn",
                        "usage": {"input_tokens": prompt_tokens, "output_tokens": max(1, len(output) // 4),
                                  "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}}
         else:

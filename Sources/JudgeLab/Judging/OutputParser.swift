@@ -24,6 +24,9 @@ public struct OutputParser: Sendable {
 
     public let method: Method
     private let compiled: CompiledRegex?
+    /// The reply was constrained to the template's schema: its JSON fields (`score`, `verdict`,
+    /// `reason`) are read first, the free-text reading is the fallback.
+    public private(set) var structured = false
 
     public static let jsonScore = OutputParser(method: .jsonScore, compiled: nil)
     public static let choice = OutputParser(method: .choice, compiled: nil)
@@ -31,6 +34,13 @@ public struct OutputParser: Sendable {
     private init(method: Method, compiled: CompiledRegex?) {
         self.method = method
         self.compiled = compiled
+    }
+
+    /// The same parser, for replies constrained to a JSON schema.
+    public func structuredReplies() -> OutputParser {
+        var copy = self
+        copy.structured = true
+        return copy
     }
 
     /// A parser by name: `json-score`, `choice`, `regex-score:PATTERN` or `regex-choice:PATTERN`.
@@ -73,6 +83,7 @@ public struct OutputParser: Sendable {
 
     public func parse(_ output: String) -> Parsed {
         if output.isBlank { return Parsed(reading: .unparsed(kind, reason: "empty output"), reason: nil) }
+        if structured, kind == .choice, let parsed = StructuredOutput.choice(output) { return parsed }
         switch method {
         case .jsonScore: return ScoreOutput.parse(output)
         case .choice:
@@ -369,5 +380,30 @@ enum ChoiceOutput {
         case "c", "tie", "0", "draw", "equal": return .tie
         default: return nil
         }
+    }
+}
+
+/// Replies constrained to a schema: `{"verdict": "A" | "B" | "tie", "reason": …}` for choices
+/// (scores are JSON already, read by `ScoreOutput`). A reply cut off at the token limit after its
+/// verdict still holds it: the grammar wrote the verdict first.
+enum StructuredOutput {
+    static let verdictField = CompiledRegex(#"^\s*\{\s*"verdict"\s*:\s*"(A|B|tie)""#, options: [])
+
+    /// The schema's own spellings only.
+    static func strict(_ verdict: String) -> Choice? {
+        ["A": .first, "B": .second, "tie": .tie][verdict]
+    }
+
+    static func choice(_ output: String) -> OutputParser.Parsed? {
+        if let object = try? JSONParser.parse(Array(output.utf8)), case .object = object, let verdict = object["verdict"]?.stringValue {
+            guard let choice = strict(verdict) else {
+                return OutputParser.Parsed(reading: .unparsed(.choice, reason: "the verdict '\(verdict.excerpt())' is not A, B or tie"), reason: nil)
+            }
+            return OutputParser.Parsed(reading: .choice(choice), reason: object["reason"]?.stringValue)
+        }
+        let text = output as NSString
+        guard let match = verdictField.regex.firstMatch(in: output, range: NSRange(location: 0, length: text.length)),
+              let choice = strict(text.substring(with: match.range(at: 1))) else { return nil }
+        return OutputParser.Parsed(reading: .choice(choice), reason: nil)
     }
 }

@@ -19,7 +19,24 @@ public struct OpenAIProvider: JudgeProvider {
             body.key("seed")
             body.number(Double(seed))
         }
-        if request.jsonResponseFormat {
+        if let schema = request.responseSchema {
+            // Structured outputs: the reply must match the schema (llama.cpp and vLLM enforce it
+            // with a grammar).
+            body.key("response_format")
+            body.openObject()
+            body.key("type")
+            body.string("json_schema")
+            body.key("json_schema")
+            body.openObject()
+            body.key("name")
+            body.string("verdict")
+            body.key("strict")
+            body.bool(true)
+            body.key("schema")
+            body.value(schema)
+            body.closeObject()
+            body.closeObject()
+        } else if request.jsonResponseFormat {
             body.key("response_format")
             body.openObject()
             body.key("type")

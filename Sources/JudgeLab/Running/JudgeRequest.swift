@@ -19,6 +19,8 @@ public struct JudgeRequest: Sendable {
     /// The answer depends on the judgment, not only on the prompt (a replayed recording): the
     /// subject is part of the cache identity.
     public var subjectIsIdentity = false
+    /// The reply's JSON schema, when the variant asks for constrained output.
+    public var responseSchema: JSONValue?
 
     public init(provider: String, baseURL: String, model: String, temperature: Double, maxTokens: Int, seed: Int?,
                 jsonResponseFormat: Bool, messages: [ChatMessage], subject: JudgmentKey? = nil, subjectIsIdentity: Bool = false) {
@@ -45,7 +47,8 @@ public struct JudgeRequest: Sendable {
             ("seed", seed.map { .number(Double($0)) } ?? .null),
             ("json_response_format", .bool(jsonResponseFormat)),
             ("messages", .array(messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
-        ] + (subjectIsIdentity ? [("subject", subject.map { .array([.string($0.variant), .string($0.item), .string($0.order.rawValue)]) } ?? .null)] : []))
+        ] + (responseSchema.map { [("response_schema", $0)] } ?? [])
+          + (subjectIsIdentity ? [("subject", subject.map { .array([.string($0.variant), .string($0.item), .string($0.order.rawValue)]) } ?? .null)] : []))
         .compactText
     }
 

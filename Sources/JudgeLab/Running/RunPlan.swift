@@ -17,14 +17,16 @@ extension Runner {
                 let variant = builder.variant
                 for order in variant.order.orders {
                     let key = JudgmentKey(variant: variant.name, item: pair.id, order: order)
-                    let request = JudgeRequest(provider: judge.kind.identity(baseline: judge.baseline), baseURL: judge.kind.isLocal ? "" : judge.baseURL,
+                    var request = JudgeRequest(provider: judge.kind.identity(baseline: judge.baseline), baseURL: judge.kind.isLocal ? "" : judge.baseURL,
                                                model: variant.model, temperature: variant.temperature, maxTokens: variant.maxTokens, seed: judge.seed,
                                                jsonResponseFormat: judge.jsonResponseFormat && variant.template.parser.kind == .score,
                                                messages: try builder.messages(for: pair, order: order),
                                                // A recording answers one judgment: keep replayed variants apart in the cache.
                                                subject: key, subjectIsIdentity: judge.kind == .replay)
+                    if variant.output == .jsonSchema { request.responseSchema = variant.template.replySchema }
                     let price = judge.kind.isLocal ? Price(input: 0, output: 0) : settings.prices.price(of: variant.model)
-                    tasks.append(RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: variant.template.parser,
+                    let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
+                    tasks.append(RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
                                          maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens)))
                 }
             }

@@ -76,6 +76,8 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var name: String
         /// Absent in version 1 (one judge).
         public var judge: String?
+        /// Absent before output modes: free.
+        public var output: String?
         public var template: String
         public var parser: String
         public var shots: Int
@@ -90,13 +92,13 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var examplePrompt: ExamplePrompt?
 
         enum CodingKeys: String, CodingKey {
-            case name, judge, template, parser, shots, selection, rubric, order, model, temperature
+            case name, judge, output, template, parser, shots, selection, rubric, order, model, temperature
             case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt"
         }
 
         /// The settings a report shows, in order.
         public var settings: [(name: String, value: String)] {
-            (judge.map { [("judge", $0)] } ?? []) + [
+            (judge.map { [("judge", $0)] } ?? []) + (output.map { $0 == OutputMode.free.rawValue ? [] : [("output", $0)] } ?? []) + [
                 ("template", template), ("parser", parser), ("shots", "\(shots)"), ("selection", selection), ("rubric", rubric),
                 ("order", order), ("model", model), ("temperature", JSONValue.format(number: temperature)), ("max_tokens", "\(maxTokens)"),
             ]
@@ -164,7 +166,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         fewshotPool = plan.split.fewShot.map(\.id)
         variants = try plan.variants.map { v in
             let prompt = try PromptBuilder(variant: v, library: plan.library).messages(for: plan.items[0], order: v.order.orders[0])
-            return VariantRecord(name: v.name, judge: v.judge, template: v.template.name, parser: v.template.parser.name, shots: v.shots,
+            return VariantRecord(name: v.name, judge: v.judge, output: v.output.rawValue, template: v.template.name, parser: v.template.parser.name, shots: v.shots,
                                  selection: v.selection.rawValue, rubric: v.rubric ?? "none", order: v.order.rawValue, model: v.model,
                                  temperature: v.temperature, maxTokens: v.maxTokens, examples: v.examples.map(\.id),
                                  templateFiles: v.template.sources,

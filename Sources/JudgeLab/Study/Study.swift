@@ -52,6 +52,7 @@ public struct Study: Sendable {
         public var maxTokens: Int?
         /// The judge's name (`judges:`); nil: the study's only judge.
         public var judge: String?
+        public var output: OutputMode = .free
         /// Where the spec came from, for errors.
         public var line: Int?
         public var field: String
@@ -246,9 +247,9 @@ public struct Study: Sendable {
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "baseline"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "baseline"]
     /// The grid's axes, in odometer order (the last turns fastest).
-    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens"]
+    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output"]
 
     /// Expands `grid` (every combination, in the order written) and appends `list`.
     static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
@@ -333,6 +334,11 @@ public struct Study: Sendable {
         }
         spec.model = try (v["model"] ?? nil)?.string()
         spec.judge = try (v["judge"] ?? nil)?.string()
+        if let node = v["output"] ?? nil {
+            let text = try node.string()
+            guard let mode = OutputMode(rawValue: text) else { throw node.error("expected free or json_schema") }
+            spec.output = mode
+        }
         if let node = v["temperature"] ?? nil {
             spec.temperature = try node.double()
             guard (0...2).contains(spec.temperature!) else { throw node.error("must be between 0 and 2") }

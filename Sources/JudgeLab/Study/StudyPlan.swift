@@ -63,6 +63,14 @@ public struct StudyPlan: Sendable {
                 throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge",
                                  "the study has \(study.judges.count) judges (\(study.judges.map(\.name).joined(separator: ", "))): name one with 'judge'")
             }
+            if spec.output == .jsonSchema, template.replySchema == nil {
+                throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
+                                 "template '\(template.name.excerpt())' declares no reply schema (schema.json): it cannot be asked for json_schema output")
+            }
+            if spec.output == .jsonSchema, judge.provider.isLocal {
+                throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
+                                 "judge '\(judge.name.excerpt())' answers in the process: json_schema output needs a model endpoint")
+            }
             if let reason = judge.provider.cannotServe(template) {
                 throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge", "judge '\(judge.name.excerpt())': \(reason)")
             }
@@ -74,7 +82,8 @@ public struct StudyPlan: Sendable {
                 let temperature = spec.temperature ?? template.temperature ?? 0
                 let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
                     ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
-                                           model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil)
+                                           model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
+                                           output: spec.output)
                 if let first = lineOfName[name] {
                     throw InputError(file: study.file, line: spec.line, field: spec.field,
                                      "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
@@ -85,8 +94,10 @@ public struct StudyPlan: Sendable {
                                                           seed: study.splitSeed, file: study.file, variant: name)
                 var variant = Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
                                       order: spec.order, model: model, temperature: temperature,
-                                      maxTokens: spec.maxTokens ?? template.maxTokens ?? 512, examples: examples)
+                                      maxTokens: spec.maxTokens ?? (spec.output == .jsonSchema ? template.schemaMaxTokens : nil) ?? template.maxTokens ?? 512,
+                                      examples: examples)
                 variant.judge = judge.name
+                variant.output = spec.output
                 variants.append(variant)
             }
         }

@@ -257,6 +257,19 @@ struct JSONWriter {
         follows = true
     }
 
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes += value ? Array("true".utf8) : Array("false".utf8)
+        follows = true
+    }
+
+    /// A whole value, written compactly.
+    mutating func value(_ value: JSONValue) {
+        separate()
+        bytes += value.compactBytes
+        follows = true
+    }
+
     private mutating func open(_ bracket: UInt8) {
         separate()
         bytes.append(bracket)

@@ -24,6 +24,10 @@ public struct PromptTemplate: Sendable {
     public var allowsTie: Bool
     /// The template files' texts, as written, for records and reports.
     public var sources: [String: String]
+    /// The JSON schema of its reply (`schema.json`), for `output: json_schema`; nil: none.
+    public var replySchema: JSONValue?
+    /// The reply's token limit when constrained to the schema (a reason takes room), if other.
+    public var schemaMaxTokens: Int?
 
     let system: MustacheTemplate?
     let user: MustacheTemplate

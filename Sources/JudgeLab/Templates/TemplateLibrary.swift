@@ -82,7 +82,7 @@ public struct TemplateLibrary: Sendable {
     static func loadTemplate(name: String, folder: String) throws -> PromptTemplate {
         let configPath = folder + "/template.yaml"
         let config = try YAMLNode.load(path: configPath)
-        try config.requireKeys(in: ["description", "output", "temperature", "max_tokens", "allows_tie", "gold"])
+        try config.requireKeys(in: ["description", "output", "temperature", "max_tokens", "schema_max_tokens", "allows_tie", "gold"])
         guard let outputNode = config["output"] else { throw config.error("missing 'output' (json-score, choice, regex-score:…, regex-choice:…)") }
         let parser: OutputParser
         do {
@@ -98,7 +98,26 @@ public struct TemplateLibrary: Sendable {
         let maxTokens = try config["max_tokens"]?.int()
         if let maxTokens, maxTokens < 1 { throw config["max_tokens"]!.error("must be at least 1") }
 
+        let schemaMaxTokens = try config["schema_max_tokens"]?.int()
+        if let schemaMaxTokens, schemaMaxTokens < 1 { throw config["schema_max_tokens"]!.error("must be at least 1") }
+
         var sources = ["template.yaml": try read(configPath)]
+        // The reply's JSON schema, for variants with `output: json_schema`.
+        var replySchema: JSONValue?
+        let schemaPath = folder + "/schema.json"
+        if FileManager.default.fileExists(atPath: schemaPath) {
+            let text = try read(schemaPath)
+            do {
+                replySchema = try JSONValue.parse(Data(text.utf8))
+            } catch let error as JSONSyntaxError {
+                let line = 1 + text.utf8.prefix(error.offset).count { $0 == UInt8(ascii: "\n") }
+                throw InputError(file: schemaPath, line: line, "not valid JSON: \(error.message)")
+            }
+            guard case .object = replySchema, replySchema?["type"]?.stringValue == "object" else {
+                throw InputError(file: schemaPath, field: "type", "a reply schema is a JSON object schema (\"type\": \"object\")")
+            }
+            sources["schema.json"] = text
+        }
         var compiled: [String: MustacheTemplate] = [:]
         var used = Set<String>()
         for part in ["system", "user", "examples"] {
@@ -120,7 +139,7 @@ public struct TemplateLibrary: Sendable {
         }
         return PromptTemplate(name: name, description: try config["description"]?.string() ?? "", parser: parser,
                               temperature: temperature, maxTokens: maxTokens, allowsTie: try config["allows_tie"]?.bool() ?? true,
-                              sources: sources, system: compiled["system"], user: compiled["user"]!, examples: compiled["examples"],
+                              sources: sources, replySchema: replySchema, schemaMaxTokens: schemaMaxTokens, system: compiled["system"], user: compiled["user"]!, examples: compiled["examples"],
                               gold: try compile(goldText, file: configPath), itemFieldsUsed: used.intersection(["category", "explanation"]))
     }
 
