@@ -42,15 +42,26 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
                 created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
             );
             """)
+        // Columns added since the first stores, added to older ones as they are opened.
+        try Self.addColumn("logprobs TEXT", to: "responses", in: cacheDB)
+        try Self.addColumn("verdict_logprobs TEXT", to: "journal", in: journal)
         insertReply = try cacheDB.statement("""
-            INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms, created_at, logprobs)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertEntry = try journal.statement("""
             INSERT INTO journal (variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
-                input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error, recorded_at, verdict_logprobs)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+    }
+
+    /// `ALTER TABLE … ADD COLUMN` unless the table has the column already.
+    static func addColumn(_ definition: String, to table: String, in db: SQLiteDatabase) throws {
+        let name = String(definition.prefix { $0 != " " })
+        var present = false
+        try db.query("PRAGMA table_info(\(table))") { row in if row.text(1) == name { present = true } }
+        if !present { try db.execute("ALTER TABLE \(table) ADD COLUMN \(definition)") }
     }
 
     public func cachedReplies(forHashes hashes: [String]) throws -> [String: CachedReply] {
@@ -62,14 +73,14 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
             let padded = Array(chunk) + Array(repeating: "", count: batch - chunk.count)
             try lock.withLock {
                 try cacheDB.query("""
-                    SELECT hash, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms
+                    SELECT hash, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms, logprobs
                     FROM responses WHERE hash IN (\(Self.placeholders))
                     """, padded.map { .text($0) }) { row in
                     replies[row.text(0) ?? ""] = CachedReply(
                         text: row.text(1) ?? "",
                         usage: Usage(inputTokens: Int(row.int(2) ?? 0), cachedInputTokens: Int(row.int(3) ?? 0),
                                      cacheWriteTokens: Int(row.int(4) ?? 0), outputTokens: Int(row.int(5) ?? 0)),
-                        costUSD: row.double(6), latencyMS: row.double(7) ?? 0)
+                        costUSD: row.double(6), latencyMS: row.double(7) ?? 0, logprobs: row.text(8))
                 }
             }
         }
@@ -99,7 +110,8 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         let reply = fresh.reply
         try cacheDB.query(insertReply, [.text(fresh.hash), .text(fresh.request), .text(reply.text), .int(Int64(reply.usage.inputTokens)),
                   .int(Int64(reply.usage.cachedInputTokens)), .int(Int64(reply.usage.cacheWriteTokens)),
-                  .int(Int64(reply.usage.outputTokens)), reply.costUSD.map { .double($0) } ?? .null, .double(reply.latencyMS), .text(now)])
+                  .int(Int64(reply.usage.outputTokens)), reply.costUSD.map { .double($0) } ?? .null, .double(reply.latencyMS), .text(now),
+                  reply.logprobs.map { .text($0) } ?? .null])
     }
 
     private func insert(_ entry: JournalEntry, at now: String) throws {
@@ -120,7 +132,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         try journal.query(insertEntry, [.text(entry.key.variant), .text(entry.key.item), .text(entry.key.order.rawValue), .text(entry.requestHash),
                   kind, text(j?.output), score, choice, parseError, text(j?.reason), int(j?.inputTokens), int(j?.outputTokens),
                   double(j?.costUSD), double(j?.latencyMS), .double(entry.paidUSD), .int(Int64(entry.attempts)),
-                  .int(entry.fromCache ? 1 : 0), text(entry.finalError), .text(now)])
+                  .int(entry.fromCache ? 1 : 0), text(entry.finalError), .text(now), text(j?.distribution?.json.compactText)])
     }
 
     public func answeredKeys() throws -> Set<JudgmentKey> {
@@ -138,7 +150,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
             var entries: [JournalEntry] = []
             try journal.query("""
                 SELECT variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
-                       input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error
+                       input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error, verdict_logprobs
                 FROM journal ORDER BY id
                 """) { row in
                 let key = JudgmentKey(variant: row.text(0) ?? "", item: row.text(1) ?? "", order: PresentedOrder(rawValue: row.text(2) ?? "") ?? .original)
@@ -156,6 +168,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
                     judgment = Judgment(item: key.item, variant: key.variant, order: key.order, output: row.text(5), reading: reading,
                                         reason: row.text(9), inputTokens: row.int(10).map(Int.init), outputTokens: row.int(11).map(Int.init),
                                         costUSD: row.double(12), latencyMS: row.double(13))
+                    judgment?.distribution = row.text(18).flatMap { try? JSONValue.parse(Data($0.utf8)) }.flatMap(VerdictDistribution.init(json:))
                 }
                 entries.append(JournalEntry(key: key, requestHash: row.text(3) ?? "", judgment: judgment, paidUSD: row.double(14) ?? 0,
                                             attempts: Int(row.int(15) ?? 0), fromCache: row.int(16) == 1, finalError: row.text(17)))

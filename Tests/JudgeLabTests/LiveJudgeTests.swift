@@ -45,6 +45,27 @@ struct LiveJudgeTests {
         #expect(cached > 0)
     }
 
+    @Test func logprobVerdictsFromTheRealServer() throws {
+        let server = try LiveJudgeServer()
+        let folder = try TemporaryFolder()
+        let study = try Self.study("""
+        judge: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, concurrency: 4, timeout_seconds: 120}
+        """, variants: "  grid: {template: [choice-ab, rating-1to9], output: [free, json_schema], verdict: [logprobs], order: [both]}", items: 2, in: folder)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 4 * 2 * 2)
+        for judgment in judgments where judgment.reading.isParsed {
+            // A confidence for every parsed judgment, and the verdict is the most probable token's.
+            let d = try #require(judgment.distribution, "\(judgment.variant): parsed without a confidence")
+            #expect(judgment.reading == d.reading && d.confidence > 0 && d.confidence <= 1)
+        }
+        // Constrained, the verdict's place is always there: every judgment has its probabilities.
+        let constrained = judgments.filter { $0.variant.contains(".json_schema") }
+        #expect(constrained.count == 8 && constrained.allSatisfy { $0.distribution != nil }, "\(constrained.map { "\($0.reading)" })")
+    }
+
     @Test func aServerKilledMidRunAndTheSameCommandResumes() async throws {
         var server = try LiveJudgeServer(slots: 2)
         let folder = try TemporaryFolder()

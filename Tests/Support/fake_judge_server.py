@@ -16,6 +16,7 @@ Only loopback is served. Standard library only.
 import argparse
 import hashlib
 import json
+import math
 import random
 import re
 import socket
@@ -106,6 +107,31 @@ def constrained(output, schema):
         verdict = output if output in allowed else allowed[0]
         return {"verdict": verdict, "reason": "Answer %s is better." % verdict if verdict != "tie" else "They are equally good."}
     return json.loads(output)
+
+
+def token_logprobs(output, body_hash, top):
+    """OpenAI's `logprobs.content` for the answer: its tokens (words, spaces, punctuation), each
+    with `top` alternatives. At the verdict (a choice's A/B/tie, the digit after "score") the
+    alternatives are the other verdicts, the chosen one the likeliest (0.55 to 0.94, by the
+    request); elsewhere the token is near certain."""
+    h = int(body_hash[8:16], 16)
+    chosen_p = 0.55 + (h % 40) / 100
+    tokens = re.findall(r"\w+|\s+|[^\w\s]", output)
+    content, text = [], ""
+    for token in tokens:
+        before, text = text, text + token
+        is_score = re.search(r'"score"\s*:\s*$', before) and token.isdigit()
+        is_choice = token in ("A", "B", "tie") and (not re.search(r"\w", before) or re.search(r'"verdict"\s*:\s*"$', before))
+        if is_score or is_choice:
+            others = [c for c in ([str(n) for n in range(1, 10)] if is_score else ["A", "B", "tie"]) if c != token]
+            rest = (1 - chosen_p) / len(others)
+            alternatives = [(token, chosen_p)] + [(c, rest) for c in others]
+        else:
+            alternatives = [(token, 0.99), ("\u2581", 0.01)]
+        alternatives = alternatives[:max(1, top)]
+        content.append({"token": token, "logprob": math.log(alternatives[0][1]), "bytes": list(token.encode()),
+                        "top_logprobs": [{"token": t, "logprob": math.log(p), "bytes": list(t.encode())} for t, p in alternatives]})
+    return content
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -221,8 +247,11 @@ class Handler(BaseHTTPRequestHandler):
                        "usage": {"input_tokens": prompt_tokens, "output_tokens": max(1, len(output) // 4),
                                  "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}}
         else:
+            choice = {"index": 0, "message": {"role": "assistant", "content": output}, "finish_reason": "stop"}
+            if request.get("logprobs"):
+                choice["logprobs"] = {"content": token_logprobs(output, body_hash, int(request.get("top_logprobs") or 0))}
             payload = {"id": "chatcmpl-" + body_hash[:12], "object": "chat.completion", "model": request.get("model"),
-                       "choices": [{"index": 0, "message": {"role": "assistant", "content": output}, "finish_reason": "stop"}],
+                       "choices": [choice],
                        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": max(1, len(output) // 4),
                                  "total_tokens": prompt_tokens + max(1, len(output) // 4),
                                  "prompt_tokens_details": {"cached_tokens": 0}}}

@@ -38,6 +38,9 @@ public enum ProviderKind: String, CaseIterable, Sendable {
 
     public var isLocal: Bool { http == nil }
 
+    /// Whether its replies can carry token log probabilities (`verdict: logprobs`).
+    public var returnsLogprobs: Bool { self == .openai }
+
     /// Why this kind of judge cannot answer variants of `template`; nil when it can.
     public func cannotServe(_ template: PromptTemplate) -> String? {
         switch self {

@@ -47,6 +47,8 @@ public struct Judgment: Equatable, Sendable {
     private var outputTokenCount: UInt32
     private var costBits: UInt64
     private var latencyBits: UInt64
+    /// The verdict's probabilities, for verdicts read from token log probabilities.
+    public var distribution: VerdictDistribution?
 
     public var inputTokens: Int? {
         get { Self.count(inputTokenCount) }

@@ -104,9 +104,17 @@ public enum JudgmentsFile {
             guard value >= 0 else { throw record.error(key, "may not be negative, found \(value.shortText)") }
             return value
         }
-        return Judgment(item: item, variant: variant, order: order, output: output, reading: reading, reason: reason,
-                        inputTokens: try count("input_tokens"), outputTokens: try count("output_tokens"),
-                        costUSD: try amount("cost_usd"), latencyMS: try amount("latency_ms"))
+        var judgment = Judgment(item: item, variant: variant, order: order, output: output, reading: reading, reason: reason,
+                                inputTokens: try count("input_tokens"), outputTokens: try count("output_tokens"),
+                                costUSD: try amount("cost_usd"), latencyMS: try amount("latency_ms"))
+        if record.has("probabilities") {
+            guard let distribution = VerdictDistribution(json: record.fields),
+                  distribution.probabilities.allSatisfy({ (0...1).contains($0.probability) }) else {
+                throw record.error("probabilities", "expected an object of verdicts and their probabilities, each 0..1")
+            }
+            judgment.distribution = distribution
+        }
+        return judgment
     }
 
     /// One judgment as a JSONL object, keys in a fixed order.
@@ -129,6 +137,7 @@ public enum JudgmentsFile {
         if let tokens = judgment.outputTokens { members.append(("output_tokens", .number(Double(tokens)))) }
         if let cost = judgment.costUSD { members.append(("cost_usd", .number(cost))) }
         if let latency = judgment.latencyMS { members.append(("latency_ms", .number(latency))) }
+        if case let .object(verdict)? = judgment.distribution?.json { members += verdict }
         return .object(members)
     }
 

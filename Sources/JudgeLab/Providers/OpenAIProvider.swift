@@ -15,6 +15,13 @@ public struct OpenAIProvider: JudgeProvider {
         body.number(request.temperature)
         body.key("max_tokens")
         body.number(Double(request.maxTokens))
+        if let top = request.topLogprobs {
+            // The verdict read from the token probabilities (`verdict: logprobs`).
+            body.key("logprobs")
+            body.bool(true)
+            body.key("top_logprobs")
+            body.number(Double(top))
+        }
         if let seed = request.seed {
             body.key("seed")
             body.number(Double(seed))
@@ -61,10 +68,20 @@ public struct OpenAIProvider: JudgeProvider {
                 return .retryable(reason: "the reply's first choice has no message content", retryAfter: nil)
             }
             let usage = json["usage"]
+            var logprobs: String?
+            if case let .array(content)? = first["logprobs"]?["content"] {
+                logprobs = TokenLogprobs.encode(content.map { token in
+                    var alternatives: [(token: String, logprob: Double)] = []
+                    if case let .array(top)? = token["top_logprobs"] {
+                        alternatives = top.compactMap { t in t["token"]?.stringValue.flatMap { s in t["logprob"]?.numberValue.map { (s, $0) } } }
+                    }
+                    return TokenLogprobs(token: token["token"]?.stringValue ?? "", alternatives: alternatives)
+                })
+            }
             return .answer(text: text, usage: Usage(
                 inputTokens: Int(usage?["prompt_tokens"]?.numberValue ?? 0),
                 cachedInputTokens: Int(usage?["prompt_tokens_details"]?["cached_tokens"]?.numberValue ?? 0),
-                outputTokens: Int(usage?["completion_tokens"]?.numberValue ?? 0)))
+                outputTokens: Int(usage?["completion_tokens"]?.numberValue ?? 0)), logprobs: logprobs)
         }
     }
 }

@@ -21,7 +21,9 @@ public struct Usage: Equatable, Sendable {
 
 /// How the runner should treat a provider's reply.
 public enum ProviderReply: Equatable, Sendable {
-    case answer(text: String, usage: Usage)
+    /// `logprobs`: the reply's tokens with their likeliest alternatives, when asked for
+    /// (`TokenLogprobs.encode`).
+    case answer(text: String, usage: Usage, logprobs: String? = nil)
     /// Worth another attempt (429, 5xx, a timeout, a dropped connection, a garbled body).
     case retryable(reason: String, retryAfter: Double?)
     /// Not worth retrying (other 4xx): the server's message is recorded.

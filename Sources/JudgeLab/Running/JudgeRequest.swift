@@ -21,6 +21,8 @@ public struct JudgeRequest: Sendable {
     public var subjectIsIdentity = false
     /// The reply's JSON schema, when the variant asks for constrained output.
     public var responseSchema: JSONValue?
+    /// How many alternatives per token to ask log probabilities for (`verdict: logprobs`).
+    public var topLogprobs: Int?
 
     public init(provider: String, baseURL: String, model: String, temperature: Double, maxTokens: Int, seed: Int?,
                 jsonResponseFormat: Bool, messages: [ChatMessage], subject: JudgmentKey? = nil, subjectIsIdentity: Bool = false) {
@@ -48,6 +50,7 @@ public struct JudgeRequest: Sendable {
             ("json_response_format", .bool(jsonResponseFormat)),
             ("messages", .array(messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
         ] + (responseSchema.map { [("response_schema", $0)] } ?? [])
+          + (topLogprobs.map { [("top_logprobs", .number(Double($0)))] } ?? [])
           + (subjectIsIdentity ? [("subject", subject.map { .array([.string($0.variant), .string($0.item), .string($0.order.rawValue)]) } ?? .null)] : []))
         .compactText
     }

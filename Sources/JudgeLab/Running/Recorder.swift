@@ -179,9 +179,22 @@ extension Runner {
 
     static func entry(_ task: RunTask, reply: CachedReply, paid: Double, attempts: Int, fromCache: Bool) -> JournalEntry {
         let parsed = task.parser.parse(reply.text)
-        let judgment = Judgment(item: task.key.item, variant: task.key.variant, order: task.key.order, output: reply.text,
-                                reading: parsed.reading, reason: parsed.reason, inputTokens: reply.usage.inputTokens,
+        var reading = parsed.reading
+        var distribution: VerdictDistribution?
+        if task.verdictFromLogprobs {
+            // The verdict is the most probable verdict token's, whatever the text went on to say.
+            if let tokens = reply.logprobs.flatMap(TokenLogprobs.decode) {
+                distribution = LogprobVerdict.read(tokens, kind: task.parser.kind, allowsTie: task.allowsTie)
+                reading = distribution?.reading
+                    ?? .unparsed(task.parser.kind, reason: "no verdict token among the top log probabilities where the verdict is written")
+            } else {
+                reading = .unparsed(task.parser.kind, reason: "the reply carries no token log probabilities")
+            }
+        }
+        var judgment = Judgment(item: task.key.item, variant: task.key.variant, order: task.key.order, output: reply.text,
+                                reading: reading, reason: parsed.reason, inputTokens: reply.usage.inputTokens,
                                 outputTokens: reply.usage.outputTokens, costUSD: reply.costUSD, latencyMS: reply.latencyMS)
+        judgment.distribution = distribution
         return JournalEntry(key: task.key, requestHash: task.hash, judgment: judgment, paidUSD: paid, attempts: attempts,
                             fromCache: fromCache, finalError: nil)
     }

@@ -24,10 +24,12 @@ extension Runner {
                                                // A recording answers one judgment: keep replayed variants apart in the cache.
                                                subject: key, subjectIsIdentity: judge.kind == .replay)
                     if variant.output == .jsonSchema { request.responseSchema = variant.template.replySchema }
+                    if variant.verdict == .logprobs { request.topLogprobs = 20 }
                     let price = judge.kind.isLocal ? Price(input: 0, output: 0) : settings.prices.price(of: variant.model)
                     let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
                     tasks.append(RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
-                                         maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens)))
+                                         maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
+                                         verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie))
                 }
             }
         }

@@ -78,6 +78,10 @@ public struct RunTask: Sendable {
     public var parser: OutputParser
     /// The most this request can cost; nil when the model has no price.
     public var maximumCost: Double?
+    /// The verdict is read from the token probabilities (`verdict: logprobs`), not the text.
+    public var verdictFromLogprobs = false
+    /// Whether a tie is a verdict the template allows (for the probabilities read).
+    public var allowsTie = true
 }
 
 /// What a run did.

@@ -19,12 +19,15 @@ public struct CachedReply: Equatable, Sendable {
     public var usage: Usage
     public var costUSD: Double?
     public var latencyMS: Double
+    /// The reply's token log probabilities, when they were asked for (`TokenLogprobs.encode`).
+    public var logprobs: String?
 
-    public init(text: String, usage: Usage, costUSD: Double?, latencyMS: Double) {
+    public init(text: String, usage: Usage, costUSD: Double?, latencyMS: Double, logprobs: String? = nil) {
         self.text = text
         self.usage = usage
         self.costUSD = costUSD
         self.latencyMS = latencyMS
+        self.logprobs = logprobs
     }
 }
 

@@ -78,6 +78,8 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var judge: String?
         /// Absent before output modes: free.
         public var output: String?
+        /// Absent before verdict sources: parsed.
+        public var verdict: String?
         public var template: String
         public var parser: String
         public var shots: Int
@@ -92,16 +94,21 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var examplePrompt: ExamplePrompt?
 
         enum CodingKeys: String, CodingKey {
-            case name, judge, output, template, parser, shots, selection, rubric, order, model, temperature
+            case name, judge, output, verdict, template, parser, shots, selection, rubric, order, model, temperature
             case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt"
         }
 
         /// The settings a report shows, in order.
         public var settings: [(name: String, value: String)] {
-            (judge.map { [("judge", $0)] } ?? []) + (output.map { $0 == OutputMode.free.rawValue ? [] : [("output", $0)] } ?? []) + [
+            var settings: [(name: String, value: String)] = []
+            if let judge { settings.append(("judge", judge)) }
+            if let output, output != OutputMode.free.rawValue { settings.append(("output", output)) }
+            if let verdict, verdict != VerdictSource.parsed.rawValue { settings.append(("verdict", verdict)) }
+            let rest: [(name: String, value: String)] = [
                 ("template", template), ("parser", parser), ("shots", "\(shots)"), ("selection", selection), ("rubric", rubric),
                 ("order", order), ("model", model), ("temperature", JSONValue.format(number: temperature)), ("max_tokens", "\(maxTokens)"),
             ]
+            return settings + rest
         }
     }
 
@@ -166,7 +173,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         fewshotPool = plan.split.fewShot.map(\.id)
         variants = try plan.variants.map { v in
             let prompt = try PromptBuilder(variant: v, library: plan.library).messages(for: plan.items[0], order: v.order.orders[0])
-            return VariantRecord(name: v.name, judge: v.judge, output: v.output.rawValue, template: v.template.name, parser: v.template.parser.name, shots: v.shots,
+            return VariantRecord(name: v.name, judge: v.judge, output: v.output.rawValue, verdict: v.verdict.rawValue, template: v.template.name, parser: v.template.parser.name, shots: v.shots,
                                  selection: v.selection.rawValue, rubric: v.rubric ?? "none", order: v.order.rawValue, model: v.model,
                                  temperature: v.temperature, maxTokens: v.maxTokens, examples: v.examples.map(\.id),
                                  templateFiles: v.template.sources,

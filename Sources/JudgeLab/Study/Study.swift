@@ -53,6 +53,7 @@ public struct Study: Sendable {
         /// The judge's name (`judges:`); nil: the study's only judge.
         public var judge: String?
         public var output: OutputMode = .free
+        public var verdict: VerdictSource = .parsed
         /// Where the spec came from, for errors.
         public var line: Int?
         public var field: String
@@ -247,9 +248,9 @@ public struct Study: Sendable {
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "baseline"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "verdict", "baseline"]
     /// The grid's axes, in odometer order (the last turns fastest).
-    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output"]
+    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict"]
 
     /// Expands `grid` (every combination, in the order written) and appends `list`.
     static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
@@ -338,6 +339,11 @@ public struct Study: Sendable {
             let text = try node.string()
             guard let mode = OutputMode(rawValue: text) else { throw node.error("expected free or json_schema") }
             spec.output = mode
+        }
+        if let node = v["verdict"] ?? nil {
+            let text = try node.string()
+            guard let source = VerdictSource(rawValue: text) else { throw node.error("expected parsed or logprobs") }
+            spec.verdict = source
         }
         if let node = v["temperature"] ?? nil {
             spec.temperature = try node.double()

@@ -71,6 +71,10 @@ public struct StudyPlan: Sendable {
                 throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
                                  "judge '\(judge.name.excerpt())' answers in the process: json_schema output needs a model endpoint")
             }
+            if spec.verdict == .logprobs, !judge.provider.returnsLogprobs {
+                throw InputError(file: study.file, line: spec.line, field: spec.field + ".verdict",
+                                 "judge '\(judge.name.excerpt())' (\(judge.provider.rawValue)) returns no token log probabilities: verdict: logprobs needs an OpenAI-compatible endpoint (provider openai)")
+            }
             if let reason = judge.provider.cannotServe(template) {
                 throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge", "judge '\(judge.name.excerpt())': \(reason)")
             }
@@ -83,7 +87,7 @@ public struct StudyPlan: Sendable {
                 let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
                     ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
                                            model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
-                                           output: spec.output)
+                                           output: spec.output, verdict: spec.verdict)
                 if let first = lineOfName[name] {
                     throw InputError(file: study.file, line: spec.line, field: spec.field,
                                      "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
@@ -98,6 +102,7 @@ public struct StudyPlan: Sendable {
                                       examples: examples)
                 variant.judge = judge.name
                 variant.output = spec.output
+                variant.verdict = spec.verdict
                 variants.append(variant)
             }
         }

@@ -9,3 +9,12 @@ public enum OutputMode: String, CaseIterable, Sendable {
     /// forced tool with that input schema on Anthropic, `responseSchema` on Gemini.
     case jsonSchema = "json_schema"
 }
+
+/// A variant's `verdict:` axis: where its verdict comes from.
+public enum VerdictSource: String, CaseIterable, Sendable {
+    /// The reply's text, read by the parser.
+    case parsed
+    /// The judge's token log probabilities at the verdict (`top_logprobs`, OpenAI-compatible
+    /// endpoints): the most probable verdict, its confidence, and for scores the expected score.
+    case logprobs
+}

@@ -18,17 +18,19 @@ public struct Variant: Sendable {
     public var judge: String = ""
     /// Free text, or constrained to the template's schema.
     public var output: OutputMode = .free
+    /// From the text, or from the token probabilities.
+    public var verdict: VerdictSource = .parsed
 
     /// The readable default name, e.g. `rating-1to9.k3-balanced.rubric-short.both.gpt-4o-mini.t0.3`
     /// (with the judge's name before the model in a study of several judges).
     public static func defaultName(template: String, shots: Int, selection: ExampleSelection, rubric: String?,
                                    order: OrderPolicy, model: String, temperature: Double, judge: String? = nil,
-                                   output: OutputMode = .free) -> String {
+                                   output: OutputMode = .free, verdict: VerdictSource = .parsed) -> String {
         let k = shots == 0 ? "k0" : "k\(shots)-\(selection.rawValue)"
         // The judge is named only in studies with several: one model may be served by two.
         // Constrained output is named only when asked for: free variants keep their old names.
         return ([template, k, "rubric-\(rubric ?? "none")", order.rawValue] + (judge.map { [$0] } ?? []) + [model, "t\(temperature.shortText)"]
-                + (output == .free ? [] : [output.rawValue]))
+                + (output == .free ? [] : [output.rawValue]) + (verdict == .parsed ? [] : [verdict.rawValue]))
             .joined(separator: ".")
     }
 }
