@@ -59,6 +59,7 @@ struct DatasetInputOptions: ParsableArguments {
     @Option(help: "CSV/JSON: the category field.") var categoryField: String?
     @Option(help: "CSV/JSON: the explanation field.") var explanationField: String?
     @Option(help: "The top of the per-answer score scale (default 10).") var scaleMax: Double?
+    @Option(help: "The bottom of the per-answer score scale (default 0; 1 for a 1–5 Likert scale).") var scaleMin: Double?
     @Option(help: "Other spellings of verdicts, e.g. 'model_a=1,model_b=2,both=tie'.") var verdictValues: String?
 
     func mapping() throws -> FieldMapping {
@@ -83,6 +84,7 @@ struct DatasetInputOptions: ParsableArguments {
             }
             mapping.labelFields = fields
         }
+        if let scaleMin { mapping.scaleMin = scaleMin }
         if let scaleMax {
             guard scaleMax > 0 else { throw ValidationError("--scale-max must be above 0") }
             mapping.scaleMax = scaleMax

@@ -9,6 +9,10 @@ import Testing
         #expect(HumanLabel.scores(7, 7, scaleMax: 10).simulatedScore == 5)
         #expect(HumanLabel.scores(6, 9, scaleMax: 10).simulatedScore == Double(5 + 0.4 * 3))
         #expect(HumanLabel.scores(1, 4, scaleMax: 5).simulatedScore == Double(5 + 4.0 * 3 / 5))
+        // A 1–5 Likert scale (SummEval's): sim = 5 + d, so 1 against 5 is 1 and 5 against 1 is 9.
+        #expect(HumanLabel.scores(1, 4, scaleMin: 1, scaleMax: 5).simulatedScore == 8)
+        #expect(HumanLabel.scores(5, 1, scaleMin: 1, scaleMax: 5).simulatedScore == 1)
+        #expect(HumanLabel.scores(2.5, 2.5, scaleMin: 1, scaleMax: 5).simulatedScore == 5)
         #expect(HumanLabel.humanScore(3).simulatedScore == 3)
         #expect(HumanLabel.winner(.answer1).simulatedScore == nil)
         #expect(HumanLabel.votes([.tie]).simulatedScore == nil)

@@ -77,7 +77,7 @@ def human(item, band):
     if "scores" in item:
         s1, s2 = item["scores"]
         d = s2 - s1
-        scale = item.get("scale_max", 10)
+        scale = item.get("scale_max", 10) - item.get("scale_min", 0)
         return ("1" if d < 0 else "2" if d > 0 else "tie"), 5 + 4 * d / scale
     if "human_score" in item:
         h = item["human_score"]
@@ -279,10 +279,12 @@ def generate(seed, directory):
         it = {"id": f"i{i}", "question": "q", "answer_1": "a", "answer_2": "b"}
         form = r.choice(["scores", "votes", "winner", "human_score"]) if seed % 3 else "scores"
         if form == "scores":
-            scale = r.choice([10, 10, 5])
-            it["scores"] = [r.randint(0, scale), r.randint(0, scale)] if r.random() < 0.8 else [r.uniform(0, scale), r.uniform(0, scale)]
+            low, scale = r.choice([(0, 10), (0, 10), (0, 5), (1, 5)])
+            it["scores"] = [r.randint(low, scale), r.randint(low, scale)] if r.random() < 0.8 else [r.uniform(low, scale), r.uniform(low, scale)]
             if scale != 10:
                 it["scale_max"] = scale
+            if low != 0:
+                it["scale_min"] = low
         elif form == "votes":
             it["votes"] = [r.choice(["1", "2", "tie"]) for _ in range(r.randint(1, 5))]
         elif form == "winner":

@@ -17,6 +17,8 @@ public struct FieldMapping: Equatable, Sendable {
     public var explanation: String? = "explanation"
     /// The top of the per-answer score scale (METRICS.md: default 10).
     public var scaleMax: Double = HumanLabel.defaultScaleMax
+    /// The bottom of the per-answer score scale (0 unless the data says otherwise).
+    public var scaleMin: Double = 0
     /// Extra spellings of verdicts, e.g. `model_a` → answer 1 (case-insensitive).
     public var verdictAliases: [String: Verdict] = [:]
 

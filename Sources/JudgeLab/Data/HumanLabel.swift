@@ -10,8 +10,9 @@ public enum LabelForm: String, CaseIterable, Sendable {
 
 /// A pair's human label, in one of METRICS.md's four forms.
 public enum HumanLabel: Equatable, Sendable {
-    /// Per-answer scores on 0...scaleMax.
-    case scores(Double, Double, scaleMax: Double)
+    /// Per-answer scores on scaleMin...scaleMax (0...10 unless the data says otherwise; a 1–5
+    /// Likert scale is 1...5).
+    case scores(Double, Double, scaleMin: Double = 0, scaleMax: Double)
     /// Several annotators' verdicts.
     case votes([Verdict])
     /// A single verdict.
@@ -30,11 +31,11 @@ public enum HumanLabel: Equatable, Sendable {
         }
     }
 
-    /// The simulated human score on 1..9: `5 + 4·d/scale_max` with d = s2 − s1, or the direct
-    /// score. Votes and winners have none.
+    /// The simulated human score on 1..9: `5 + 4·d/(scale_max − scale_min)` with d = s2 − s1,
+    /// or the direct score. Votes and winners have none.
     public var simulatedScore: Double? {
         switch self {
-        case let .scores(s1, s2, scaleMax): return 5 + 4 * (s2 - s1) / scaleMax
+        case let .scores(s1, s2, scaleMin, scaleMax): return 5 + 4 * (s2 - s1) / (scaleMax - scaleMin)
         case let .humanScore(h): return h
         case .votes, .winner: return nil
         }
@@ -44,7 +45,7 @@ public enum HumanLabel: Equatable, Sendable {
     /// votes need a strict majority (otherwise a tie).
     public func verdict(tieBand: TieBand = .standard) -> Verdict {
         switch self {
-        case let .scores(s1, s2, _):
+        case let .scores(s1, s2, _, _):
             let d = s2 - s1
             return d < 0 ? .answer1 : (d > 0 ? .answer2 : .tie)
         case let .humanScore(h):

@@ -10,8 +10,9 @@ public enum NativeFormat {
             ("answer_2", .string(pair.answer2)),
         ]
         switch pair.label {
-        case let .scores(s1, s2, scaleMax):
+        case let .scores(s1, s2, scaleMin, scaleMax):
             members.append(("scores", .array([.number(s1), .number(s2)])))
+            if scaleMin != 0 { members.append(("scale_min", .number(scaleMin))) }
             if scaleMax != HumanLabel.defaultScaleMax { members.append(("scale_max", .number(scaleMax))) }
         case let .votes(votes): members.append(("votes", .array(votes.map { .string($0.rawValue) })))
         case let .winner(verdict): members.append(("winner", .string(verdict.rawValue)))

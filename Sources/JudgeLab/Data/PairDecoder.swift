@@ -45,7 +45,12 @@ struct PairDecoder {
         let fields = mapping.labelFields(for: form)
         switch form {
         case .scores:
+            let scaleMin = try scaleMin(record)
             let scaleMax = try scaleMax(record)
+            guard scaleMax > scaleMin else {
+                throw record.error(record.has("scale_min") ? "scale_min" : "scale_max",
+                                   "the scale \(scaleMin.shortText)..\(scaleMax.shortText) is empty: scale_max must be above scale_min")
+            }
             let scores: [(Double, String)]
             if fields.count == 2 {
                 scores = try fields.map { (try record.number($0), $0) }
@@ -56,10 +61,10 @@ struct PairDecoder {
                 }
                 scores = try items.map { (try record.number($0, fields[0]), fields[0]) }
             }
-            for (score, field) in scores where !(0...scaleMax).contains(score) {
-                throw record.error(field, "score \(score.shortText) is outside 0..\(scaleMax.shortText)")
+            for (score, field) in scores where !(scaleMin...scaleMax).contains(score) {
+                throw record.error(field, "score \(score.shortText) is outside \(scaleMin.shortText)..\(scaleMax.shortText)")
             }
-            return .scores(scores[0].0, scores[1].0, scaleMax: scaleMax)
+            return .scores(scores[0].0, scores[1].0, scaleMin: scaleMin, scaleMax: scaleMax)
         case .votes:
             let items = try record.list(fields[0])
             guard !items.isEmpty else { throw record.error(fields[0], "no votes") }
@@ -81,6 +86,11 @@ struct PairDecoder {
         let value = try record.number("scale_max")
         guard value > 0 else { throw record.error("scale_max", "must be above 0, found \(value.shortText)") }
         return value
+    }
+
+    private func scaleMin(_ record: Record) throws -> Double {
+        guard record.has("scale_min") else { return mapping.scaleMin }
+        return try record.number("scale_min")
     }
 
     private func verdict(_ value: JSONValue, _ record: Record, _ field: String) throws -> Verdict {

@@ -31,15 +31,16 @@ public enum JudgeReading: Equatable, Sendable {
 
 /// One judgment in METRICS.md section 1's form.
 ///
-/// Stored compactly (128 bytes, not 168): a report of a million judgments holds them all, so the
+/// Stored compactly (128 bytes, not 168, with the verdict distribution's reference): a report of a million judgments holds them all, so the
 /// optional counts and amounts keep their "absent" in a spare value instead of a flag each.
 public struct Judgment: Equatable, Sendable {
     public var item: String
     public var variant: String
-    public var order: PresentedOrder
     /// The judge's raw text, when known.
     public var output: String?
     public var reading: JudgeReading
+    // After the reading: its one-byte tag's padding holds it (8 bytes less than before it).
+    public var order: PresentedOrder
     /// The judge's stated reason, when the output carries one apart from the verdict.
     public var reason: String?
     // nil is UInt32.max for the counts, and a NaN bit pattern no arithmetic makes for the amounts.

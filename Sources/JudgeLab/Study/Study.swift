@@ -183,7 +183,7 @@ public struct Study: Sendable {
     }
 
     static func mapping(_ node: YAMLNode) throws -> FieldMapping {
-        try node.requireKeys(in: ["id", "question", "answer_1", "answer_2", "label_form", "label_field", "category", "explanation", "scale_max", "verdict_values"])
+        try node.requireKeys(in: ["id", "question", "answer_1", "answer_2", "label_form", "label_field", "category", "explanation", "scale_min", "scale_max", "verdict_values"])
         var mapping = FieldMapping()
         if let id = node["id"] { let text = try id.string(); mapping.id = text == "-" ? nil : text }
         if let v = node["question"] { mapping.question = try v.string() }
@@ -198,6 +198,7 @@ public struct Study: Sendable {
         }
         if let v = node["label_field"] { mapping.labelFields = try v.list().map { try $0.string() } }
         if let v = node["scale_max"] { mapping.scaleMax = try v.double() }
+        if let v = node["scale_min"] { mapping.scaleMin = try v.double() }
         if let v = node["verdict_values"] {
             guard let aliases = FieldMapping.parseAliases(try v.string()) else { throw v.error("expected NAME=VERDICT pairs, e.g. 'A=1,B=2,same=tie'") }
             mapping.verdictAliases = aliases
