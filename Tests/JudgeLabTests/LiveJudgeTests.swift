@@ -107,4 +107,67 @@ struct LiveJudgeTests {
         // The server is still there and answers the next request.
         #expect(server.isRunning)
     }
+
+    /// `live_server.py -- COMMAND`, as `make live` runs it: the command's status, the server's URL
+    /// the command was given, and whether anything still listens there afterwards.
+    static func launch(_ command: [String], interruptAfter: Double? = nil) throws -> (status: Int32, url: String, listening: Bool) {
+        let folder = try TemporaryFolder()
+        let urlFile = folder.path + "/url"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: LiveJudgeServer.python)
+        // The command first writes the URL it was given, then does what the test asks.
+        let script = "printf %s \"$JUDGELAB_LIVE_URL\" > \(urlFile); " + command.joined(separator: " ")
+        process.arguments = [Paths.root + "/Tests/Support/live_server.py", "--slots", "1", "--log", folder.path + "/server.log", "--", "/bin/sh", "-c", script]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        if let interruptAfter {
+            // What a terminal's Ctrl-C does: SIGINT to the launcher and to its command.
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: urlFile), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            Thread.sleep(forTimeInterval: interruptAfter)
+            kill(process.processIdentifier, SIGINT)
+            _ = try? JudgeLabBinary.runShell("pkill -INT -P \(process.processIdentifier)")
+        }
+        process.waitUntilExit()
+        let url = (try? String(contentsOfFile: urlFile, encoding: .utf8)) ?? ""
+        var listening = false
+        if let port = URL(string: url)?.port {
+            let socket = LoopbackProbe()
+            listening = socket.connects(to: UInt16(port))
+        }
+        return (process.terminationStatus, url, listening)
+    }
+
+    @Test func theServerNeverOutlivesTheLauncherWhateverTheExit() throws {
+        // The command fails: its status is the launcher's, and the server is gone.
+        let failed = try Self.launch(["exit", "3"])
+        #expect(failed.status == 3 && failed.url.hasPrefix("http://127.0.0.1:"))
+        #expect(!failed.listening)
+        // Ctrl-C: 130, and the server is gone.
+        let interrupted = try Self.launch(["exec", "sleep", "30"], interruptAfter: 0.5)
+        #expect(interrupted.status == 130, "\(interrupted)")
+        #expect(!interrupted.listening)
+        // kill -9 of the launcher: the server lived in its process.
+        let server = try LiveJudgeServer(slots: 1)
+        let port = server.port
+        server.stop()
+        #expect(!LoopbackProbe().connects(to: UInt16(port)))
+    }
+}
+
+/// A TCP connect to 127.0.0.1, to see whether anything listens on a port.
+struct LoopbackProbe {
+    func connects(to port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
 }

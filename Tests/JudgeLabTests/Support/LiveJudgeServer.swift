@@ -30,7 +30,8 @@ final class LiveJudgeServer {
 
     init(slots: Int = 4) throws {
         process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [Paths.root + "/Tests/Support/live_server.py", "--slots", "\(slots)", "--max-seconds", "600"]
+        process.arguments = [Paths.root + "/Tests/Support/live_server.py", "--slots", "\(slots)", "--max-seconds", "600",
+                             "--log", NSTemporaryDirectory() + "judgelab-live-\(UUID().uuidString).log"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
