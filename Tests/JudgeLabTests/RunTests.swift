@@ -32,15 +32,11 @@ import Testing
     }
 
     /// Waits until the run's journal holds at least `count` answered judgments (at most 20 s), so
-    /// that a test interrupts a run in its middle however slow the machine.
-    static func waitForProgress(_ out: String, atLeast count: Int = 1) async throws {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: out + "/run.sqlite"),
-               let answered = try? SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite").answeredKeys().count,
-               answered >= count { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+    /// that a test interrupts a run in its middle however slow the machine. On this thread, not
+    /// by awaiting: with the test pool's threads blocked in other suites' child processes, an
+    /// awaiting poll may not resume until the run has finished.
+    static func waitForProgress(_ out: String, atLeast count: Int = 1) {
+        JudgesTests.waitForProgress(out, atLeast: count)
     }
 
     /// `judgelab run` of `study` into `out`, started in the background; its standard output goes
@@ -95,7 +91,7 @@ import Testing
         let study = try Self.study(in: folder, server: server)
         let out = folder.path + "/A/run"
         let process = try JudgeLabBinary.start(["run", study, "--out", out, "--concurrency", "4", "--quiet"])
-        try await Self.waitForProgress(out, atLeast: 40)
+        Self.waitForProgress(out, atLeast: 40)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let before = try Self.entries(out).filter { $0.judgment != nil }.count
@@ -132,7 +128,7 @@ import Testing
         let out = folder.path + "/Results/run"
         let stdout = Pipe()
         let process = try Self.startRun(study, out: out, concurrency: 2, stdout: stdout)
-        try await Self.waitForProgress(out, atLeast: 10)
+        Self.waitForProgress(out, atLeast: 10)
         process.interrupt()
         let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -151,7 +147,7 @@ import Testing
         let study = try Self.study(in: folder, server: server, items: 30)
         let out = folder.path + "/Results/run"
         let process = try Self.startRun(study, out: out, concurrency: 1)
-        try await Self.waitForProgress(out, atLeast: 5)
+        Self.waitForProgress(out, atLeast: 5)
         // A run's async code has a thread of its own: no libdispatch root-queue worker ("…default-qos")
         // exists, whose first start would arm a timer waking the process every second.
         let tasks = "/proc/\(process.processIdentifier)/task"
