@@ -75,4 +75,37 @@ import Testing
         guard case let .object(members) = theirs else { return }
         for (key, value) in members { Self.expectClose(ours[key], value, key) }
     }
+
+    /// On public data with real judges: PandaLM's 200 shipped pairs (three votes each, so the
+    /// human ceiling and the leave-one-out agreement are defined) with GPT-3.5's and PandaLM-7B's
+    /// recorded verdicts, and LLMBar Natural with GPT-4's and ChatGPT's in both orders (so the
+    /// consistent agreement is): every metric, the five added with the judge seam's successors
+    /// among them, equals the reference's.
+    @Test(.enabled(if: hasPython), arguments: [("pandalm-200.jsonl", "pandalm-200-recorded.jsonl"), ("llmbar-natural.jsonl", "llmbar-natural-recorded.jsonl")])
+    func publicDataMatchesTheReference(dataset: String, recorded: String) throws {
+        let data = Paths.samples + "/" + dataset, judgments = Paths.samples + "/" + recorded
+        let common = ["--bootstrap", "200", "--seed", "5"]
+        let theirs = try JSONValue.parse(Data(try Self.python(["analyze", data, judgments] + common).utf8))
+        let result = try JudgeLabBinary.run(["analyze", "--dataset", data, "--judgments", judgments, "--format", "json"] + common)
+        #expect(result.status == 0, "\(result.stderr)")
+        let ours = try JSONValue.parse(Data(result.stdout.utf8))
+        guard case let .array(referenceVariants)? = theirs["variants"], case let .array(ourVariants)? = ours["variants"] else {
+            Issue.record("no variants")
+            return
+        }
+        var defined = Set<String>()
+        for reference in referenceVariants {
+            let name = reference["variant"]!
+            let mine = ourVariants.first { $0["variant"] == name }
+            guard case let .object(members) = reference else { continue }
+            for (key, value) in members {
+                Self.expectClose(mine?[key], value, "\(name.compactText).\(key)")
+                if value != .null { defined.insert(key) }
+            }
+        }
+        // The data gives each of the new metrics something to measure.
+        let expected: Set<String> = dataset.hasPrefix("pandalm") ? ["human_ceiling", "agreement_loo", "longer_preference_rate", "human_longer_preference_rate"]
+            : ["consistent_agreement", "longer_preference_rate", "human_longer_preference_rate"]
+        #expect(expected.isSubset(of: defined), "\(expected.subtracting(defined))")
+    }
 }

@@ -147,10 +147,10 @@ def variant_metrics(items, judgments, band, resamples, seed):
     failures = sum(1 for j in all_js if read_judgment(j)[1] is None)
     both = all(len(by_item[it[0]]) == 2 for it in sampled) and n > 0
     rows = []
-    for (iid, hv, sim) in sampled:
+    for (iid, hv, sim, raw) in sampled:
         js = by_item[iid]
         v, s = combine(js, band)
-        rows.append(dict(id=iid, human=hv, sim=sim, verdict=v, score=s, js=js))
+        rows.append(dict(id=iid, human=hv, sim=sim, verdict=v, score=s, js=js, raw=raw))
     m = {"n_items": n, "n_judgments": len(all_js), "parse_failures": failures,
          "parse_failure_rate": rate(failures, len(all_js))}
     m["agreement"] = rate(sum(1 for r in rows if r["verdict"] == r["human"]), n)
@@ -202,6 +202,39 @@ def variant_metrics(items, judgments, band, resamples, seed):
             decisive += 1
             first += own == "1"
     m["first_position_rate"] = rate(first, decisive)
+    # consistent_agreement: order `both` only; both parsed, equal, and equal to the human.
+    if both:
+        m["consistent_agreement"] = rate(sum(1 for r in rows
+                                             if all(read_judgment(x)[1] is not None for x in r["js"])
+                                             and normalised_verdict(r["js"][0], band) == normalised_verdict(r["js"][1], band) == r["human"]), n)
+    else:
+        m["consistent_agreement"] = None
+    # Length preference: answers of different length (code points), a decisive verdict.
+    def longer(r):
+        a, b = len(r["raw"]["answer_1"]), len(r["raw"]["answer_2"])
+        return None if a == b else ("1" if a > b else "2")
+    judged = [r for r in rows if longer(r) is not None and r["verdict"] in ("1", "2")]
+    m["longer_preference_rate"] = rate(sum(1 for r in judged if r["verdict"] == longer(r)), len(judged))
+    told = [r for r in rows if longer(r) is not None and r["human"] in ("1", "2")]
+    m["human_longer_preference_rate"] = rate(sum(1 for r in told if r["human"] == longer(r)), len(told))
+    # The human ceiling and the judge scored the same way: each vote against the others' verdict.
+    def majority(votes):
+        for label in ("1", "tie", "2"):
+            if votes.count(label) * 2 > len(votes):
+                return label
+        return "tie"
+    ceiling_hits = judge_hits = total_votes = 0
+    for r in rows:
+        votes = r["raw"].get("votes")
+        if not votes or len(votes) < 3:
+            continue
+        for i, vote in enumerate(votes):
+            others = majority(votes[:i] + votes[i + 1:])
+            total_votes += 1
+            ceiling_hits += vote == others
+            judge_hits += r["verdict"] is not None and r["verdict"] == others
+    m["human_ceiling"] = rate(ceiling_hits, total_votes)
+    m["agreement_loo"] = rate(judge_hits, total_votes)
     costs = [j["cost_usd"] for j in all_js if j.get("cost_usd") is not None]
     if costs:
         m["cost_usd"] = sum(costs)
@@ -217,7 +250,7 @@ def load(dataset_path, judgments_path, band):
         if line.strip():
             it = json.loads(line)
             v, sim = human(it, band)
-            items.append((it["id"], v, sim))
+            items.append((it["id"], v, sim, it))
     judgments = [json.loads(l) for l in open(judgments_path, encoding="utf-8") if l.strip()]
     return items, judgments
 
@@ -276,7 +309,7 @@ def generate(seed, directory):
     n = r.randint(5, 60)
     items = []
     for i in range(n):
-        it = {"id": f"i{i}", "question": "q", "answer_1": "a", "answer_2": "b"}
+        it = {"id": f"i{i}", "question": "q", "answer_1": "a" * r.randint(1, 4), "answer_2": "é" * r.randint(1, 4)}
         form = r.choice(["scores", "votes", "winner", "human_score"]) if seed % 3 else "scores"
         if form == "scores":
             low, scale = r.choice([(0, 10), (0, 10), (0, 5), (1, 5)])

@@ -24,6 +24,17 @@ public struct VariantMetrics: Sendable {
     public var tieRecall: Double?
     public var positionConsistency: Double?
     public var firstPositionRate: Double?
+    /// Order `both` only: both orders parsed, agree with each other and with the human (an
+    /// order-inconsistent item is never right: Auto-J's and JudgeBench's "agreement").
+    public var consistentAgreement: Double?
+    /// Among items with answers of different length and a decisive verdict: how often the judge,
+    /// and the humans, prefer the longer answer (AlpacaEval's length bias; 0.5 = none).
+    public var longerPreferenceRate: Double?
+    public var humanLongerPreferenceRate: Double?
+    /// Items with 3 or more votes: how often one vote equals the others' verdict (the ceiling a
+    /// judge is read against), and how often the judge's verdict does, scored the same way.
+    public var humanCeiling: Double?
+    public var agreementLOO: Double?
     public var costUSD: Double?
     public var costPer1k: Double?
     // Beyond METRICS.md: accounting and the pictures behind the numbers.
@@ -76,6 +87,10 @@ public struct VariantMetrics: Sendable {
             let bothParsed = outcomes.filter { $0.original!.reading.isParsed && $0.swapped!.reading.isParsed }
             positionConsistency = Self.rate(bothParsed.count { $0.original!.verdict(tieBand: tieBand) == $0.swapped!.verdict(tieBand: tieBand) },
                                             bothParsed.count)
+            consistentAgreement = Self.rate(bothParsed.count { o in
+                let verdict = o.original!.verdict(tieBand: tieBand)
+                return verdict == o.swapped!.verdict(tieBand: tieBand) && verdict == o.humanVerdict
+            }, n)
         }
 
         let decisive = outcomes.filter { $0.humanVerdict != .tie && $0.verdict != nil && $0.verdict != .tie }
@@ -90,6 +105,31 @@ public struct VariantMetrics: Sendable {
             exact = Self.rate(outcomes.count { distance($0).map { $0 < 0.5 } ?? false }, n)
             within1 = Self.rate(outcomes.count { distance($0).map { $0 <= 1 } ?? false }, n)
         }
+
+        // Length preference, lengths in Unicode scalars.
+        func longer(_ o: ItemOutcome) -> Verdict? {
+            let (a, b) = (o.pair.answer1.unicodeScalars.count, o.pair.answer2.unicodeScalars.count)
+            return a == b ? nil : (a > b ? .answer1 : .answer2)
+        }
+        let decisiveJudged = outcomes.filter { longer($0) != nil && ($0.verdict == .answer1 || $0.verdict == .answer2) }
+        longerPreferenceRate = Self.rate(decisiveJudged.count { $0.verdict == longer($0) }, decisiveJudged.count)
+        let decisiveHumans = outcomes.filter { longer($0) != nil && $0.humanVerdict != .tie }
+        humanLongerPreferenceRate = Self.rate(decisiveHumans.count { $0.humanVerdict == longer($0) }, decisiveHumans.count)
+        // Leave one vote out: the others' verdict (more than half of them, else a tie).
+        var votesCounted = 0, humanHits = 0, judgeHits = 0
+        for o in outcomes {
+            guard case let .votes(votes) = o.pair.label, votes.count >= 3 else { continue }
+            for index in votes.indices {
+                var others = votes
+                others.remove(at: index)
+                let verdict = HumanLabel.votes(others).verdict()
+                votesCounted += 1
+                if votes[index] == verdict { humanHits += 1 }
+                if o.verdict == verdict { judgeHits += 1 }
+            }
+        }
+        humanCeiling = Self.rate(humanHits, votesCounted)
+        agreementLOO = Self.rate(judgeHits, votesCounted)
 
         let withVerdict = outcomes.filter { $0.verdict != nil }
         kappa = Self.cohensKappa(withVerdict.map { ($0.humanVerdict, $0.verdict!) })

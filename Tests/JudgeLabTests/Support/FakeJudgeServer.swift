@@ -12,35 +12,12 @@ final class FakeJudgeServer {
     init(_ arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Paths.root + "/Tests/Support/fake_judge_server.py", "--port", "0", "--max-seconds", "300"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The first line is "PORT <n>".
-        var line = [UInt8]()
-        while true {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            guard let first = byte.first else { break }
-            if first == 10 { break }
-            line.append(first)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "PORT ", with: "")) else {
-            process.terminate()
-            throw InputError(file: "fake_judge_server.py", "did not start")
-        }
-        self.port = port
+        port = try ChildServer.start(process, name: "fake_judge_server.py")
     }
 
     deinit { stop() }
 
-    /// SIGKILL: a child started from a libdispatch worker thread inherits its blocked signal
-    /// mask, so SIGTERM would stay pending for ever.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { ChildServer.stop(process) }
 
     /// The server's counters: requests, ok (valid answers served), distinct_ok, faults.
     func stats() async throws -> JSONValue {

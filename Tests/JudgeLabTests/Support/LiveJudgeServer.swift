@@ -32,34 +32,14 @@ final class LiveJudgeServer {
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [Paths.root + "/Tests/Support/live_server.py", "--slots", "\(slots)", "--max-seconds", "600",
                              "--log", NSTemporaryDirectory() + "judgelab-live-\(UUID().uuidString).log"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
         process.standardInput = input
-        try process.run()
-        var line = [UInt8]()
-        while true {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            guard let first = byte.first else { break }
-            if first == 10 { break }
-            line.append(first)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "PORT ", with: "")) else {
-            process.terminate()
-            throw InputError(file: "live_server.py", "llama.cpp's server did not start")
-        }
-        self.port = port
+        port = try ChildServer.start(process, name: "live_server.py (llama.cpp's server)")
     }
 
     deinit { stop() }
 
     /// SIGKILL (the server lives in the launcher's process: it goes with it).
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { ChildServer.stop(process) }
 
     var isRunning: Bool { process.isRunning }
 }
