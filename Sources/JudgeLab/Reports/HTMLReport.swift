@@ -22,8 +22,7 @@ public enum HTMLReport {
             "resamples": "\(analysis.options.bootstrapResamples)", "seed": "\(analysis.options.seed)",
             "best": headline(report), "paretoHint": paretoHint(analysis),
             "columns": leaderboardColumns(report), "rows": leaderboardRows(report),
-            "axis": analysis.variants.contains { $0.costPer1k != nil } ? "cost per 1000 judgments" : "rank (no costs recorded)",
-            "scatter": scatter(analysis), "figureVariants": figureVariants(report),
+            "mainCaption": mainCaption(analysis), "mainChart": mainChart(analysis), "figureVariants": figureVariants(report),
             "hasComparisons": !report.comparisons.isEmpty, "comparisons": report.comparisons.map(\.sentence),
             "promptVariants": promptVariants(report),
         ].merging(disagreements(report)) { a, _ in a }
@@ -62,13 +61,23 @@ public enum HTMLReport {
         analysis.costsDiffer ? "◆ marks the Pareto front of agreement against cost. " : "Every variant costs the same, so there is no cost trade-off to mark. "
     }
 
-    /// The leaderboard's metrics: the table's, in its leaderboard order, those with a heading.
-    static var leaderboardMetrics: [MetricSpec] { MetricTable.leaderboard.filter { $0.heading != nil } }
+    /// The leaderboard's metrics: the table's, in its leaderboard order, those with a heading,
+    /// less any that no variant of this run has a value for (exact scores of choice judges, say):
+    /// a column of dashes only widens the table.
+    static func leaderboardMetrics(_ analysis: Analysis) -> [MetricSpec] {
+        MetricTable.leaderboard.filter { spec in
+            guard spec.heading != nil else { return false }
+            switch spec.value {
+            case let .scalar(read): return analysis.variants.contains { read($0) != nil }
+            case let .interval(read): return analysis.variants.contains { read($0) != nil }
+            }
+        }
+    }
 
     static func leaderboardColumns(_ report: RunReport) -> [[String: Any]] {
         let fixed: [[String: Any]] = (["#", "Variant"] + (report.judgesShown.isEmpty ? [] : ["Judge"])).map { ["name": $0, "meaning": [String]()] }
         // Each metric's heading says what it means when hovered.
-        return fixed + leaderboardMetrics.map { ["name": $0.heading ?? $0.key, "meaning": [$0.meaning]] }
+        return fixed + leaderboardMetrics(report.analysis).map { ["name": $0.heading ?? $0.key, "meaning": [$0.meaning]] }
     }
 
     static func leaderboardRows(_ report: RunReport) -> [[String: Any]] {
@@ -76,7 +85,8 @@ public enum HTMLReport {
         let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []
         let judges = report.judgesShown
         return analysis.variants.enumerated().map { rank, m in
-            let cells: [[String: Any]] = leaderboardMetrics.map { spec in
+            let metrics = leaderboardMetrics(analysis)
+            let cells: [[String: Any]] = metrics.map { spec in
                 switch spec.value {
                 case let .scalar(read):
                     let value = read(m)
@@ -92,15 +102,27 @@ public enum HTMLReport {
         }
     }
 
-    /// Agreement against cost, one point per variant.
-    static func scatter(_ analysis: Analysis) -> String {
-        let hasCost = analysis.variants.contains { $0.costPer1k != nil }
+    /// What the run's chart shows, in one line with what to look for.
+    static func mainCaption(_ analysis: Analysis) -> String {
+        analysis.costsDiffer
+            ? "Agreement against cost per 1000 judgments, with 95% CI whiskers; numbers are ranks. Look top left: the larger dots are the Pareto front, variants no other beats on both."
+            : "Agreement with humans per variant, best first, with its 95% CI. Every variant costs the same here; variants whose intervals overlap are not told apart by this sample."
+    }
+
+    /// Agreement against cost when costs separate the variants; otherwise agreement alone, ranked.
+    static func mainChart(_ analysis: Analysis) -> String {
+        guard analysis.costsDiffer else {
+            let pareto = Set(analysis.pareto)
+            return SVGChart.dots(analysis.variants.map { m in
+                (label: m.variant, value: m.agreement ?? 0, lo: m.agreementCI?.lo, hi: m.agreementCI?.hi, highlight: pareto.contains(m.variant))
+            }, caption: "Agreement per variant")
+        }
         let points = analysis.variants.enumerated().map { i, m in
-            (label: "\(i + 1). \(m.variant)", x: hasCost ? (m.costPer1k ?? 0) : Double(i + 1), y: m.agreement ?? 0,
+            (label: "\(i + 1). \(m.variant)", x: m.costPer1k ?? 0, y: m.agreement ?? 0,
              lo: m.agreementCI?.lo, hi: m.agreementCI?.hi, highlight: analysis.pareto.contains(m.variant))
         }
-        return SVGChart.scatter(points: points, xLabel: hasCost ? "$ per 1000 judgments" : "rank", yLabel: "agreement",
-                                xFormat: { hasCost ? String(format: "$%.3f", $0) : String(format: "%.0f", $0) }, caption: "Agreement against cost")
+        return SVGChart.scatter(points: points, xLabel: "$ per 1000 judgments", yLabel: "agreement",
+                                xFormat: { String(format: "$%.3f", $0) }, caption: "Agreement against cost")
     }
 
     static func figureVariants(_ report: RunReport) -> [[String: Any]] {
@@ -121,11 +143,11 @@ public enum HTMLReport {
         if let judge = m.judgeScoreHistogram {
             var series = [(name: "judge", values: shares(judge))]
             if let human = m.humanScoreHistogram { series.append((name: "simulated human", values: shares(human))) }
-            charts.append(("Score distributions (share of scores, 1 = strongly prefers answer 1)",
+            charts.append(("Score distributions, judge against simulated humans (share of scores, 1 = strongly prefers answer 1): a judge that called ties would have a bar at 5.",
                            SVGChart.bars(categories: scale, series: series, valueLabel: HTML.pct, caption: "Judge and simulated human score distributions")))
         }
         if let ties = m.judgeScoresOnHumanTies, ties.reduce(0, +) > 0 {
-            charts.append(("Judge scores as presented on pairs humans called a tie (below 5 = prefers the answer shown first)",
+            charts.append(("Judge scores as presented on pairs humans called a tie: a fair judge says 5; bars below 5 favour the answer shown first.",
                            SVGChart.bars(categories: scale, series: [(name: "judge on human ties", values: ties.map(Double.init))],
                                          valueLabel: { String(format: "%.0f", $0) }, caption: "Judge scores on human ties")))
         }
@@ -133,17 +155,17 @@ public enum HTMLReport {
         let names = ["prefers 1", "tie", "prefers 2", "no verdict"]
         let humanCounts = verdicts.map { v in v.map { h in m.confusion[h]?.values.reduce(0, +) ?? 0 } ?? 0 }
         let judgeCounts = verdicts.map { v in Verdict.allCases.reduce(0) { $0 + (m.confusion[$1]?[v] ?? 0) } }
-        charts.append(("Verdicts in three buckets: humans against the judge (share of items)",
+        charts.append(("Verdicts in three buckets, humans against the judge (share of items): a judge that never calls a tie has no bar at tie.",
                        SVGChart.bars(categories: names, series: [(name: "human", values: shares(humanCounts)), (name: "judge", values: shares(judgeCounts))],
                                      valueLabel: HTML.pct, caption: "Three-bucket verdicts")))
-        charts.append(("Confusion matrix: human verdict (rows) × judge verdict (columns)",
+        charts.append(("Confusion matrix, human verdict (rows) × judge verdict (columns): the diagonal is agreement, the rest are its mistakes.",
                        SVGChart.matrix(rows: ["prefers 1", "tie", "prefers 2"], columns: names,
                                        counts: Verdict.allCases.map { h in verdicts.map { m.confusion[h]?[$0] ?? 0 } }, caption: "Confusion matrix")))
         if let categories = report.analysis.categories[m.variant], !categories.isEmpty {
             let rows = categories.sorted { $0.metrics.nItems > $1.metrics.nItems }.prefix(20).map {
                 (label: $0.category, value: $0.metrics.agreement ?? 0, note: "(n = \($0.metrics.nItems))")
             }
-            charts.append(("Agreement per category\(categories.count > 20 ? " (the 20 largest)" : "")", SVGChart.rows(Array(rows), caption: "Agreement per category")))
+            charts.append(("Agreement per category\(categories.count > 20 ? " (the 20 largest)" : ""): where the judge is weakest.", SVGChart.rows(Array(rows), caption: "Agreement per category")))
         }
         return charts
     }

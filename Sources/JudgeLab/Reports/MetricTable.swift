@@ -108,9 +108,9 @@ public enum MetricTable {
                    meaning: "prompt tokens, as the provider counted them"),
         MetricSpec(key: "output_tokens", value: .scalar { $0.outputTokens.map(Double.init) }, format: .count, heading: nil, text: nil,
                    meaning: "reply tokens, as the provider counted them"),
-        MetricSpec(key: "latency_p50_ms", value: .scalar(\.latencyP50), format: .milliseconds, heading: "p50 ms", text: nil,
+        MetricSpec(key: "latency_p50_ms", value: .scalar(\.latencyP50), format: .milliseconds, heading: nil, text: nil,
                    meaning: "median time to an answer"),
-        MetricSpec(key: "latency_p95_ms", value: .scalar(\.latencyP95), format: .milliseconds, heading: "p95 ms", text: nil,
+        MetricSpec(key: "latency_p95_ms", value: .scalar(\.latencyP95), format: .milliseconds, heading: nil, text: nil,
                    meaning: "95th percentile of the time to an answer"),
     ]
 
@@ -118,7 +118,7 @@ public enum MetricTable {
     /// the headline numbers first, the accounting last.
     public static let leaderboardOrder = [
         "n_items", "agreement", "agreement_ci", "agreement_decisive", "kappa", "exact", "within_1", "tie_rate", "human_tie_rate",
-        "position_consistency", "first_position_rate", "parse_failures", "cost_per_1k", "latency_p50_ms", "latency_p95_ms",
+        "position_consistency", "first_position_rate", "parse_failures", "cost_per_1k",
     ]
 
     /// The metrics in leaderboard order.

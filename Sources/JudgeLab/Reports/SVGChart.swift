@@ -1,14 +1,16 @@
 // Inline SVG charts for the HTML report: no script, no external file, readable when printed.
 import Foundation
 
-/// Small, dependency-free SVG charts. Every label is escaped.
+/// Small, dependency-free SVG charts. Every label is escaped. Each is at most 360 units wide and
+/// drawn at its own size (`width` in pixels, shrunk only by a narrower box), so that its 12-unit
+/// text reads at 11 px or more on a phone and at 12 px on a desktop.
 enum SVGChart {
     static let palette = ["#3566a8", "#d0782a", "#4a9a5b", "#a8434b", "#7a5aa6", "#6b6b6b"]
 
     /// Grouped vertical bars: one group per category, one bar per series.
     static func bars(categories: [String], series: [(name: String, values: [Double])], valueLabel: (Double) -> String,
                      caption: String) -> String {
-        let width = 600.0, height = 240.0, left = 40.0, bottom = 40.0, top = 24.0
+        let width = 360.0, height = 220.0, left = 46.0, bottom = 36.0, top = 26.0
         let maxValue = max(series.flatMap(\.values).max() ?? 0, 1e-9)
         let groupWidth = (width - left - 10) / Double(max(categories.count, 1))
         let barWidth = groupWidth * 0.8 / Double(max(series.count, 1))
@@ -24,6 +26,10 @@ enum SVGChart {
             }
             svg += text(x0 + groupWidth * 0.4, height - bottom + 16, category, anchor: "middle")
         }
+        // The value axis: its top and middle.
+        for share in [0.5, 1.0] {
+            svg += text(left - 4, height - bottom - (height - bottom - top) * share + 4, valueLabel(maxValue * share), anchor: "end", small: true)
+        }
         svg += legend(series.map(\.name), y: 14, x: left)
         return svg + "</svg>"
     }
@@ -31,7 +37,7 @@ enum SVGChart {
     /// Points with vertical interval whiskers; highlighted points are drawn larger.
     static func scatter(points: [(label: String, x: Double, y: Double, lo: Double?, hi: Double?, highlight: Bool)],
                         xLabel: String, yLabel: String, xFormat: (Double) -> String, caption: String) -> String {
-        let width = 600.0, height = 300.0, left = 50.0, bottom = 44.0, top = 16.0, right = 16.0
+        let width = 360.0, height = 260.0, left = 46.0, bottom = 44.0, top = 16.0, right = 16.0
         let xs = points.map(\.x), ys = points.flatMap { [$0.y, $0.lo ?? $0.y, $0.hi ?? $0.y] }
         let xMin = min(xs.min() ?? 0, 0), xMax = max(xs.max() ?? 1, xMin + 1e-9)
         let yMin = max(0, (ys.min() ?? 0) - 0.05), yMax = min(1, (ys.max() ?? 1) + 0.05)
@@ -60,21 +66,21 @@ enum SVGChart {
 
     /// Horizontal bars, one row each, for rates in 0...1.
     static func rows(_ rows: [(label: String, value: Double, note: String)], caption: String) -> String {
-        let rowHeight = 22.0, left = 180.0, width = 600.0
+        let rowHeight = 22.0, left = 130.0, width = 360.0
         let height = Double(rows.count) * rowHeight + 10
         var svg = open(width, height, caption)
         for (i, row) in rows.enumerated() {
             let y = 5 + Double(i) * rowHeight
-            svg += text(left - 6, y + 15, String(row.label.prefix(28)), anchor: "end")
-            svg += rect(left, y + 3, (width - left - 90) * row.value, rowHeight - 8, palette[0], title: "\(row.label): \(HTML.pct(row.value)) \(row.note)")
-            svg += text(left + (width - left - 90) * row.value + 6, y + 15, "\(HTML.pct(row.value)) \(row.note)", anchor: "start")
+            svg += text(left - 6, y + 15, String(row.label.prefix(18)), anchor: "end")
+            svg += rect(left, y + 3, (width - left - 110) * row.value, rowHeight - 8, palette[0], title: "\(row.label): \(HTML.pct(row.value)) \(row.note)")
+            svg += text(left + (width - left - 110) * row.value + 4, y + 15, "\(HTML.pct(row.value)) \(row.note)", anchor: "start")
         }
         return svg + "</svg>"
     }
 
     /// A grid of counts, darker for larger ones.
     static func matrix(rows: [String], columns: [String], counts: [[Int]], caption: String) -> String {
-        let cell = 64.0, left = 110.0, top = 40.0
+        let cell = 66.0, left = 76.0, top = 34.0
         let width = left + cell * Double(columns.count) + 10, height = top + cell * Double(rows.count) + 10
         let maxCount = max(counts.flatMap { $0 }.max() ?? 1, 1)
         var svg = open(width, height, caption)
@@ -90,8 +96,33 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
+    /// Agreement per variant, best first, each with its 95% interval: the chart for variants
+    /// that cost the same (a scatter against cost would put every point on one line).
+    static func dots(_ rows: [(label: String, value: Double, lo: Double?, hi: Double?, highlight: Bool)], caption: String) -> String {
+        let rowHeight = 22.0, left = 150.0, right = 56.0, width = 360.0, top = 8.0, bottom = 30.0
+        let height = top + Double(rows.count) * rowHeight + bottom
+        func px(_ v: Double) -> Double { left + v * (width - left - right) }
+        var svg = open(width, height, caption)
+        for tick in [0.0, 0.5, 1.0] {
+            svg += "<line x1=\"\(fmt(px(tick)))\" x2=\"\(fmt(px(tick)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(height - bottom))\" stroke=\"#ddd\"/>"
+            svg += text(px(tick), height - bottom + 16, String(format: "%.0f%%", tick * 100), anchor: "middle")
+        }
+        for (i, row) in rows.enumerated() {
+            let y = top + Double(i) * rowHeight + rowHeight / 2
+            let color = palette[i % palette.count]
+            let label = row.label.count > 20 ? String(row.label.prefix(19)) + "…" : row.label
+            svg += text(left - 10, y + 4, label, anchor: "end")
+            if let lo = row.lo, let hi = row.hi {
+                svg += "<line x1=\"\(fmt(px(lo)))\" x2=\"\(fmt(px(hi)))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            }
+            svg += "<circle cx=\"\(fmt(px(row.value)))\" cy=\"\(fmt(y))\" r=\"\(row.highlight ? 5 : 4)\" fill=\"\(color)\"><title>\(HTML.escape("\(row.label): agreement \(HTML.pct(row.value))" + (row.lo.map { l in row.hi.map { " (95% CI \(HTML.pct(l)) to \(HTML.pct($0)))" } ?? "" } ?? "")))</title></circle>"
+            svg += text(width - 4, y + 4, HTML.pct(row.value), anchor: "end")
+        }
+        return svg + "</svg>"
+    }
+
     private static func open(_ width: Double, _ height: Double, _ caption: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" role=\"img\" class=\"chart\"><title>\(HTML.escape(caption))</title>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" role=\"img\" class=\"chart\"><title>\(HTML.escape(caption))</title>"
     }
 
     private static func axis(left: Double, bottom: Double, right: Double, top: Double) -> String {
@@ -103,7 +134,7 @@ enum SVGChart {
         "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(max(w, 0)))\" height=\"\(fmt(max(h, 0)))\" fill=\"\(color)\"><title>\(HTML.escape(title))</title></rect>"
     }
 
-    private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String) -> String {
+    private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String, small: Bool = false) -> String {
         "<text x=\"\(fmt(x))\" y=\"\(fmt(y))\" text-anchor=\"\(anchor)\" class=\"svg-label\">\(HTML.escape(content))</text>"
     }
 
@@ -113,7 +144,7 @@ enum SVGChart {
         for (i, name) in names.enumerated() {
             out += "<rect x=\"\(fmt(cursor))\" y=\"\(fmt(y - 9))\" width=\"10\" height=\"10\" fill=\"\(palette[i % palette.count])\"/>"
             out += text(cursor + 14, y, name, anchor: "start")
-            cursor += 24 + Double(name.count) * 7
+            cursor += 24 + Double(name.count) * 7.5
         }
         return out
     }
