@@ -42,3 +42,48 @@ struct ReportCommand: ParsableCommand {
         }
     }
 }
+
+/// `judgelab diff RUN_A RUN_B`: what changed for the variants two runs share.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two run folders: every metric of their shared variants, a paired test on the items both judged, the items whose verdict flipped.",
+        discussion: "For re-validating a judge prompt when the judge model changes or a template is edited. Variants are paired by name, or by --map A=B.")
+
+    @Argument(help: "The earlier run folder.") var runA: String
+    @Argument(help: "The later run folder.") var runB: String
+    @Option(name: .customLong("map"), help: "Pair variant A of the first run with variant B of the second (repeatable): A=B.") var mapping: [String] = []
+    @Option(help: "text, json or html.") var format: String = "text"
+    @Option(help: "Write to this file instead of standard output.") var out: String?
+
+    func run() throws {
+        try reportingInputErrors {
+            guard ["text", "json", "html"].contains(format) else { throw ValidationError("--format is text, json or html") }
+            let pairs = try mapping.map { text -> (String, String) in
+                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--map takes A=B") }
+                return (parts[0], parts[1])
+            }
+            let reports = try [runA, runB].map { folder -> RunReport in
+                let layout = RunLayout(directory: folder)
+                for file in [layout.dataset, layout.judgments] where !FileManager.default.fileExists(atPath: file) {
+                    throw InputError(file: folder, "not a complete run folder: it has no \(FilePath.name(file)) (judge into it with `judgelab run`, or give another folder)")
+                }
+                return try RunReport.load(runDirectory: folder)
+            }
+            let diff = try RunDiff(reports[0], reports[1], mapping: pairs)
+            let text: String
+            switch format {
+            case "json": text = diff.json.prettyText + "\n"
+            case "html": text = HTMLReport.render(diff)
+            default: text = diff.text + "\n"
+            }
+            if let out {
+                try AtomicFile.write(text, to: out)
+                print("wrote \(out)")
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}

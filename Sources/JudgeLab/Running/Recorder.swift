@@ -161,7 +161,7 @@ extension Runner {
                 let first = delivery.tasks[0]
                 // The request as sent; an in-process judge's has no body, so its canonical text stands in.
                 let request = delivery.body.isEmpty ? first.request.canonicalText : String(decoding: delivery.body, as: UTF8.self)
-                replies.append(FreshReply(hash: first.hash, request: request, reply: reply))
+                if first.cacheable { replies.append(FreshReply(hash: first.hash, request: request, reply: reply)) }
                 for (index, task) in delivery.tasks.enumerated() {
                     entries.append(entry(task, reply: reply, paid: index == 0 ? reply.costUSD ?? 0 : 0, attempts: delivery.attempts,
                                          fromCache: index > 0))

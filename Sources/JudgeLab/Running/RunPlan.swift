@@ -29,7 +29,8 @@ extension Runner {
                     let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
                     tasks.append(RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
                                          maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
-                                         verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie))
+                                         verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
+                                         cacheable: !judge.kind.isLocal))
                 }
             }
         }
@@ -67,13 +68,13 @@ struct RunWork {
         open.reserveCapacity(tasks.count)
         for index in tasks.indices where !answered.contains(tasks[index].key) { open.append(index) }
         answeredBefore = tasks.count - open.count
-        let replies = try store?.cachedReplies(forHashes: open.map { tasks[$0].hash }) ?? [:]
+        let replies = try store?.cachedReplies(forHashes: open.filter { tasks[$0].cacheable }.map { tasks[$0].hash }) ?? [:]
         cached = []
         groups = []
         var groupIndex: [String: Int] = [:]
         for index in open {
             let task = tasks[index]
-            if let reply = replies[task.hash] {
+            if task.cacheable, let reply = replies[task.hash] {
                 cached.append((index, reply))
             } else if let group = groupIndex[task.hash] {
                 groups[group].append(task)

@@ -82,6 +82,9 @@ public struct RunTask: Sendable {
     public var verdictFromLogprobs = false
     /// Whether a tie is a verdict the template allows (for the probabilities read).
     public var allowsTie = true
+    /// Whether the response cache answers it and keeps its reply. Not for in-process judges:
+    /// a recording edited between two runs must be replayed as it is now, and they cost nothing.
+    public var cacheable = true
 }
 
 /// What a run did.
