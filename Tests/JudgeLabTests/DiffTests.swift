@@ -70,6 +70,17 @@ import JudgeLabXML
         let page = try String(contentsOfFile: folder.path + "/diff.html", encoding: .utf8)
         #expect(page.contains("Content-Security-Policy") && page.contains("GPT-4/CoT") && page.contains("changed verdict"))
         #expect(try LibXML2.rootElementName(of: Data(page.utf8)) == "html")  // well-formed, strictly parsed
+        // In a browser: no console message, no request beyond the page (when chromium is here).
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: Paths.root + "/Tests/Support/report_screenshots.sh")
+            check.arguments = [folder.path + "/diff.html", folder.path + "/shots"]
+            check.standardOutput = FileHandle.nullDevice
+            check.standardError = FileHandle.nullDevice
+            try check.run()
+            check.waitUntilExit()
+            #expect(check.terminationStatus == 0)
+        }
     }
 
     @Test func anIncompleteFolderOrNoSharedVariantIsOneError() throws {

@@ -43,7 +43,7 @@ public enum HTMLReport {
                         let change = m.a.flatMap { a in m.b.map { $0 - a } }
                         return ["key": m.key, "a": m.a.map { JSONValue.format(number: $0) } ?? "", "b": m.b.map { JSONValue.format(number: $0) } ?? "",
                                 "change": change.map { JSONValue.format(number: $0) } ?? "", "shownA": format.html(m.a), "shownB": format.html(m.b),
-                                "shownChange": change.map { format == .percent ? String(format: "%+.1f points", $0 * 100) : String(format: "%+.3f", $0) } ?? "—"]
+                                "shownChange": format.change(change)]
                     },
                     "flipCount": "\(v.flips.count) item\(v.flips.count == 1 ? "" : "s") changed verdict" + (v.flips.count > 100 ? " (the first 100 shown)" : ""),
                     "hasFlips": !v.flips.isEmpty,

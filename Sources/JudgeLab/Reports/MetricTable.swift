@@ -15,6 +15,18 @@ public enum MetricFormat: Sendable {
     /// Milliseconds, whole.
     case milliseconds
 
+    /// A change in the value, signed: points for rates, whole numbers for counts.
+    public func change(_ delta: Double?) -> String {
+        guard let delta else { return "—" }
+        switch self {
+        case .percent: return String(format: "%+.1f points", delta * 100)
+        case .count: return String(format: "%+.0f", delta)
+        case .decimal: return String(format: "%+.3f", delta)
+        case .dollars: return String(format: "%+.4f $", delta)
+        case .milliseconds: return String(format: "%+.1f ms", delta)
+        }
+    }
+
     /// The value for a web page's table; "—" for an undefined one.
     public func html(_ value: Double?) -> String {
         switch self {

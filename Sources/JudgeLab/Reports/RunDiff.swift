@@ -93,7 +93,7 @@ public struct RunDiff: Sendable {
                 let format = MetricTable.spec(m.key)?.format ?? .decimal
                 let change = m.a.flatMap { a in m.b.map { $0 - a } }
                 rows.append([m.key, format.html(m.a), format.html(m.b),
-                             change.map { format == .percent ? String(format: "%+.1f points", $0 * 100) : String(format: "%+.3f", $0) } ?? "—"])
+                             format.change(change)])
             }
             out.append(rows.count > 1 ? TextTable.render(rows, header: true) : "every metric is the same")
             out.append(v.comparison.sentence)
