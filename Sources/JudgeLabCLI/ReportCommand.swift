@@ -87,3 +87,21 @@ struct DiffCommand: ParsableCommand {
         }
     }
 }
+
+/// `judgelab publish RESULTS --out SITE`: every run as a static site.
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Write a static site of every run under a results folder: an index by study, each run's report, the diffs between consecutive runs, a trend of the best agreement.",
+        discussion: "Self-contained like the reports: any static host serves it, and no page loads anything from elsewhere.")
+
+    @Argument(help: "The results folder (run folders, or folders of them).") var results: String = "Results"
+    @Option(help: "The site's folder.") var out: String
+
+    func run() throws {
+        try reportingInputErrors {
+            let pages = try SitePublisher.publish(results: results, to: out, xml: LibXML2ReportWriter())
+            print("wrote \(pages.count) pages into \(out) (open \(FilePath.join(out, "index.html")))")
+        }
+    }
+}

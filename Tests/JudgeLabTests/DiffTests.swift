@@ -111,4 +111,56 @@ import JudgeLabXML
         #expect(mapped.status == 0)
         #expect(try JSONValue.parse(Data(mapped.stdout.utf8))["variants"].map { if case let .array(v) = $0 { v.count } else { 0 } } == 1)
     }
+
+    @Test func aPublishedSiteIndexesTheRunsAndDiffsConsecutiveOnesWithNoRequestOutside() throws {
+        let folder = try TemporaryFolder()
+        _ = try Self.runs(in: folder)  // the data and both recordings
+        // Two runs of one study: its recordings edited between them.
+        let study = try folder.write("study.yaml", """
+        name: natural
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        judge: {provider: replay, recordings: now.jsonl}
+        variants:
+          list:
+            - {name: GPT-4/CoT, template: choice-ab, order: both}
+        """)
+        let results = folder.path + "/Site-results"
+        for (index, recording) in ["before", "after"].enumerated() {
+            try? FileManager.default.removeItem(atPath: folder.path + "/now.jsonl")
+            try FileManager.default.copyItem(atPath: folder.path + "/\(recording).jsonl", toPath: folder.path + "/now.jsonl")
+            #expect(try JudgeLabBinary.run(["run", study, "--out", results + "/run\(index + 1)", "--quiet"]).status == 0)
+            Thread.sleep(forTimeInterval: 1.1)  // the runs' dates order them
+        }
+        let site = folder.path + "/site"
+        let result = try JudgeLabBinary.run(["publish", results, "--out", site])
+        #expect(result.status == 0, "\(result.stderr)")
+        let index = try String(contentsOfFile: site + "/index.html", encoding: .utf8)
+        #expect(index.contains("<h2>natural</h2>") && index.contains("first run") && index.contains("1 shared variant"))
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: site).filter { $0.hasSuffix(".html") }.sorted()
+        #expect(pages.count == 4, "\(pages)")  // the index, two reports, one diff
+        #expect(pages.contains { $0.hasPrefix("diffs/") })
+        for page in pages {
+            let text = try String(contentsOfFile: site + "/" + page, encoding: .utf8)
+            #expect(try LibXML2.rootElementName(of: Data(text.utf8)) == "html", "\(page)")
+            // Links stay inside the site.
+            #expect(!text.contains("href=\"http") && !text.contains("src=\"http"), "\(page)")
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
+                let check = Process()
+                check.executableURL = URL(fileURLWithPath: Paths.root + "/Tests/Support/report_screenshots.sh")
+                check.arguments = [site + "/" + page, folder.path + "/shots/" + page.replacingOccurrences(of: "/", with: "_")]
+                check.standardOutput = FileHandle.nullDevice
+                check.standardError = FileHandle.nullDevice
+                try check.run()
+                check.waitUntilExit()
+                #expect(check.terminationStatus == 0, "\(page) in chromium")
+            }
+        }
+        // A run folder left incomplete is one error, and no site.
+        try FileManager.default.createDirectory(atPath: results + "/broken", withIntermediateDirectories: true)
+        try folder.write("Site-results/broken/study.json", "{}")
+        let broken = try JudgeLabBinary.run(["publish", results, "--out", folder.path + "/site2"])
+        #expect(broken.status == 2 && broken.stderr.contains("broken: not a complete run folder: it has no dataset.jsonl"), "\(broken.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/site2/index.html"))
+    }
 }

@@ -54,6 +54,15 @@ public enum HTMLReport {
         return Templates.shared.render(view, "diff")
     }
 
+    /// A published site's index (`judgelab publish`).
+    static func renderSite(studies: [[String: Any]], runCount: Int) -> String {
+        Templates.shared.render([
+            "styleHash": hash(Templates.shared.style), "scriptHash": hash(Templates.shared.script),
+            "style": Templates.shared.style, "script": Templates.shared.script, "version": JudgeLabVersion.text,
+            "runCount": "\(runCount)", "studyCount": "\(studies.count)", "studies": studies,
+        ], "site")
+    }
+
     static func hash(_ text: String) -> String {
         Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString()
     }
@@ -265,7 +274,7 @@ public enum HTMLReport {
         let library: MustacheLibrary
         let style: String
         let script: String
-        static let names = ["report", "headline", "leaderboard", "figures", "comparisons", "prompts", "disagreements", "item", "diff"]
+        static let names = ["report", "headline", "leaderboard", "figures", "comparisons", "prompts", "disagreements", "item", "diff", "site"]
 
         init() {
             // Values are escaped as XHTML: HTML's five characters, and none that XML forbids.
