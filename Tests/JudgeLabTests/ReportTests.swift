@@ -78,9 +78,10 @@ import Testing
                 checked += 1
             }
         }
-        // 6 variants × items, agreement, its CI and 7 more metrics: the columns no variant has a
-        // value for (exact, within 1: these judges choose, they do not score) are left out.
-        #expect(checked == 6 * 10)
+        // 6 variants × items, agreement, its CI and 8 more metrics: the columns no variant has a
+        // value for (exact, within 1: these judges choose, they do not score; the leave-one-out
+        // agreement: no item has three votes) are left out.
+        #expect(checked == 6 * 11)
         #expect(!html.contains(">Exact</th>") && !html.contains(">Within 1</th>") && html.contains(">Agreement</th>"))
         // The page's order is analyze's ranking.
         let names = row.matches(in: html, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) }

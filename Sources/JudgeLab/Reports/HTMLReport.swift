@@ -20,7 +20,7 @@ public enum HTMLReport {
             "style": Templates.shared.style, "script": Templates.shared.script,
             "title": report.title, "runID": report.runID, "version": JudgeLabVersion.text,
             "resamples": "\(analysis.options.bootstrapResamples)", "seed": "\(analysis.options.seed)",
-            "best": headline(report), "paretoHint": paretoHint(analysis),
+            "best": headline(report), "paretoHint": paretoHint(analysis), "humanHint": humanHint(analysis),
             "columns": leaderboardColumns(report), "rows": leaderboardRows(report),
             "mainCaption": mainCaption(analysis), "mainChart": mainChart(analysis), "figureVariants": figureVariants(report),
             "hasComparisons": !report.comparisons.isEmpty, "comparisons": report.comparisons.map(\.sentence),
@@ -91,6 +91,16 @@ public enum HTMLReport {
         ]]
     }
 
+    /// The humans' own figures, the same for every variant of a run, said once above the table.
+    static func humanHint(_ analysis: Analysis) -> String {
+        guard let m = analysis.variants.first else { return "" }
+        var parts: [String] = []
+        if let ties = m.humanTieRate { parts.append("call \(HTML.pct(ties)) of the pairs a tie") }
+        if let longer = m.humanLongerPreferenceRate { parts.append("prefer the longer answer \(HTML.pct(longer)) of the time") }
+        if let ceiling = m.humanCeiling { parts.append("agree with each other's majority \(HTML.pct(ceiling)) of the time (the ceiling for leave-one-out agreement)") }
+        return parts.isEmpty ? "" : "The humans " + parts.joined(separator: ", ") + ". "
+    }
+
     static func paretoHint(_ analysis: Analysis) -> String {
         analysis.costsDiffer ? "◆ marks the Pareto front of agreement against cost. " : "Every variant costs the same, so there is no cost trade-off to mark. "
     }
@@ -99,13 +109,7 @@ public enum HTMLReport {
     /// less any that no variant of this run has a value for (exact scores of choice judges, say):
     /// a column of dashes only widens the table.
     static func leaderboardMetrics(_ analysis: Analysis) -> [MetricSpec] {
-        MetricTable.leaderboard.filter { spec in
-            guard spec.heading != nil else { return false }
-            switch spec.value {
-            case let .scalar(read): return analysis.variants.contains { read($0) != nil }
-            case let .interval(read): return analysis.variants.contains { read($0) != nil }
-            }
-        }
+        MetricTable.leaderboard(for: analysis.variants).filter { $0.heading != nil }
     }
 
     static func leaderboardColumns(_ report: RunReport) -> [[String: Any]] {

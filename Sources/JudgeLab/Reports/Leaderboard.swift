@@ -6,7 +6,7 @@ public enum Leaderboard {
     /// - Parameter judges: each variant's judge, for a column of its own (none when empty).
     public static func text(_ analysis: Analysis, limit: Int? = nil, judges: [String: String] = [:]) -> String {
         let judgeColumn = !judges.isEmpty
-        let columns = MetricTable.leaderboard.compactMap(\.text)
+        let columns = MetricTable.leaderboard(for: analysis.variants).compactMap(\.text)
         var rows: [[String]] = [["#", "variant"] + (judgeColumn ? ["judge"] : []) + columns.map(\.heading)]
         // When every variant costs the same, all are on the front: marking them says nothing.
         let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []

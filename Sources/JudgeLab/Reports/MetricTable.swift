@@ -95,23 +95,26 @@ public enum MetricTable {
                    text: ("kappa", { $0.kappa.map { String(format: "%.3f", $0) } ?? "—" }), meaning: "Cohen's kappa over the three verdicts"),
         MetricSpec(key: "tie_rate", value: .scalar(\.tieRate), format: .percent, heading: "Tie rate",
                    text: ("ties (human)", { "\(pct($0.tieRate)) (\(pct($0.humanTieRate)))" }), meaning: "items the judge called a tie"),
-        MetricSpec(key: "human_tie_rate", value: .scalar(\.humanTieRate), format: .percent, heading: "Human ties", text: nil,
+        MetricSpec(key: "human_tie_rate", value: .scalar(\.humanTieRate), format: .percent, heading: nil, text: nil,
                    meaning: "items the humans called a tie"),
         MetricSpec(key: "tie_recall", value: .scalar(\.tieRecall), format: .percent, heading: nil, text: nil,
                    meaning: "human ties the judge also called a tie"),
         MetricSpec(key: "position_consistency", value: .scalar(\.positionConsistency), format: .percent, heading: "Consistent",
                    text: ("consistent", { pct($0.positionConsistency) }), meaning: "items judged in both orders with the same verdict both times"),
-        MetricSpec(key: "first_position_rate", value: .scalar(\.firstPositionRate), format: .percent, heading: "1st position",
+        MetricSpec(key: "first_position_rate", value: .scalar(\.firstPositionRate), format: .percent, heading: "1st pos.",
                    text: ("1st-pos", { pct($0.firstPositionRate) }), meaning: "decisive judgments that picked the answer shown first"),
-        MetricSpec(key: "consistent_agreement", value: .scalar(\.consistentAgreement), format: .percent, heading: nil, text: nil,
+        MetricSpec(key: "consistent_agreement", value: .scalar(\.consistentAgreement), format: .percent, heading: "Both orders right",
+                   text: ("consistent agr.", { pct($0.consistentAgreement) }),
                    meaning: "both orders parsed, agree with each other and with the human (order both only): an inconsistent item is never right"),
-        MetricSpec(key: "longer_preference_rate", value: .scalar(\.longerPreferenceRate), format: .percent, heading: nil, text: nil,
+        MetricSpec(key: "longer_preference_rate", value: .scalar(\.longerPreferenceRate), format: .percent, heading: "Longer",
+                   text: ("longer (human)", { "\(pct($0.longerPreferenceRate)) (\(pct($0.humanLongerPreferenceRate)))" }),
                    meaning: "decisive verdicts on answers of different length that prefer the longer (0.5 = no length bias)"),
         MetricSpec(key: "human_longer_preference_rate", value: .scalar(\.humanLongerPreferenceRate), format: .percent, heading: nil, text: nil,
                    meaning: "the same for the human verdicts: the rate the judge's is read against"),
         MetricSpec(key: "human_ceiling", value: .scalar(\.humanCeiling), format: .percent, heading: nil, text: nil,
                    meaning: "items with 3 or more votes: how often one vote equals the other votes' verdict"),
-        MetricSpec(key: "agreement_loo", value: .scalar(\.agreementLOO), format: .percent, heading: nil, text: nil,
+        MetricSpec(key: "agreement_loo", value: .scalar(\.agreementLOO), format: .percent, heading: "LOO agr.",
+                   text: ("loo (ceiling)", { "\(pct($0.agreementLOO)) (\(pct($0.humanCeiling)))" }),
                    meaning: "on the same votes: how often the judge equals the other votes' verdict, comparable with human_ceiling"),
         MetricSpec(key: "cost_usd", value: .scalar(\.costUSD), format: .dollars, heading: nil, text: nil, meaning: "dollars the judgments cost"),
         MetricSpec(key: "cost_per_1k", value: .scalar(\.costPer1k), format: .dollars, heading: "$ / 1000",
@@ -127,14 +130,28 @@ public enum MetricTable {
     ]
 
     /// The leaderboards' columns, left to right (those of them with a heading or a text column):
-    /// the headline numbers first, the accounting last.
+    /// the headline numbers first, the accounting last. The humans' own rates (ties, the longer
+    /// answer, the ceiling) are the same for every variant: the terminal shows them in brackets
+    /// beside the judge's, the page says them once above its table.
     public static let leaderboardOrder = [
-        "n_items", "agreement", "agreement_ci", "agreement_decisive", "kappa", "exact", "within_1", "tie_rate", "human_tie_rate",
-        "position_consistency", "first_position_rate", "parse_failures", "cost_per_1k",
+        "n_items", "agreement", "agreement_ci", "agreement_decisive", "kappa", "exact", "within_1", "tie_rate",
+        "position_consistency", "first_position_rate", "consistent_agreement", "longer_preference_rate",
+        "agreement_loo", "parse_failures", "cost_per_1k",
     ]
 
     /// The metrics in leaderboard order.
     public static var leaderboard: [MetricSpec] { leaderboardOrder.compactMap(spec) }
+
+    /// The leaderboard's metrics for `variants`, less any that none of them has a value for:
+    /// a column of dashes only widens a table.
+    public static func leaderboard(for variants: [VariantMetrics]) -> [MetricSpec] {
+        leaderboard.filter { spec in
+            switch spec.value {
+            case let .scalar(read): return variants.contains { read($0) != nil }
+            case let .interval(read): return variants.contains { read($0) != nil }
+            }
+        }
+    }
 
     /// The metric named `key`.
     public static func spec(_ key: String) -> MetricSpec? { all.first { $0.key == key } }
