@@ -132,13 +132,24 @@ import JudgeLabXML
             #expect(try JudgeLabBinary.run(["run", study, "--out", results + "/run\(index + 1)", "--quiet"]).status == 0)
             Thread.sleep(forTimeInterval: 1.1)  // the runs' dates order them
         }
+        // A third run of the study with none of its variants: listed, with no diff to link.
+        let renamed = try folder.write("renamed.yaml", """
+        name: natural
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        judge: {provider: baseline, baseline: longer}
+        variants:
+          list:
+            - {name: only-here, baseline: longer}
+        """)
+        #expect(try JudgeLabBinary.run(["run", renamed, "--out", results + "/run3", "--quiet"]).status == 0)
         let site = folder.path + "/site"
         let result = try JudgeLabBinary.run(["publish", results, "--out", site])
         #expect(result.status == 0, "\(result.stderr)")
         let index = try String(contentsOfFile: site + "/index.html", encoding: .utf8)
-        #expect(index.contains("<h2>natural</h2>") && index.contains("first run") && index.contains("1 shared variant"))
+        #expect(index.contains("<h2>natural</h2>") && index.contains("first run") && index.contains("1 shared variant") && index.contains("no shared variant"))
         let pages = try FileManager.default.subpathsOfDirectory(atPath: site).filter { $0.hasSuffix(".html") }.sorted()
-        #expect(pages.count == 4, "\(pages)")  // the index, two reports, one diff
+        #expect(pages.count == 5, "\(pages)")  // the index, three reports, one diff
         #expect(pages.contains { $0.hasPrefix("diffs/") })
         for page in pages {
             let text = try String(contentsOfFile: site + "/" + page, encoding: .utf8)
