@@ -71,16 +71,7 @@ import JudgeLabXML
         #expect(page.contains("Content-Security-Policy") && page.contains("GPT-4/CoT") && page.contains("changed verdict"))
         #expect(try LibXML2.rootElementName(of: Data(page.utf8)) == "html")  // well-formed, strictly parsed
         // In a browser: no console message, no request beyond the page (when chromium is here).
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
-            let check = Process()
-            check.executableURL = URL(fileURLWithPath: Paths.root + "/Tests/Support/report_screenshots.sh")
-            check.arguments = [folder.path + "/diff.html", folder.path + "/shots"]
-            check.standardOutput = FileHandle.nullDevice
-            check.standardError = FileHandle.nullDevice
-            try check.run()
-            check.waitUntilExit()
-            #expect(check.terminationStatus == 0)
-        }
+        if Browser.isInstalled { #expect(try Browser.pageIsQuiet(folder.path + "/diff.html", shots: folder.path + "/shots")) }
     }
 
     @Test func anIncompleteFolderOrNoSharedVariantIsOneError() throws {
@@ -156,15 +147,8 @@ import JudgeLabXML
             #expect(try LibXML2.rootElementName(of: Data(text.utf8)) == "html", "\(page)")
             // Links stay inside the site.
             #expect(!text.contains("href=\"http") && !text.contains("src=\"http"), "\(page)")
-            if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
-                let check = Process()
-                check.executableURL = URL(fileURLWithPath: Paths.root + "/Tests/Support/report_screenshots.sh")
-                check.arguments = [site + "/" + page, folder.path + "/shots/" + page.replacingOccurrences(of: "/", with: "_")]
-                check.standardOutput = FileHandle.nullDevice
-                check.standardError = FileHandle.nullDevice
-                try check.run()
-                check.waitUntilExit()
-                #expect(check.terminationStatus == 0, "\(page) in chromium")
+            if Browser.isInstalled {
+                #expect(try Browser.pageIsQuiet(site + "/" + page, shots: folder.path + "/shots/" + page.replacingOccurrences(of: "/", with: "_")), "\(page) in chromium")
             }
         }
         // A run folder left incomplete is one error, and no site.

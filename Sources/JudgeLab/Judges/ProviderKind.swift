@@ -84,7 +84,7 @@ public struct JudgeSettings: Sendable {
     /// - Parameters:
     ///   - transport: the network, for judges over HTTP.
     ///   - pairs: the data set's items, for baselines.
-    ///   - recordings: replayed judgments, already loaded (see `recordingsPath`).
+    ///   - recordings: replayed judgments, already loaded from `recordings`.
     public func makeJudge(transport: @autoclosure () -> any HTTPTransport, pairs: [Pair], recordings: [Judgment], seed baselineSeed: UInt64) -> any Judge {
         if let provider = kind.httpProvider {
             return HTTPJudge(name: name, provider: provider, transport: transport(), apiKey: apiKey, limits: limits)
@@ -93,11 +93,5 @@ public struct JudgeSettings: Sendable {
         case .baseline: return BaselineJudge(name: name, baseline: baseline ?? .longer, pairs: pairs, seed: baselineSeed, limits: limits)
         default: return ReplayJudge(name: name, recordings: recordings, limits: limits)
         }
-    }
-
-    /// Removes the API key from text that came from a server or a model before it is kept.
-    public func redact(_ text: String) -> String {
-        guard let apiKey, apiKey.count >= 4 else { return text }
-        return text.replacingOccurrences(of: apiKey, with: "[redacted]")
     }
 }

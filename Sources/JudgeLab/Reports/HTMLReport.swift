@@ -122,8 +122,8 @@ public enum HTMLReport {
         let analysis = report.analysis
         let pareto = analysis.costsDiffer ? Set(analysis.pareto) : []
         let judges = report.judgesShown
+        let metrics = leaderboardMetrics(analysis)
         return analysis.variants.enumerated().map { rank, m in
-            let metrics = leaderboardMetrics(analysis)
             let cells: [[String: Any]] = metrics.map { spec in
                 switch spec.value {
                 case let .scalar(read):
@@ -300,8 +300,9 @@ public enum HTMLReport {
             }
             self.library = library
             // As written, less the file's final line break: the hashes are of exactly what the page holds.
-            style = String(read("report.css").dropLast(read("report.css").hasSuffix("\n") ? 1 : 0))
-            script = String(read("report.js").dropLast(read("report.js").hasSuffix("\n") ? 1 : 0))
+            func withoutFinalLineBreak(_ text: String) -> String { text.hasSuffix("\n") ? String(text.dropLast()) : text }
+            style = withoutFinalLineBreak(read("report.css"))
+            script = withoutFinalLineBreak(read("report.js"))
         }
 
         func render(_ view: [String: Any], _ template: String) -> String {

@@ -58,6 +58,14 @@ public struct MetricSpec: Sendable {
     /// One line for people: what it measures.
     public var meaning: String
 
+    /// Whether `m` has a value for it.
+    public func isDefined(for m: VariantMetrics) -> Bool {
+        switch value {
+        case let .scalar(read): return read(m) != nil
+        case let .interval(read): return read(m) != nil
+        }
+    }
+
     public func scalar(_ m: VariantMetrics) -> Double? {
         if case let .scalar(read) = value { return read(m) }
         return nil
@@ -145,12 +153,7 @@ public enum MetricTable {
     /// The leaderboard's metrics for `variants`, less any that none of them has a value for:
     /// a column of dashes only widens a table.
     public static func leaderboard(for variants: [VariantMetrics]) -> [MetricSpec] {
-        leaderboard.filter { spec in
-            switch spec.value {
-            case let .scalar(read): return variants.contains { read($0) != nil }
-            case let .interval(read): return variants.contains { read($0) != nil }
-            }
-        }
+        leaderboard.filter { spec in variants.contains(where: spec.isDefined) }
     }
 
     /// The metric named `key`.

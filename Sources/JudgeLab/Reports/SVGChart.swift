@@ -28,7 +28,7 @@ enum SVGChart {
         }
         // The value axis: its top and middle.
         for share in [0.5, 1.0] {
-            svg += text(left - 4, height - bottom - (height - bottom - top) * share + 4, valueLabel(maxValue * share), anchor: "end", small: true)
+            svg += text(left - 4, height - bottom - (height - bottom - top) * share + 4, valueLabel(maxValue * share), anchor: "end")
         }
         svg += legend(series.map(\.name), y: 14, x: left)
         return svg + "</svg>"
@@ -134,7 +134,7 @@ enum SVGChart {
         "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(max(w, 0)))\" height=\"\(fmt(max(h, 0)))\" fill=\"\(color)\"><title>\(HTML.escape(title))</title></rect>"
     }
 
-    private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String, small: Bool = false) -> String {
+    private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String) -> String {
         "<text x=\"\(fmt(x))\" y=\"\(fmt(y))\" text-anchor=\"\(anchor)\" class=\"svg-label\">\(HTML.escape(content))</text>"
     }
 

@@ -135,3 +135,21 @@ enum ChildServer {
         }
     }
 }
+
+/// Headless Chromium, through Tests/Support/report_screenshots.sh.
+enum Browser {
+    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") }
+
+    /// Opens `page` at desktop and phone widths: true when it logged nothing to the console and
+    /// asked for nothing beyond itself.
+    static func pageIsQuiet(_ page: String, shots: String) throws -> Bool {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: Paths.root + "/Tests/Support/report_screenshots.sh")
+        check.arguments = [page, shots]
+        check.standardOutput = FileHandle.nullDevice
+        check.standardError = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        return check.terminationStatus == 0
+    }
+}
