@@ -12,6 +12,14 @@ struct StudyRun {
     var layout: RunLayout
     var runID: String
 
+    /// The run's judges, each made once: those over HTTP share one libcurl transport (one event loop).
+    static func judges(_ settings: RunSettings, transport: CurlTransport?, pairs: [Pair], seed: UInt64) throws -> [any Judge] {
+        try settings.judges.map { judge -> any Judge in
+            let recordings = try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? []
+            return judge.makeJudge(transport: transport!, pairs: pairs, recordings: recordings, seed: seed)
+        }
+    }
+
     /// Runs the plan into its folder and publishes the reports; returns the summary and the report.
     func execute(cancel: CancellationFlag, progress: (@Sendable (RunProgress) -> Void)?,
                  compare: [(String, String)] = [], notes: [String] = []) async throws -> (RunSummary, RunReport?, Int) {
@@ -33,10 +41,7 @@ struct StudyRun {
         // The judges, each made once: those over HTTP share one libcurl transport (one event loop).
         let curl = settings.httpJudges.isEmpty ? nil : CurlTransport()
         defer { curl?.shutdown() }
-        let judges = try settings.judges.map { judge -> any Judge in
-            let recordings = try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? []
-            return judge.makeJudge(transport: curl!, pairs: plan.dataset.pairs, recordings: recordings, seed: plan.study.sampleSeed)
-        }
+        let judges = try Self.judges(settings, transport: curl, pairs: plan.dataset.pairs, seed: plan.study.sampleSeed)
         let summary = try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: progress)
 
         let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)

@@ -30,6 +30,8 @@ public struct RunReport: Sendable {
     public var notes: [String]
     /// The judge of each variant, as the study record names it (empty for runs recorded elsewhere).
     public var judgeOfVariant: [String: String] = [:]
+    /// The search behind the run, for `judgelab optimize`'s folders (optimize.json).
+    public var optimize: OptimizeSummary?
 
     /// The judges, when the run had more than one: then the leaderboards name each variant's.
     public var judgesShown: [String: String] {
@@ -48,8 +50,11 @@ public struct RunReport: Sendable {
         let dataset = try DatasetLoader.load(path: layout.dataset, format: .native)
         let judgments = try JudgmentsFile.load(path: layout.judgments, items: Set(dataset.pairs.map(\.id)))
         let record = FileManager.default.fileExists(atPath: layout.studyRecord) ? try StudyRecord.load(path: layout.studyRecord) : nil
-        return try RunReport(dataset: dataset, judgments: judgments, record: record, runID: record?.runID ?? FilePath.name(runDirectory),
-                             options: options, compare: extra, created: created)
+        var report = try RunReport(dataset: dataset, judgments: judgments, record: record, runID: record?.runID ?? FilePath.name(runDirectory),
+                                   options: options, compare: extra, created: created)
+        let search = OptimizeLayout(directory: runDirectory).summary
+        if FileManager.default.fileExists(atPath: search) { report.optimize = try OptimizeSummary.load(path: search) }
+        return report
     }
 
     public init(dataset: Dataset, judgments: [Judgment], record: StudyRecord?, runID: String, options: AnalysisOptions = AnalysisOptions(),

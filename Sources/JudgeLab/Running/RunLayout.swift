@@ -45,7 +45,8 @@ public struct RunLayout: Sendable {
     /// The items a run needs on file: the evaluated items, then the few-shot examples.
     public static func items(of plan: StudyPlan) -> [Pair] {
         var seen = Set(plan.items.map(\.id))
-        return plan.items + plan.variants.flatMap(\.examples).filter { seen.insert($0.id).inserted }
+        let nearest = plan.variants.compactMap(\.nearest).flatMap { index in plan.items.flatMap { index.examples(for: $0) } }
+        return plan.items + (plan.variants.flatMap(\.examples) + nearest).filter { seen.insert($0.id).inserted }
     }
 
     /// The answered judgments in plan order: variant, then item, then order.

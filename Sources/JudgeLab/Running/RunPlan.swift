@@ -4,15 +4,20 @@
 extension Runner {
     /// Every judgment of a plan, item by item (so that a stopped run has every variant's share).
     public static func tasks(for plan: StudyPlan, settings: RunSettings) throws -> [RunTask] {
+        try tasks(variants: plan.variants, items: plan.items, library: plan.library, settings: settings, file: plan.study.file)
+    }
+
+    /// Every judgment of `variants` on `items`, item by item.
+    public static func tasks(variants: [Variant], items: [Pair], library: TemplateLibrary, settings: RunSettings, file: String) throws -> [RunTask] {
         var tasks: [RunTask] = []
-        let builders = try plan.variants.map { try PromptBuilder(variant: $0, library: plan.library) }
+        let builders = try variants.map { try PromptBuilder(variant: $0, library: library) }
         let judges = try builders.map { builder -> JudgeSettings in
             guard let judge = settings.judge(named: builder.variant.judge) else {
-                throw InputError(file: plan.study.file, field: "judge", "variant '\(builder.variant.name.excerpt())' names judge '\(builder.variant.judge.excerpt())', which the run does not have")
+                throw InputError(file: file, field: "judge", "variant '\(builder.variant.name.excerpt())' names judge '\(builder.variant.judge.excerpt())', which the run does not have")
             }
             return judge
         }
-        for pair in plan.items {
+        for pair in items {
             for (builder, judge) in zip(builders, judges) {
                 let variant = builder.variant
                 for order in variant.order.orders {

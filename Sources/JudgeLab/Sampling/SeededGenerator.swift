@@ -37,6 +37,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return Int(product.high)
     }
 
+    /// One seed made from two: the first output of a generator seeded with a ⊕ (b × 0x9E3779B97F4A7C15).
+    public static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var generator = SeededGenerator(seed: a ^ (b &* 0x9E37_79B9_7F4A_7C15))
+        return generator.next()
+    }
+
     /// A uniform double in [0, 1), from the top 53 bits.
     public mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53

@@ -84,6 +84,8 @@ public struct Study: Sendable {
     public var prices: [String: Price] = [:]
     public var maxVariants = 200
     public var variants: [VariantSpec]
+    /// What `judgelab optimize` searches (`search:`).
+    public var search: SearchSpec?
 
     public var folder: String { FilePath.parent(file) }
 
@@ -94,7 +96,7 @@ public struct Study: Sendable {
 
     public static func load(path: String) throws -> Study {
         let root = try YAMLNode.load(path: path)
-        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "judges", "budget", "prices", "max_variants", "variants"])
+        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "judges", "budget", "prices", "max_variants", "variants", "search"])
         guard let datasetNode = root["dataset"] else { throw root.error("missing 'dataset' (the data set's path and format)") }
         var dataset = (path: "", format: DatasetFormat?.none, mapping: FieldMapping())
         if case .scalar = datasetNode.node {
@@ -112,7 +114,8 @@ public struct Study: Sendable {
             }
             if let m = datasetNode["mapping"] { dataset.mapping = try mapping(m) }
         }
-        guard let variantsNode = root["variants"] else { throw root.error("missing 'variants' (a grid and/or a list)") }
+        let variantsNode = root["variants"]
+        guard variantsNode != nil || root["search"] != nil else { throw root.error("missing 'variants' (a grid and/or a list) or 'search' (for `judgelab optimize`)") }
         var study = Study(file: path, name: try root["name"]?.string() ?? FilePath.name(FilePath.parent(path).isEmpty ? "." : FilePath.parent(path)),
                           datasetPath: dataset.path, datasetFormat: dataset.format, mapping: dataset.mapping,
                           templatesPath: try root["templates"]?.string(), variants: [])
@@ -166,7 +169,8 @@ public struct Study: Sendable {
         if let prices = root["prices"] { study.prices = try PriceTable.parse(prices) }
         if let max = root["max_variants"] { study.maxVariants = try positive(max) }
         study.datasetLine = datasetNode.line
-        study.variants = try Self.variants(variantsNode, maxVariants: study.maxVariants)
+        if let variantsNode { study.variants = try Self.variants(variantsNode, maxVariants: study.maxVariants) }
+        if let search = root["search"] { study.search = try SearchSpec.parse(search) }
         return study
     }
 
@@ -322,7 +326,7 @@ public struct Study: Sendable {
         }
         if let node = v["selection"] ?? nil {
             let text = try node.string()
-            guard let selection = ExampleSelection(rawValue: text) else { throw node.error("expected random, balanced or fixed") }
+            guard let selection = ExampleSelection(rawValue: text) else { throw node.error("expected one of: \(ExampleSelection.names)") }
             spec.selection = selection
         }
         if let node = v["rubric"] ?? nil {

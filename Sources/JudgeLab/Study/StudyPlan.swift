@@ -15,14 +15,7 @@ public struct StudyPlan: Sendable {
 
     public init(study: Study, templatesFallback: String? = nil) throws {
         self.study = study
-        let datasetPath = study.resolve(study.datasetPath)
-        guard FileManager.default.fileExists(atPath: datasetPath) else {
-            throw InputError(file: study.file, line: study.datasetLine, field: "dataset", "cannot read '\(datasetPath.excerpt(200))' (does it exist?)")
-        }
-        dataset = try DatasetLoader.load(path: datasetPath, format: study.datasetFormat, mapping: study.mapping)
-        let templatesPath = try study.templatesPath.map(study.resolve) ?? templatesFallback ?? TemplateLibrary.locateShipped()
-        library = try TemplateLibrary(directory: templatesPath)
-        split = try PoolSplit(dataset.pairs, fraction: study.fewShotFraction, ids: study.fewShotIDs, seed: study.splitSeed, file: study.file)
+        (dataset, library, split) = try Self.inputs(of: study, templatesFallback: templatesFallback)
         if let allocation = study.sampleAllocation {
             // The few-shot pool is removed before sampling.
             let drawn = try Sampler.draw(split.evaluation, by: study.sampleBy, allocation: allocation, seed: study.sampleSeed)
@@ -35,77 +28,12 @@ public struct StudyPlan: Sendable {
         }
         guard !items.isEmpty else { throw InputError(file: study.file, field: "sample", "no items left to evaluate after the few-shot pool is taken out") }
 
-        var variants: [Variant] = []
-        var lineOfName: [String: Int?] = [:]
-        let judges = Dictionary(study.judges.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let severalJudges = study.judges.count > 1
-        for spec in study.variants {
-            let template = try library.template(named: spec.template, file: study.file, line: spec.line, field: spec.field + ".template")
-            if let rubric = spec.rubric, library.rubrics[rubric] == nil {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".rubric",
-                                 "unknown rubric '\(rubric.excerpt())' (available: none, \(library.rubricNames.joined(separator: ", ")))")
-            }
-            // Who answers: a baseline's own judge, the judge named, or the study's only judge.
-            var judge: Study.Judge
-            if let baseline = spec.baseline {
-                judge = Study.Judge(name: baseline.judgeName, provider: .baseline)
-                judge.baseline = baseline
-                judge.model = "baseline"
-            } else if let name = spec.judge {
-                guard let named = judges[name] else {
-                    throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge",
-                                     "unknown judge '\(name.excerpt())' (the study's judges: \(study.judges.map(\.name).joined(separator: ", ")))")
-                }
-                judge = named
-            } else if study.judges.count == 1 {
-                judge = study.judges[0]
-            } else {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge",
-                                 "the study has \(study.judges.count) judges (\(study.judges.map(\.name).joined(separator: ", "))): name one with 'judge'")
-            }
-            if spec.output == .jsonSchema, template.replySchema == nil {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
-                                 "template '\(template.name.excerpt())' declares no reply schema (schema.json): it cannot be asked for json_schema output")
-            }
-            if spec.output == .jsonSchema, judge.provider.isLocal {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
-                                 "judge '\(judge.name.excerpt())' answers in the process: json_schema output needs a model endpoint")
-            }
-            if spec.verdict == .logprobs, !judge.provider.returnsLogprobs {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".verdict",
-                                 "judge '\(judge.name.excerpt())' (\(judge.provider.rawValue)) returns no token log probabilities: verdict: logprobs needs an OpenAI-compatible endpoint (provider openai)")
-            }
-            if let reason = judge.provider.cannotServe(template) {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge", "judge '\(judge.name.excerpt())': \(reason)")
-            }
-            let models = spec.model.map { [$0] } ?? judge.model.map { [$0] } ?? (judge.models.isEmpty ? (judge.provider == .replay ? ["replay"] : []) : judge.models)
-            guard !models.isEmpty else {
-                throw InputError(file: study.file, line: spec.line, field: spec.field + ".model", "no model: name one here or as the model of judge '\(judge.name.excerpt())'")
-            }
-            for model in models {
-                let temperature = spec.temperature ?? template.temperature ?? 0
-                let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
-                    ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
-                                           model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
-                                           output: spec.output, verdict: spec.verdict)
-                if let first = lineOfName[name] {
-                    throw InputError(file: study.file, line: spec.line, field: spec.field,
-                                     "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
-                }
-                lineOfName[name] = spec.line
-                let examples = try FewShotSelector.choose(k: spec.shots, from: split.fewShot, selection: spec.selection,
-                                                          fixedIDs: study.fewShotIDs ?? [], allowsTie: template.allowsTie,
-                                                          seed: study.splitSeed, file: study.file, variant: name)
-                var variant = Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
-                                      order: spec.order, model: model, temperature: temperature,
-                                      maxTokens: spec.maxTokens ?? (spec.output == .jsonSchema ? template.schemaMaxTokens : nil) ?? template.maxTokens ?? 512,
-                                      examples: examples)
-                variant.judge = judge.name
-                variant.output = spec.output
-                variant.verdict = spec.verdict
-                variants.append(variant)
-            }
+        guard !study.variants.isEmpty else {
+            throw InputError(file: study.file, field: "variants", "the study has a 'search' but no 'variants': `judgelab optimize` searches it; `run` needs variants")
         }
+        var factory = VariantFactory(study: study, library: library, pool: split.fewShot)
+        var variants: [Variant] = []
+        for spec in study.variants { variants += try factory.make(spec) }
         guard variants.count <= study.maxVariants else {
             throw InputError(file: study.file, field: "variants", "\(variants.count) variants with every judge's models, more than max_variants (\(study.maxVariants))")
         }
@@ -117,6 +45,30 @@ public struct StudyPlan: Sendable {
                 throw InputError(file: study.file, field: "split", "item '\(overlap.id.excerpt())' is both an example of \(variant.name) and evaluated")
             }
         }
+    }
+
+    /// The study's data set, templates and few-shot pool.
+    public static func inputs(of study: Study, templatesFallback: String? = nil) throws -> (Dataset, TemplateLibrary, PoolSplit) {
+        let datasetPath = study.resolve(study.datasetPath)
+        guard FileManager.default.fileExists(atPath: datasetPath) else {
+            throw InputError(file: study.file, line: study.datasetLine, field: "dataset", "cannot read '\(datasetPath.excerpt(200))' (does it exist?)")
+        }
+        let dataset = try DatasetLoader.load(path: datasetPath, format: study.datasetFormat, mapping: study.mapping)
+        let templatesPath = try study.templatesPath.map(study.resolve) ?? templatesFallback ?? TemplateLibrary.locateShipped()
+        let library = try TemplateLibrary(directory: templatesPath)
+        let split = try PoolSplit(dataset.pairs, fraction: study.fewShotFraction, ids: study.fewShotIDs, seed: study.splitSeed, file: study.file)
+        return (dataset, library, split)
+    }
+
+    /// A plan put together by hand (`judgelab optimize`'s confirmation on its test split).
+    public init(study: Study, dataset: Dataset, library: TemplateLibrary, split: PoolSplit, items: [Pair], variants: [Variant]) {
+        self.study = study
+        self.dataset = dataset
+        self.library = library
+        self.split = split
+        self.items = items
+        self.sample = nil
+        self.variants = variants
     }
 
     /// The judges the variants use, in the study's order, then the baselines' own.
@@ -139,5 +91,102 @@ public struct StudyPlan: Sendable {
             throw InputError(file: study.file, field: "variant", "no variant named '\(name.excerpt())' (see `judgelab variants`)")
         }
         return variant
+    }
+}
+
+/// Turns variant specs into variants: the template, rubric and judge checked, the model(s)
+/// resolved, the name made and kept unique, the examples chosen from the pool.
+public struct VariantFactory {
+    public let study: Study
+    public let library: TemplateLibrary
+    public let pool: [Pair]
+    /// For `hard` examples: the pool items a zero-shot judge got wrong, by template.
+    public var hardIDs: [String: [String]] = [:]
+    private var lineOfName: [String: Int?] = [:]
+
+    public init(study: Study, library: TemplateLibrary, pool: [Pair]) {
+        self.study = study
+        self.library = library
+        self.pool = pool
+    }
+
+    /// - Parameters:
+    ///   - exampleSeed: the examples' draw (default: the split's seed).
+    ///   - draw: a search's draw number, shown in the default name.
+    ///   - unique: a name made twice is an error (a study's variants); otherwise the caller sorts it out.
+    public mutating func make(_ spec: Study.VariantSpec, exampleSeed: UInt64? = nil, draw: Int? = nil, unique: Bool = true) throws -> [Variant] {
+        var variants: [Variant] = []
+        let judges = Dictionary(study.judges.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let severalJudges = study.judges.count > 1
+        let template = try library.template(named: spec.template, file: study.file, line: spec.line, field: spec.field + ".template")
+        if let rubric = spec.rubric, library.rubrics[rubric] == nil {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".rubric",
+                             "unknown rubric '\(rubric.excerpt())' (available: none, \(library.rubricNames.joined(separator: ", ")))")
+        }
+        // Who answers: a baseline's own judge, the judge named, or the study's only judge.
+        var judge: Study.Judge
+        if let baseline = spec.baseline {
+            judge = Study.Judge(name: baseline.judgeName, provider: .baseline)
+            judge.baseline = baseline
+            judge.model = "baseline"
+        } else if let name = spec.judge {
+            guard let named = judges[name] else {
+                throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge",
+                                 "unknown judge '\(name.excerpt())' (the study's judges: \(study.judges.map(\.name).joined(separator: ", ")))")
+            }
+            judge = named
+        } else if study.judges.count == 1 {
+            judge = study.judges[0]
+        } else {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge",
+                             "the study has \(study.judges.count) judges (\(study.judges.map(\.name).joined(separator: ", "))): name one with 'judge'")
+        }
+        if spec.output == .jsonSchema, template.replySchema == nil {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
+                             "template '\(template.name.excerpt())' declares no reply schema (schema.json): it cannot be asked for json_schema output")
+        }
+        if spec.output == .jsonSchema, judge.provider.isLocal {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
+                             "judge '\(judge.name.excerpt())' answers in the process: json_schema output needs a model endpoint")
+        }
+        if spec.verdict == .logprobs, !judge.provider.returnsLogprobs {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".verdict",
+                             "judge '\(judge.name.excerpt())' (\(judge.provider.rawValue)) returns no token log probabilities: verdict: logprobs needs an OpenAI-compatible endpoint (provider openai)")
+        }
+        if let reason = judge.provider.cannotServe(template) {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge", "judge '\(judge.name.excerpt())': \(reason)")
+        }
+        let models = spec.model.map { [$0] } ?? judge.model.map { [$0] } ?? (judge.models.isEmpty ? (judge.provider == .replay ? ["replay"] : []) : judge.models)
+        guard !models.isEmpty else {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".model", "no model: name one here or as the model of judge '\(judge.name.excerpt())'")
+        }
+        for model in models {
+            let temperature = spec.temperature ?? template.temperature ?? 0
+            let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
+                ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
+                                       model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
+                                       output: spec.output, verdict: spec.verdict, draw: draw)
+            if unique, let first = lineOfName[name] {
+                throw InputError(file: study.file, line: spec.line, field: spec.field,
+                                 "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
+            }
+            lineOfName[name] = spec.line
+            let examples = try FewShotSelector.choose(k: spec.shots, from: pool, selection: spec.selection,
+                                                      fixedIDs: study.fewShotIDs ?? [], allowsTie: template.allowsTie,
+                                                      seed: exampleSeed ?? study.splitSeed, hardIDs: hardIDs[template.name],
+                                                      file: study.file, variant: name)
+            var variant = Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
+                                  order: spec.order, model: model, temperature: temperature,
+                                  maxTokens: spec.maxTokens ?? (spec.output == .jsonSchema ? template.schemaMaxTokens : nil) ?? template.maxTokens ?? 512,
+                                  examples: examples)
+            variant.judge = judge.name
+            variant.output = spec.output
+            variant.verdict = spec.verdict
+            if spec.selection == .nearest, spec.shots > 0 {
+                variant.nearest = NearestExamples(k: spec.shots, pool: template.allowsTie ? pool : pool.filter { $0.humanVerdict() != .tie })
+            }
+            variants.append(variant)
+        }
+        return variants
     }
 }

@@ -49,6 +49,20 @@ public enum StudyScaffold {
         selection: balanced
         rubric: [none, expanded]
         order: both                    # judge each item in both answer orders
+
+    search:                            # `judgelab optimize study.yaml`: search this space instead of judging a grid
+      seed: 7
+      candidates: 12                   # drawn from the space
+      split: {test: 0.3}               # of the items outside the few-shot pool, kept for confirmation; the rest is dev
+      space:
+        template: [choice-ab, rating-1to9]
+        shots: [0, 2, 4]
+        selection: [random, balanced, hard, diverse, nearest]
+        example_sets: 2                # distinct seeded draws of random examples
+        rubric: [none, expanded]
+        order: both
+      racing: {first_round: 20, growth: 20, alpha: 0.05, finalists: 3}
+      max_judgments: 4000
     """
 
     public static func write(to directory: String) throws {

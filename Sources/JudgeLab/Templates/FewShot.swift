@@ -8,12 +8,26 @@ public enum ExampleSelection: String, CaseIterable, Sendable {
     case balanced
     /// The study's listed ids, in order.
     case fixed
+    /// Pool items a zero-shot judge gets wrong (`judgelab optimize` finds them), balanced by
+    /// verdict; the rest of the pool, balanced, when there are too few.
+    case hard
+    /// Round-robin over the pool's categories (sorted), each category shuffled.
+    case diverse
+    /// For each judged item, the k pool items most similar to it (BM25 over question and answers).
+    case nearest
+
+    public static let names = allCases.map(\.rawValue).joined(separator: ", ")
 }
 
 /// The split of a data set into a few-shot pool and the evaluation pool. They never overlap.
 public struct PoolSplit: Sendable {
     public var fewShot: [Pair]
     public var evaluation: [Pair]
+
+    public init(fewShot: [Pair], evaluation: [Pair]) {
+        self.fewShot = fewShot
+        self.evaluation = evaluation
+    }
 
     /// - Parameters:
     ///   - fraction: the share of items (rounded down, at least 1 when above 0) put in the pool,
@@ -44,8 +58,10 @@ public struct PoolSplit: Sendable {
 
 /// Chooses a variant's examples; the same for every item it judges.
 public enum FewShotSelector {
+    /// - Parameter hardIDs: for `hard`, the pool items a zero-shot judge got wrong.
     public static func choose(k: Int, from pool: [Pair], selection: ExampleSelection, fixedIDs: [String], allowsTie: Bool,
-                              seed: UInt64, tieBand: TieBand = .standard, file: String = "study", variant: String = "") throws -> [Pair] {
+                              seed: UInt64, tieBand: TieBand = .standard, hardIDs: [String]? = nil,
+                              file: String = "study", variant: String = "") throws -> [Pair] {
         guard k > 0 else { return [] }
         let eligible = allowsTie ? pool : pool.filter { $0.humanVerdict(tieBand: tieBand) != .tie }
         switch selection {
@@ -60,6 +76,40 @@ public enum FewShotSelector {
                 }
                 return pair
             }
+        case .nearest:
+            // Per item: see `NearestExamples`; the variant holds none of its own.
+            guard eligible.count >= k else {
+                throw InputError(file: file, field: "shots", "variant \(variant) asks for \(k) examples but the few-shot pool holds \(eligible.count)\(allowsTie ? "" : " without ties")")
+            }
+            return []
+        case .hard:
+            guard let hardIDs else {
+                throw InputError(file: file, field: "selection", "variant \(variant): 'hard' examples come from a zero-shot judge's mistakes on the pool, which `judgelab optimize` finds; use random, balanced, diverse, nearest or fixed here")
+            }
+            let wrong = Set(hardIDs)
+            let hard = eligible.filter { wrong.contains($0.id) }
+            var chosen = try choose(k: min(k, hard.count), from: hard, selection: .balanced, fixedIDs: [], allowsTie: allowsTie, seed: seed, tieBand: tieBand,
+                                    file: file, variant: variant)
+            if chosen.count < k {
+                chosen += try choose(k: k - chosen.count, from: eligible.filter { !wrong.contains($0.id) }, selection: .balanced, fixedIDs: [],
+                                     allowsTie: allowsTie, seed: seed, tieBand: tieBand, file: file, variant: variant)
+            }
+            return chosen
+        case .diverse:
+            guard eligible.count >= k else {
+                throw InputError(file: file, field: "shots", "variant \(variant) asks for \(k) examples but the few-shot pool holds \(eligible.count)\(allowsTie ? "" : " without ties")")
+            }
+            var generator = SeededGenerator(seed: seed)
+            let names = Set(eligible.map { $0.category ?? "" }).sorted()
+            var groups = names.map { name in eligible.filter { ($0.category ?? "") == name } }
+            for i in groups.indices { generator.shuffle(&groups[i]) }
+            var chosen: [Pair] = []
+            var round = 0
+            while chosen.count < k {
+                for group in groups where chosen.count < k && round < group.count { chosen.append(group[round]) }
+                round += 1
+            }
+            return chosen
         case .random, .balanced:
             guard eligible.count >= k else {
                 throw InputError(file: file, field: "shots", "variant \(variant) asks for \(k) examples but the few-shot pool holds \(eligible.count)\(allowsTie ? "" : " without ties")")

@@ -41,8 +41,9 @@ public struct PromptBuilder: Sendable {
         context["has_rubric"] = variant.rubric != nil
         context["rubric_name"] = variant.rubric ?? "none"
         context["allows_tie"] = template.allowsTie
-        context["has_examples"] = !variant.examples.isEmpty
-        context["examples"] = variant.examples.enumerated().map { index, example -> [String: Any] in
+        let examples = variant.examples(for: pair)
+        context["has_examples"] = !examples.isEmpty
+        context["examples"] = examples.enumerated().map { index, example -> [String: Any] in
             // Each example is shown in the item's orientation, its gold answer turned to match.
             var entry = itemContext(example, order: order)
             entry["number"] = index + 1

@@ -12,8 +12,10 @@ public struct Variant: Sendable {
     public var model: String
     public var temperature: Double
     public var maxTokens: Int
-    /// The few-shot examples, the same for every item, in the order shown.
+    /// The few-shot examples, the same for every item, in the order shown (none for `nearest`).
     public var examples: [Pair]
+    /// `nearest`: each item's own examples.
+    public var nearest: NearestExamples?
     /// The judge that answers it: one of the study's judges, or a baseline's (`Baseline.judgeName`).
     public var judge: String = ""
     /// Free text, or constrained to the template's schema.
@@ -21,12 +23,18 @@ public struct Variant: Sendable {
     /// From the text, or from the token probabilities.
     public var verdict: VerdictSource = .parsed
 
+    /// The examples shown with `pair`.
+    public func examples(for pair: Pair) -> [Pair] {
+        nearest?.examples(for: pair) ?? examples
+    }
+
     /// The readable default name, e.g. `rating-1to9.k3-balanced.rubric-short.both.gpt-4o-mini.t0.3`
     /// (with the judge's name before the model in a study of several judges).
     public static func defaultName(template: String, shots: Int, selection: ExampleSelection, rubric: String?,
                                    order: OrderPolicy, model: String, temperature: Double, judge: String? = nil,
-                                   output: OutputMode = .free, verdict: VerdictSource = .parsed) -> String {
-        let k = shots == 0 ? "k0" : "k\(shots)-\(selection.rawValue)"
+                                   output: OutputMode = .free, verdict: VerdictSource = .parsed, draw: Int? = nil) -> String {
+        // A search's random draws are told apart by their number: k3-random2.
+        let k = shots == 0 ? "k0" : "k\(shots)-\(selection.rawValue)" + (draw.map(String.init) ?? "")
         // The judge is named only in studies with several: one model may be served by two.
         // Constrained output is named only when asked for: free variants keep their old names.
         return ([template, k, "rubric-\(rubric ?? "none")", order.rawValue] + (judge.map { [$0] } ?? []) + [model, "t\(temperature.shortText)"]

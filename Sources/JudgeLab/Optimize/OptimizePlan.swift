@@ -1,0 +1,108 @@
+// A study's search resolved against its data: the splits, the space, the candidates drawn.
+import Foundation
+
+/// Everything `judgelab optimize` will work from, before anything is judged.
+public struct OptimizePlan: Sendable {
+    public var study: Study
+    public var spec: SearchSpec
+    public var dataset: Dataset
+    public var library: TemplateLibrary
+    public var split: SearchSplit
+    public var space: SearchSpace
+    public var drawn: [Candidate]
+    /// The candidates as variants, `hard` examples not yet known (the rest of the pool stands
+    /// in): the names, judges, orders and prompt sizes are those of the search.
+    public var candidates: [Variant]
+    public var baseline: Variant
+    /// The templates whose `hard` candidates need a zero-shot probe of the pool.
+    public var probeTemplates: [String]
+
+    public init(study: Study, templatesFallback: String? = nil) throws {
+        guard let spec = study.search else {
+            throw InputError(file: study.file, field: "search", "the study has no 'search' section: nothing for `judgelab optimize` to search (see the README)")
+        }
+        self.study = study
+        self.spec = spec
+        let split: PoolSplit
+        (dataset, library, split) = try StudyPlan.inputs(of: study, templatesFallback: templatesFallback)
+        self.split = try SearchSplit(pool: split.fewShot, evaluation: split.evaluation, test: spec.test, by: spec.stratifyBy, seed: spec.seed, file: study.file)
+        space = try SearchSpace(spec, file: study.file)
+        guard min(spec.candidates, space.size) <= study.maxVariants else {
+            throw InputError(file: study.file, line: spec.line, field: "search.candidates",
+                             "\(min(spec.candidates, space.size)) candidates, more than max_variants (\(study.maxVariants)): too many to race; draw fewer or raise max_variants")
+        }
+        drawn = space.draw()
+        probeTemplates = drawn.filter { $0.spec.selection == .hard && $0.spec.shots > 0 }.map(\.spec.template).uniqued()
+        var hard: [String: [String]] = [:]
+        for template in probeTemplates { hard[template] = [] }
+        (candidates, baseline) = try Self.variants(drawn, study: study, spec: spec, library: library, pool: self.split.pool, hardIDs: hard)
+    }
+
+    /// The candidates (duplicates by name dropped, the first kept) and the baseline.
+    static func variants(_ drawn: [Candidate], study: Study, spec: SearchSpec, library: TemplateLibrary, pool: [Pair],
+                         hardIDs: [String: [String]]) throws -> ([Variant], Variant) {
+        var factory = VariantFactory(study: study, library: library, pool: pool)
+        factory.hardIDs = hardIDs
+        var seen = Set<String>()
+        var candidates: [Variant] = []
+        for candidate in drawn {
+            for variant in try factory.make(candidate.spec, exampleSeed: candidate.exampleSeed, draw: candidate.draw, unique: false)
+            where seen.insert(variant.name).inserted {
+                candidates.append(variant)
+            }
+        }
+        var baselineSpec = spec.baseline ?? Study.VariantSpec(name: nil, baseline: nil, template: spec.templates[0], shots: 0, selection: .balanced, rubric: nil,
+                                                              order: spec.orders[0], model: nil, temperature: spec.temperatures[0], maxTokens: spec.maxTokens,
+                                                              line: spec.line, field: "search.baseline")
+        if spec.baseline == nil {
+            baselineSpec.judge = spec.judges[0]
+            baselineSpec.output = spec.outputs[0]
+        }
+        guard let baseline = try factory.make(baselineSpec, exampleSeed: spec.seed, unique: false).first else {
+            throw InputError(file: study.file, line: spec.line, field: "search.baseline", "the baseline makes no variant")
+        }
+        return (candidates, baseline)
+    }
+
+    /// The candidates with their `hard` examples, once the probe has found them.
+    public func candidates(hardIDs: [String: [String]]) throws -> [Variant] {
+        try Self.variants(drawn, study: study, spec: spec, library: library, pool: split.pool, hardIDs: hardIDs).0
+    }
+
+    /// The zero-shot probe of each template that has `hard` candidates: free output, original
+    /// order, the template's temperature, the space's first judge.
+    public func probes() throws -> [Variant] {
+        var factory = VariantFactory(study: study, library: library, pool: split.pool)
+        return try probeTemplates.flatMap { template in
+            var spec = Study.VariantSpec(name: "probe.\(template)", baseline: nil, template: template, shots: 0, selection: .balanced, rubric: nil,
+                                         order: .original, model: nil, temperature: nil, maxTokens: self.spec.maxTokens, line: self.spec.line, field: "search.space")
+            spec.judge = self.spec.judges[0]
+            return try factory.make(spec, unique: false)
+        }
+    }
+
+    /// The pool items a probe of `template` is judged on: those the template may show.
+    public func probeItems(_ template: String) -> [Pair] {
+        let allowsTie = library.templates[template]?.allowsTie ?? true
+        return allowsTie ? split.pool : split.pool.filter { $0.humanVerdict() != .tie }
+    }
+
+    /// A study plan over `variants` and `items`: what run settings, study records and run ids are made from.
+    public func studyPlan(variants: [Variant], items: [Pair]) -> StudyPlan {
+        StudyPlan(study: study, dataset: dataset, library: library, split: PoolSplit(fewShot: split.pool, evaluation: items), items: items, variants: variants)
+    }
+
+    /// The most the search can judge: the probe of the pool, every candidate on every dev item,
+    /// and the finalists and baseline on the test split; the judgment budget caps it.
+    public var maximumJudgments: (probe: Int, race: Int, confirmation: Int, total: Int) {
+        let probe = probeTemplates.reduce(0) { $0 + probeItems($1).count }
+        let race = candidates.reduce(0) { $0 + $1.order.orders.count } * split.dev.count
+        let finalists = candidates.map(\.order.orders.count).sorted(by: >).prefix(spec.finalists).reduce(0, +)
+        let confirmation = (finalists + baseline.order.orders.count) * split.test.count
+        let total = probe + race + confirmation
+        return (probe, race, confirmation, spec.maxJudgments.map { min($0, total) } ?? total)
+    }
+
+    /// Judging every candidate on every dev item: what the race saves against.
+    public var fullGridJudgments: Int { candidates.reduce(0) { $0 + $1.order.orders.count } * split.dev.count }
+}

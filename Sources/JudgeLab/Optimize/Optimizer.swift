@@ -1,0 +1,224 @@
+// `judgelab optimize`: probe, race on dev, confirm on test. Deterministic given the search's
+// seed and the judges' answers: a resumed search replays its journal and decides the same.
+import Foundation
+
+/// What the search tells the terminal as it goes.
+public enum OptimizeEvent: Sendable {
+    case probe(template: String, items: Int)
+    case round(number: Int, items: Int, survivors: Int, candidates: Int, judgments: Int, paidUSD: Double)
+    case dropped(name: String, round: Int, evidence: Race.Evidence)
+    case confirming(variants: [String], items: Int)
+}
+
+/// Why the race ended.
+public enum RaceStop: String, Sendable {
+    /// One candidate left: the leader is separated from the rest.
+    case separated
+    /// Every dev item has been judged.
+    case devExhausted = "dev_exhausted"
+    /// The next round would take the judgments past the budget.
+    case judgmentBudget = "judgment_budget"
+    /// The next round could take the dollars past the cap.
+    case dollarBudget = "dollar_budget"
+}
+
+public struct OptimizeResult: Sendable {
+    public struct CandidateRecord: Sendable {
+        public var name: String
+        public var variant: Variant
+        /// Dev items judged, and the agreements among them.
+        public var devItems: Int
+        public var devAgreements: Int
+        public var judgments: Int
+        /// The round it was dropped in, with the evidence; nil for survivors.
+        public var droppedIn: Int?
+        public var evidence: Race.Evidence?
+        public var devAgreement: Double? { devItems > 0 ? Double(devAgreements) / Double(devItems) : nil }
+    }
+
+    public struct RoundRecord: Sendable {
+        public var number: Int
+        /// Dev items judged by every survivor, after this round.
+        public var items: Int
+        public var survivorsBefore: Int
+        public var leader: String
+        public var dropped: [String]
+        /// Judgments in all (probe and race) after this round.
+        public var judgments: Int
+        public var paidUSD: Double
+    }
+
+    public var candidates: [CandidateRecord]
+    public var rounds: [RoundRecord]
+    public var stop: RaceStop
+    public var winner: String
+    public var finalists: [String]
+    public var baseline: String
+    /// The pool items each probed template got wrong.
+    public var hardIDs: [String: [String]]
+    public var probeJudgments: Int
+    public var raceJudgments: Int
+    public var confirmationJudgments: Int
+    public var fullGridJudgments: Int
+    public var spaceSize: Int
+    public var devItems: Int
+    public var testItems: Int
+    public var poolItems: Int
+    /// The finalists' and the baseline's judgments on the test split.
+    public var testJudgments: [Judgment]
+    /// Dev judgments of every candidate, as the race saw them.
+    public var devJudgments: [Judgment]
+    /// Whether the confirmation ran in full (false when the dollar cap stopped it).
+    public var confirmed: Bool
+
+    public var judgments: Int { probeJudgments + raceJudgments + confirmationJudgments }
+    /// The race's judgments over the full grid's (every candidate on every dev item).
+    public var raceShare: Double { fullGridJudgments > 0 ? Double(raceJudgments) / Double(fullGridJudgments) : 0 }
+
+    public func candidate(_ name: String) -> CandidateRecord? { candidates.first { $0.name == name } }
+}
+
+public struct Optimizer: Sendable {
+    public let plan: OptimizePlan
+
+    public init(plan: OptimizePlan) {
+        self.plan = plan
+    }
+
+    /// Whether each variant agrees with the human verdict on each item (no verdict: no).
+    static func agreement(_ judgments: [Judgment], variants: [String], items: [Pair]) -> [String: [Bool]] {
+        var byKey: [String: [String: (Judgment?, Judgment?)]] = [:]
+        for j in judgments {
+            var slot = byKey[j.variant, default: [:]][j.item] ?? (nil, nil)
+            if j.order == .original { slot.0 = j } else { slot.1 = j }
+            byKey[j.variant, default: [:]][j.item] = slot
+        }
+        var result: [String: [Bool]] = [:]
+        for variant in variants {
+            let slots = byKey[variant] ?? [:]
+            result[variant] = items.map { pair in
+                guard let (original, swapped) = slots[pair.id], original != nil || swapped != nil else { return false }
+                return ItemOutcome(pair: pair, original: original, swapped: swapped, tieBand: .standard).agrees
+            }
+        }
+        return result
+    }
+
+    public func run(engine: any JudgmentEngine, events: (@Sendable (OptimizeEvent) -> Void)? = nil) async throws -> OptimizeResult {
+        let spec = plan.spec
+        let dev = plan.split.dev, test = plan.split.test
+        var spent = 0
+
+        // 1. The probe: which pool items a zero-shot judge gets wrong, for `hard` examples.
+        var hardIDs: [String: [String]] = [:]
+        let probes = try plan.probes()
+        for probe in probes {
+            let template = probe.template.name
+            let items = plan.probeItems(template)
+            events?(.probe(template: template, items: items.count))
+            let batch = try await engine.judge([probe], on: items, stage: "probe \(template)")
+            try Self.check(batch)
+            spent += items.count * probe.order.orders.count
+            let agrees = Self.agreement(batch.judgments, variants: [probe.name], items: items)[probe.name]!
+            hardIDs[template] = zip(items, agrees).filter { !$0.1 }.map(\.0.id)
+        }
+        let probeJudgments = spent
+        let candidates = probes.isEmpty ? plan.candidates : try plan.candidates(hardIDs: hardIDs)
+        let orders = candidates.map(\.order.orders.count)
+        let finalistCount = min(spec.finalists, candidates.count)
+
+        // 2. The race on dev.
+        let schedule = Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
+        let alphaPerRound = spec.alpha / Double(max(1, schedule.count))
+        var survivors = Array(candidates.indices)
+        var records = candidates.map { CandidateRecord(name: $0.name, variant: $0, devItems: 0, devAgreements: 0, judgments: 0) }
+        var rounds: [OptimizeResult.RoundRecord] = []
+        var devJudgments: [Judgment] = []
+        var judged = 0  // dev items every survivor has been judged on
+        var stop = RaceStop.devExhausted
+        var agrees: [Int: [Bool]] = [:]
+        for (number, target) in schedule.enumerated() {
+            // What the confirmation will need, kept back from the race.
+            let confirmVariants = survivors.sorted { orders[$0] > orders[$1] }.prefix(finalistCount).map { candidates[$0] } + [plan.baseline]
+            let reserve = confirmVariants.reduce(0) { $0 + $1.order.orders.count } * test.count
+            let perItem = survivors.reduce(0) { $0 + orders[$1] }
+            var end = target
+            if let cap = spec.maxJudgments {
+                let affordable = (cap - spent - reserve) / max(1, perItem)
+                end = min(end, judged + max(0, affordable))
+                if end <= judged { stop = .judgmentBudget; break }
+            }
+            let newItems = Array(dev[judged..<end])
+            let racing = survivors.map { candidates[$0] }
+            if let roundCost = try engine.maximumCost(racing, on: newItems), let (paid, cap) = Optional(try engine.spending()), let cap {
+                let confirmCost = try engine.maximumCost(confirmVariants, on: test) ?? 0
+                if paid + roundCost + confirmCost > cap {
+                    // As many items as the cap allows, at the round's cost per item.
+                    let affordable = roundCost > 0 ? Int(Double(newItems.count) * max(0, cap - paid - confirmCost) / roundCost) : newItems.count
+                    end = judged + min(newItems.count, affordable)
+                    if end <= judged { stop = .dollarBudget; break }
+                }
+            }
+            let items = Array(dev[judged..<end])
+            let batch = try await engine.judge(racing, on: items, stage: "round \(number + 1)")
+            if batch.summary.cancelled { throw CancellationError() }
+            if batch.summary.stoppedForBudget { stop = .dollarBudget; break }
+            devJudgments += batch.judgments
+            let roundAgrees = Self.agreement(batch.judgments, variants: racing.map(\.name), items: items)
+            for index in survivors {
+                let row = roundAgrees[candidates[index].name]!
+                agrees[index, default: []] += row
+                records[index].devItems += items.count
+                records[index].devAgreements += row.count { $0 }
+                records[index].judgments += items.count * orders[index]
+            }
+            spent += items.count * perItem
+            judged = end
+            let before = survivors.count
+            var (leader, dropped) = survivors.count > 1 ? Race.eliminate(agrees.filter { survivors.contains($0.key) }, alpha: alphaPerRound) : (survivors[0], [])
+            if survivors.count == 1 { leader = survivors[0] }
+            for evidence in dropped {
+                records[evidence.candidate].droppedIn = number + 1
+                records[evidence.candidate].evidence = evidence
+                events?(.dropped(name: candidates[evidence.candidate].name, round: number + 1, evidence: evidence))
+            }
+            let droppedSet = Set(dropped.map(\.candidate))
+            survivors.removeAll { droppedSet.contains($0) }
+            let paid = try engine.spending().paid
+            rounds.append(.init(number: number + 1, items: judged, survivorsBefore: before, leader: candidates[leader].name,
+                                dropped: dropped.map { candidates[$0.candidate].name }, judgments: spent, paidUSD: paid))
+            events?(.round(number: number + 1, items: judged, survivors: survivors.count, candidates: candidates.count, judgments: spent, paidUSD: paid))
+            if survivors.count == 1 { stop = .separated; break }
+            if end < target { stop = spec.maxJudgments != nil && (spec.maxJudgments! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }
+        }
+        let raceJudgments = spent - probeJudgments
+
+        // 3. The finalists, by dev agreement (the earlier candidate on equal counts); the winner
+        //    is the first. Nothing here has read the test split.
+        let ranked = survivors.sorted { a, b in
+            records[a].devAgreements != records[b].devAgreements ? records[a].devAgreements > records[b].devAgreements : a < b
+        }
+        let finalists = ranked.prefix(finalistCount).map { candidates[$0] }
+        let winner = finalists[0]
+
+        // 4. Confirmation on test: the finalists and the baseline.
+        var confirming = finalists
+        if !confirming.contains(where: { $0.name == plan.baseline.name }) { confirming.append(plan.baseline) }
+        events?(.confirming(variants: confirming.map(\.name), items: test.count))
+        let batch = try await engine.judge(confirming, on: test, stage: "confirmation")
+        if batch.summary.cancelled { throw CancellationError() }
+        let confirmationJudgments = confirming.reduce(0) { $0 + $1.order.orders.count } * test.count
+
+        return OptimizeResult(candidates: records, rounds: rounds, stop: stop, winner: winner.name, finalists: finalists.map(\.name),
+                              baseline: plan.baseline.name, hardIDs: hardIDs, probeJudgments: probeJudgments, raceJudgments: raceJudgments,
+                              confirmationJudgments: confirmationJudgments, fullGridJudgments: candidates.reduce(0) { $0 + $1.order.orders.count } * dev.count,
+                              spaceSize: plan.space.size, devItems: dev.count, testItems: test.count, poolItems: plan.split.pool.count,
+                              testJudgments: batch.judgments, devJudgments: devJudgments, confirmed: !batch.summary.stoppedForBudget)
+    }
+
+    static func check(_ batch: EngineBatch) throws {
+        if batch.summary.cancelled { throw CancellationError() }
+    }
+}
+
+public typealias CandidateRecord = OptimizeResult.CandidateRecord

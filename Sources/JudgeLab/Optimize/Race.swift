@@ -1,0 +1,64 @@
+// Racing: candidates judged on the same growing batch of dev items, the significantly worse
+// dropped after each round.
+
+/// One elimination step over the survivors' paired outcomes on the same items.
+///
+/// The leader is the survivor with the most agreements (the earliest candidate on equal
+/// counts). Each other survivor is compared with the leader by McNemar's exact test on the
+/// items both judged (the items where exactly one of them agrees with the human label); a
+/// survivor that agrees no less often than the leader gets p = 1. Holm's step-down procedure
+/// at `alpha` over the m = survivors − 1 comparisons: sorted by p (then candidate), the j-th
+/// (from 0) is dropped while p < alpha / (m − j); the first that is not stops the step.
+public enum Race {
+    public struct Evidence: Sendable, Equatable {
+        public var candidate: Int
+        public var leader: Int
+        public var items: Int
+        public var agreements: Int
+        public var leaderAgreements: Int
+        /// Items only the leader got right, and only the candidate.
+        public var leaderOnly: Int
+        public var candidateOnly: Int
+        public var p: Double
+        /// What p had to be below.
+        public var threshold: Double
+    }
+
+    /// - Parameter agrees: for each survivor (by candidate index), one Bool per shared item.
+    public static func eliminate(_ agrees: [Int: [Bool]], alpha: Double) -> (leader: Int, dropped: [Evidence]) {
+        let survivors = agrees.keys.sorted()
+        let counts = agrees.mapValues { $0.count { $0 } }
+        let leader = survivors.max { counts[$0]! != counts[$1]! ? counts[$0]! < counts[$1]! : $0 > $1 }!
+        let lead = agrees[leader]!
+        var tests: [Evidence] = []
+        for candidate in survivors where candidate != leader {
+            let row = agrees[candidate]!
+            let n = min(row.count, lead.count)
+            var leaderOnly = 0, candidateOnly = 0
+            for i in 0..<n where lead[i] != row[i] {
+                if lead[i] { leaderOnly += 1 } else { candidateOnly += 1 }
+            }
+            let p = leaderOnly > candidateOnly ? PairedComparison.mcNemarExact(leaderOnly, candidateOnly) : 1
+            tests.append(Evidence(candidate: candidate, leader: leader, items: n, agreements: counts[candidate]!, leaderAgreements: counts[leader]!,
+                                  leaderOnly: leaderOnly, candidateOnly: candidateOnly, p: p, threshold: 0))
+        }
+        tests.sort { $0.p != $1.p ? $0.p < $1.p : $0.candidate < $1.candidate }
+        var dropped: [Evidence] = []
+        let m = tests.count
+        for (j, var test) in tests.enumerated() {
+            test.threshold = alpha / Double(m - j)
+            guard test.p < test.threshold else { break }
+            dropped.append(test)
+        }
+        return (leader, dropped)
+    }
+
+    /// The cumulative dev items judged after each round: `first`, then `growth` more each
+    /// round, up to `available`.
+    public static func schedule(available: Int, first: Int, growth: Int) -> [Int] {
+        guard available > 0 else { return [] }
+        var sizes = [min(first, available)]
+        while sizes.last! < available { sizes.append(min(sizes.last! + growth, available)) }
+        return sizes
+    }
+}
