@@ -47,7 +47,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             let runID = OptimizeLayout.runID(plan: plan, settings: settings)
             let layout = OptimizeLayout(directory: out ?? "Results/\(runID)")
             print(try Self.describe(plan, settings: settings))
-            fflush(stdout)
+            fflush(nil)
             if estimate { return 0 }
 
             try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
