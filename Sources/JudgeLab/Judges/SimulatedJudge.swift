@@ -1,0 +1,87 @@
+// A simulated judge with a hidden quality per prompt: what `judgelab simulate` races the
+// optimizer against, in the process (this type) and over HTTP (the test server's `--simulate`,
+// which implements the same model).
+import Crypto
+import Foundation
+
+/// The judge's model, the same here and in `Tests/Support/fake_judge_server.py --simulate`:
+///
+/// - The prompt's static part, the system message (template instructions, rubric, examples),
+///   with the model and the temperature, fixes the candidate's hidden quality:
+///   h = SHA-256("SALT|MODEL|TEMPERATURE(%.3f)|SYSTEM"); u1, u2 = its first two 8-byte words
+///   (big-endian) / 2^64; content accuracy p = 0.50 + 0.30 · u1, parse failure rate f = 0.08 · u2.
+/// - Items share a difficulty z = Φ⁻¹(U(SHA-256("SALT|item|ID"))); each judgment draws four
+///   uniforms from SHA-256("SALT|hex(h)|ID|ORDER"): e (noise), uf, ub, uw.
+/// - The reply: uf < f → an unparseable sentence; else ub < 0.10 → "A" (position bias); else
+///   right when √0.5 · z + √0.5 · Φ⁻¹(e) < Φ⁻¹(p) (the human verdict as presented), otherwise the
+///   first (uw < 0.5) or second of the two other verdicts in the order A, B, tie.
+///
+/// In the original order, a candidate's expected agreement is (1 − f) · (0.10 · π₁ + 0.90 · p),
+/// π₁ the population's share of items whose humans prefer answer 1: `trueAgreement`.
+public struct SimulatedJudge: Judge {
+    public let name: String
+    public var limits: JudgeLimits
+    let salt: UInt64
+    let pairs: [String: Pair]
+    public static let positionBias = 0.10
+    static let itemCorrelation = 0.5
+
+    public init(name: String, salt: UInt64, pairs: [Pair], limits: JudgeLimits = JudgeLimits()) {
+        self.name = name
+        self.salt = salt
+        self.pairs = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.limits = limits
+    }
+
+    public var isLocal: Bool { true }
+
+    static func words(_ digest: some Sequence<UInt8>) -> [Double] {
+        let bytes = Array(digest)
+        return stride(from: 0, to: 32, by: 8).map { start in
+            Double(bytes[start..<start + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) / 18_446_744_073_709_551_616.0
+        }
+    }
+
+    static func hash(_ text: String) -> (hex: String, words: [Double]) {
+        let digest = SHA256.hash(data: Data(text.utf8))
+        return (Hex.string(digest), words(digest))
+    }
+
+    static func quantile(_ u: Double) -> Double { PairedComparison.normalQuantile(min(max(u, 1e-12), 1 - 1e-12)) }
+
+    /// A prompt's hidden content accuracy and parse failure rate.
+    public static func quality(system: String, model: String, temperature: Double, salt: UInt64) -> (p: Double, parseFailure: Double, key: String) {
+        let h = hash("\(salt)|\(model)|\(String(format: "%.3f", temperature))|\(system)")
+        return (0.50 + 0.30 * h.words[0], 0.08 * h.words[1], h.hex)
+    }
+
+    /// The expected agreement of a prompt judged in the original order.
+    public static func trueAgreement(system: String, model: String, temperature: Double, salt: UInt64, shareOfAnswer1: Double) -> Double {
+        let q = quality(system: system, model: model, temperature: temperature, salt: salt)
+        return (1 - q.parseFailure) * (positionBias * shareOfAnswer1 + (1 - positionBias) * q.p)
+    }
+
+    public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
+        guard let key = request.subject, let pair = pairs[key.item] else {
+            return JudgeAttempt(reply: .permanent(reason: "the simulated judge knows no such item"))
+        }
+        let system = request.messages.first { $0.role == "system" }?.content ?? ""
+        let text = Self.reply(system: system, model: request.model, temperature: request.temperature, salt: salt, pair: pair, order: key.order)
+        return JudgeAttempt(reply: .answer(text: text, usage: Usage(inputTokens: request.estimatedInputTokens, outputTokens: 1)))
+    }
+
+    static func reply(system: String, model: String, temperature: Double, salt: UInt64, pair: Pair, order: PresentedOrder) -> String {
+        let q = quality(system: system, model: model, temperature: temperature, salt: salt)
+        let z = quantile(hash("\(salt)|item|\(pair.id)").words[0])
+        let u = hash("\(salt)|\(q.key)|\(pair.id)|\(order.rawValue)").words
+        if u[1] < q.parseFailure { return "I cannot tell which is better." }
+        if u[2] < positionBias { return "A" }
+        let human = pair.humanVerdict()
+        let shown = order == .original ? human : human.flipped
+        let names: [Verdict: String] = [.answer1: "A", .answer2: "B", .tie: "tie"]
+        let right = itemCorrelation.squareRoot() * z + (1 - itemCorrelation).squareRoot() * quantile(u[0]) < quantile(q.p)
+        if right { return names[shown]! }
+        let others = [Verdict.answer1, .answer2, .tie].filter { $0 != shown }
+        return names[others[u[3] < 0.5 ? 0 : 1]]!
+    }
+}
