@@ -46,11 +46,39 @@ public enum XMLReport {
         let root = XMLTree("report", [("version", schemaVersion), ("tool", "judgelab \(JudgeLabVersion.text)"),
                                       ("created", ISO8601DateFormatter().string(from: report.created))])
         try sink.start(root.name, attributes: root.attributes)
-        for part in [run, settings, variants, comparisons] { try sink.emit(part) }
+        for part in [run, settings, variants, comparisons] + (report.optimize.map { [search($0)] } ?? []) { try sink.emit(part) }
         try sink.start("items", attributes: [])
         try forEachItem(analysis) { outcomes in try sink.emit(item(outcomes)) }
         try sink.end()
         try sink.end()
+    }
+
+    static func search(_ s: OptimizeSummary) -> XMLTree {
+        func n(_ x: Double?) -> String? { x.map { JSONValue.format(number: $0) } }
+        let rounds = s.rounds.map { r in
+            XMLTree("round", [("number", "\(r.number)"), ("dev-items", "\(r.items)"), ("candidates-in", "\(r.survivorsBefore)"), ("leader", r.leader),
+                              ("judgments", "\(r.judgments)"), ("paid-usd", n(r.paidUSD))],
+                    children: r.dropped.map { XMLTree("dropped", [("candidate", $0)]) })
+        }
+        let candidates = s.candidateRows.map { c in
+            XMLTree("candidate", [("name", c.name), ("dev-items", "\(c.devItems)"), ("dev-agreement", n(c.devAgreement)), ("judgments", "\(c.judgments)"),
+                                  ("dropped-in", c.droppedIn.map(String.init))],
+                    children: c.evidence.map { e in
+                        [XMLTree("evidence", [("leader", e.leader), ("items", "\(e.items)"), ("agreements", "\(e.agreements)"),
+                                              ("leader-agreements", "\(e.leaderAgreements)"), ("leader-only", "\(e.leaderOnly)"),
+                                              ("candidate-only", "\(e.candidateOnly)"), ("p", n(e.p)), ("threshold", n(e.threshold))])]
+                    } ?? [])
+        }
+        let confirmation = s.confirmation.map { c in
+            XMLTree("confirmation", [("variant", c.name), ("role", c.role), ("dev-agreement", n(c.devAgreement)), ("test-agreement", n(c.testAgreement)),
+                                     ("test-lo", n(c.testCI?[0])), ("test-hi", n(c.testCI?[1])), ("test-items", "\(c.testItems)")])
+        }
+        return XMLTree("search", [("winner", s.winner), ("baseline", s.baseline), ("stop", s.stop), ("space-size", "\(s.spaceSize)"),
+                                  ("candidates", "\(s.candidates)"), ("pool-items", "\(s.poolItems)"), ("dev-items", "\(s.devItems)"),
+                                  ("test-items", "\(s.testItems)"), ("probe-judgments", "\(s.probeJudgments)"), ("race-judgments", "\(s.raceJudgments)"),
+                                  ("confirmation-judgments", "\(s.confirmationJudgments)"), ("full-grid-judgments", "\(s.fullGridJudgments)"),
+                                  ("paid-usd", n(s.paidUSD)), ("confirmed", s.confirmed ? "true" : "false")],
+                       children: rounds + candidates + confirmation)
     }
 
     /// Each judged item, in data set order, with every variant's outcome in ranking order: a
