@@ -26,10 +26,20 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Score the optimize folder of a trial written with --write-trial (give its study with --study).") var score: String?
     @Option(help: "With --score: the trial's study.") var study: String?
     @Option(help: "With --write-trial and --score: the trial's seed.") var seed: UInt64 = 1
+    @Option(help: "Dev items per trial.") var dev = OptimizeSimulation.Setup().dev
+    @Option(help: "Dev items in the first round.") var firstRound = OptimizeSimulation.Setup().firstRound
+    @Option(help: "Dev items added each round.") var growth = OptimizeSimulation.Setup().growth
+    @Option(help: "The race's alpha.") var alpha = OptimizeSimulation.Setup().alpha
+    @Option(help: "The race's indifference zone.") var indifference = OptimizeSimulation.Setup().indifference
 
     func run() async throws {
         try await reportingInputErrorsAsync {
-            let setup = OptimizeSimulation.Setup()
+            var setup = OptimizeSimulation.Setup()
+            setup.dev = dev
+            setup.firstRound = firstRound
+            setup.growth = growth
+            setup.alpha = alpha
+            setup.indifference = indifference
             let templates = try TemplateLibrary.locateShipped()
             if let writeTrial {
                 print(try OptimizeSimulation.writeTrial(seed: seed, setup: setup, directory: writeTrial, baseURL: baseURL, templates: templates))

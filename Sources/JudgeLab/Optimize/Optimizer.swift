@@ -175,7 +175,7 @@ public struct Optimizer: Sendable {
             spent += items.count * perItem
             judged = end
             let before = survivors.count
-            var (leader, dropped) = survivors.count > 1 ? Race.eliminate(agrees.filter { survivors.contains($0.key) }, alpha: alphaPerRound) : (survivors[0], [])
+            var (leader, dropped) = survivors.count > 1 ? Race.eliminate(agrees.filter { survivors.contains($0.key) }, alpha: alphaPerRound, indifference: spec.indifference) : (survivors[0], [])
             if survivors.count == 1 { leader = survivors[0] }
             for evidence in dropped {
                 records[evidence.candidate].droppedIn = number + 1

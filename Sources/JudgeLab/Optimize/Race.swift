@@ -1,12 +1,19 @@
+import Foundation
 // Racing: candidates judged on the same growing batch of dev items, the significantly worse
 // dropped after each round.
 
 /// One elimination step over the survivors' paired outcomes on the same items.
 ///
 /// The leader is the survivor with the most agreements (the earliest candidate on equal
-/// counts). Each other survivor is compared with the leader by McNemar's exact test on the
-/// items both judged (the items where exactly one of them agrees with the human label); a
-/// survivor that agrees no less often than the leader gets p = 1. Holm's step-down procedure
+/// counts). Each other survivor c is tested against the leader L on the items both judged,
+/// with b items only L got right and c' items only c got right, n items in all:
+/// - with no indifference zone (δ = 0): is c worse than L? McNemar's exact test (p = 1 when c
+///   agrees no less often than L);
+/// - with δ > 0: is c not better than L by δ or more (H0: agreement(c) − agreement(L) ≥ δ)?
+///   Then picking L over c costs less than δ. The paired difference d̄ = (c' − b) / n, its
+///   variance ((b + c' + 1) / n − d̄²) / n (one discordant item added, so that a run of
+///   concordant items is not certainty), and p = Φ((d̄ − δ) / √variance).
+/// Holm's step-down procedure
 /// at `alpha` over the m = survivors − 1 comparisons: sorted by p (then candidate), the j-th
 /// (from 0) is dropped while p < alpha / (m − j); the first that is not stops the step.
 public enum Race {
@@ -25,7 +32,7 @@ public enum Race {
     }
 
     /// - Parameter agrees: for each survivor (by candidate index), one Bool per shared item.
-    public static func eliminate(_ agrees: [Int: [Bool]], alpha: Double) -> (leader: Int, dropped: [Evidence]) {
+    public static func eliminate(_ agrees: [Int: [Bool]], alpha: Double, indifference: Double = 0) -> (leader: Int, dropped: [Evidence]) {
         let survivors = agrees.keys.sorted()
         let counts = agrees.mapValues { $0.count { $0 } }
         let leader = survivors.max { counts[$0]! != counts[$1]! ? counts[$0]! < counts[$1]! : $0 > $1 }!
@@ -38,7 +45,14 @@ public enum Race {
             for i in 0..<n where lead[i] != row[i] {
                 if lead[i] { leaderOnly += 1 } else { candidateOnly += 1 }
             }
-            let p = leaderOnly > candidateOnly ? PairedComparison.mcNemarExact(leaderOnly, candidateOnly) : 1
+            let p: Double
+            if indifference > 0, n > 0 {
+                let mean = Double(candidateOnly - leaderOnly) / Double(n)
+                let variance = max(1e-12, (Double(leaderOnly + candidateOnly + 1) / Double(n) - mean * mean) / Double(n))
+                p = normalCDF((mean - indifference) / variance.squareRoot())
+            } else {
+                p = leaderOnly > candidateOnly ? PairedComparison.mcNemarExact(leaderOnly, candidateOnly) : 1
+            }
             tests.append(Evidence(candidate: candidate, leader: leader, items: n, agreements: counts[candidate]!, leaderAgreements: counts[leader]!,
                                   leaderOnly: leaderOnly, candidateOnly: candidateOnly, p: p, threshold: 0))
         }
@@ -52,6 +66,8 @@ public enum Race {
         }
         return (leader, dropped)
     }
+
+    static func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
     /// The cumulative dev items judged after each round: `first`, then `growth` more each
     /// round, up to `available`.

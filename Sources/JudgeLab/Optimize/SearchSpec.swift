@@ -36,6 +36,9 @@ public struct SearchSpec: Sendable {
     /// over the rounds planned (Bonferroni across rounds).
     public var alpha = 0.05
     public var finalists = 3
+    /// The indifference zone δ: a candidate is also dropped when it is confidently not better
+    /// than the leader by δ or more (picking the leader over it then costs less than δ).
+    public var indifference = 0.01
     /// At most this many judgments in all (probe, race and confirmation).
     public var maxJudgments: Int?
     /// The variant the winner is confirmed against (default: the space's first template, zero-shot).
@@ -110,7 +113,11 @@ public struct SearchSpec: Sendable {
         spec.judges = try list("judge") { n -> String? in try n.string() } ?? spec.judges
         if let v = space["max_tokens"] { spec.maxTokens = try Study.positive(v) }
         if let racing = node["racing"] {
-            try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists"])
+            try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists", "indifference"])
+            if let v = racing["indifference"] {
+                spec.indifference = try v.double()
+                guard spec.indifference >= 0, spec.indifference < 1 else { throw v.error("an agreement difference: at least 0 and below 1") }
+            }
             if let v = racing["first_round"] { spec.firstRound = try Study.positive(v) }
             if let v = racing["growth"] { spec.growth = try Study.positive(v) }
             if let v = racing["finalists"] { spec.finalists = try Study.positive(v) }

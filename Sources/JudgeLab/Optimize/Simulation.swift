@@ -15,11 +15,12 @@ public enum OptimizeSimulation {
     public struct Setup: Sendable {
         public var candidates = 32
         public var pool = 60
-        public var dev = 600
+        public var dev = 1000
         public var test = 300
         public var firstRound = 50
         public var growth = 50
         public var alpha = 0.05
+        public var indifference = 0.01
         /// The population's shares of human verdicts: prefers 1, prefers 2 (the rest ties).
         public var shareOfAnswer1 = 0.45
         public var shareOfAnswer2 = 0.45
@@ -85,7 +86,7 @@ public enum OptimizeSimulation {
             rubric: [none, short, expanded]
             temperature: [0, 0.3, 0.7]
             order: original
-          racing: {first_round: \(setup.firstRound), growth: \(setup.growth), alpha: \(alpha), finalists: 3}
+          racing: {first_round: \(setup.firstRound), growth: \(setup.growth), alpha: \(alpha), indifference: \(strategy == .race ? JSONValue.format(number: setup.indifference) : "0"), finalists: 3}
 
         """
         let path = FilePath.join(directory, "study.yaml")
