@@ -4,13 +4,18 @@ completions, Anthropic Messages and Gemini generateContent APIs, with latency an
 
     fake_judge_server.py [--port 0] [--latency-ms 0] [--fault-rate 0.1] [--faults 429,500,...]
                          [--max-faults-per-request 2] [--stall-seconds 5] [--seed 1]
-                         [--require-key KEY] [--echo-key]
+                         [--require-key KEY] [--echo-key] [--simulate DATA.jsonl --sim-salt N]
 
 Prints `PORT <n>` on its first line. GET /stats returns counts: `requests` (every request),
 `ok` (complete, valid answers served), `faults` by kind, `distinct_ok` (distinct request bodies
 answered), `max_in_flight` (the most requests handled at once), `by_api` (requests per API:
 openai, anthropic, gemini). The judge is deterministic: the same request body always gets the same answer; it
 prefers the longer answer three times in four, and calls near-equal lengths a tie.
+With --simulate, the judge is JudgeLab's SimulatedJudge instead (Sources/JudgeLab/Judges/
+SimulatedJudge.swift has the model): each prompt's static part (system message, model,
+temperature) fixes a hidden accuracy and parse-failure rate; items, found by their question in
+DATA.jsonl, share a difficulty and a position-bias draw. `judgelab simulate --write-trial`
+writes such data and a study for it.
 Only loopback is served. Standard library only.
 """
 import argparse
@@ -62,6 +67,53 @@ class State:
         with self.lock:
             self.ok += 1
             self.ok_bodies.add(body_hash)
+
+
+class Simulation:
+    """The simulated judge of SimulatedJudge.swift, over HTTP (the same model, term for term)."""
+
+    def __init__(self, path, salt):
+        self.salt = salt
+        self.by_question = {}
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    item = json.loads(line)
+                    self.by_question[item["question"]] = item
+        self.normal = __import__("statistics").NormalDist()
+
+    @staticmethod
+    def hashed(text):
+        digest = hashlib.sha256(text.encode("utf-8")).digest()
+        return digest.hex(), [int.from_bytes(digest[i:i + 8], "big") / 2.0 ** 64 for i in range(0, 32, 8)]
+
+    def quantile(self, u):
+        return self.normal.inv_cdf(min(max(u, 1e-12), 1 - 1e-12))
+
+    def reply(self, messages, model, temperature):
+        system = next((m["content"] for m in messages if m.get("role") == "system"), "")
+        user = messages[-1]["content"] if isinstance(messages[-1]["content"], str) else messages[-1]["content"][0]["text"]
+        found = re.search(r"\[User Question\]\n(.*?)\n\n\[The Start of Assistant A's Answer\]\n(.*?)\n\[The End of Assistant A's Answer\]", user, re.S)
+        item = self.by_question.get(found.group(1)) if found else None
+        if item is None:
+            return "I do not know this question."
+        order = "original" if found.group(2) == item["answer_1"] else "swapped"
+        key, (u1, u2, _, _) = self.hashed("%d|%s|%.3f|%s" % (self.salt, model, float(temperature), system))
+        p, f = 0.50 + 0.30 * u1, 0.04 * u2
+        item_words = self.hashed("%d|item|%s" % (self.salt, item["id"]))[1]
+        u = self.hashed("%d|%s|%s|%s" % (self.salt, key, item["id"], order))[1]
+        if u[1] < f:
+            return "I cannot tell which is better."
+        if item_words[1] < 0.10:
+            return "A"
+        human = item["winner"]
+        shown = human if order == "original" or human == "tie" else {"1": "2", "2": "1"}[human]
+        names = {"1": "A", "2": "B", "tie": "tie"}
+        right = math.sqrt(0.9) * self.quantile(item_words[0]) + math.sqrt(0.1) * self.quantile(u[0]) < self.quantile(p)
+        if right:
+            return names[shown]
+        others = [v for v in ["1", "2", "tie"] if v != shown]
+        return names[others[0 if u[2] < 0.5 else 1]]
 
 
 def judge(messages, body_hash):
@@ -226,7 +278,9 @@ class Handler(BaseHTTPRequestHandler):
             system = request["system"]
             text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
             messages = [{"role": "system", "content": text}] + messages
-        output = judge(messages, body_hash)
+        simulation = self.server.state.simulation
+        output = (simulation.reply(messages, request.get("model", ""), request.get("temperature", 0)) if simulation
+                  else judge(messages, body_hash))
         schema = schema_of(request, gemini, anthropic)
         tool_input = constrained(output, schema) if schema else None
         if tool_input is not None:
@@ -305,11 +359,14 @@ def main():
     p.add_argument("--echo-key", action="store_true")
     p.add_argument("--max-seconds", type=float, default=1800, help="stop by itself after this long")
     p.add_argument("--idle-close-seconds", type=float, default=0, help="close a kept-alive connection idle this long")
+    p.add_argument("--simulate", default="", help="answer as the simulated judge, for the items in this native JSONL file")
+    p.add_argument("--sim-salt", type=int, default=1, help="the simulated judge's salt (a trial's seed)")
     args = p.parse_args()
     if args.idle_close_seconds:
         Handler.timeout = args.idle_close_seconds
     server = Server(("127.0.0.1", args.port), Handler)
     server.state = State(args)
+    server.state.simulation = Simulation(args.simulate, args.sim_salt) if args.simulate else None
     print("PORT %d" % server.server_address[1], flush=True)
     threading.Timer(args.max_seconds, server.shutdown).start()
     server.serve_forever()

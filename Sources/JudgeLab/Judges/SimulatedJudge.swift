@@ -32,14 +32,19 @@ public struct SimulatedJudge: Judge {
     public static let positionBias = 0.10
     static let itemCorrelation = 0.9
 
-    public init(name: String, salt: UInt64, pairs: [Pair], limits: JudgeLimits = JudgeLimits()) {
+    let priced: Bool
+
+    /// - Parameter priced: bill it at the price table's rate for the request's model, as an
+    ///   endpoint is (budget tests); otherwise it costs nothing, as in-process judges do.
+    public init(name: String, salt: UInt64, pairs: [Pair], limits: JudgeLimits = JudgeLimits(), priced: Bool = false) {
+        self.priced = priced
         self.name = name
         self.salt = salt
         self.pairs = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.limits = limits
     }
 
-    public var isLocal: Bool { true }
+    public var isLocal: Bool { !priced }
 
     static func words(_ digest: some Sequence<UInt8>) -> [Double] {
         let bytes = Array(digest)

@@ -146,16 +146,27 @@ public struct Optimizer: Sendable {
             if let cap = spec.maxJudgments {
                 let affordable = (cap - spent - reserve) / max(1, perItem)
                 end = min(end, judged + max(0, affordable))
+                if end <= judged, number == 0 {
+                    throw InputError(file: plan.study.file, line: spec.line, field: "search.max_judgments",
+                                     "\(cap) judgments cannot cover one dev item for each of the \(survivors.count) candidates (\(perItem)) and the confirmation on the test split (\(reserve)) after the probe (\(spent)): raise it")
+                }
                 if end <= judged { stop = .judgmentBudget; break }
             }
             let newItems = Array(dev[judged..<end])
             let racing = survivors.map { candidates[$0] }
             if let roundCost = try engine.maximumCost(racing, on: newItems), let (paid, cap) = Optional(try engine.spending()), let cap {
-                let confirmCost = try engine.maximumCost(confirmVariants, on: test) ?? 0
+                // The dearest finalists the survivors could make, and the baseline.
+                let finalistCosts = try survivors.map { try engine.maximumCost([candidates[$0]], on: test) ?? 0 }.sorted(by: >)
+                let confirmCost = finalistCosts.prefix(finalistCount).reduce(0, +) + (try engine.maximumCost([plan.baseline], on: test) ?? 0)
                 if paid + roundCost + confirmCost > cap {
                     // As many items as the cap allows, at the round's cost per item.
                     let affordable = roundCost > 0 ? Int(Double(newItems.count) * max(0, cap - paid - confirmCost) / roundCost) : newItems.count
                     end = judged + min(newItems.count, affordable)
+                    if end <= judged, number == 0 {
+                        throw InputError(file: plan.study.file, field: "budget.max_cost_usd",
+                                         String(format: "$%.4f cannot cover one dev item for each of the %d candidates and the confirmation on the test split (at most $%.4f) after $%.4f spent: raise it",
+                                                cap, survivors.count, confirmCost + roundCost / Double(max(1, newItems.count)), paid))
+                    }
                     if end <= judged { stop = .dollarBudget; break }
                 }
             }
