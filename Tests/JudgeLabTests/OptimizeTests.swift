@@ -121,6 +121,50 @@ import JudgeLabXML
             + s.confirmation.map { "\($0.name) \($0.testAgreement ?? -1)" }
     }
 
+    // MARK: Example selections
+
+    /// `hard`: a zero-shot probe judges the pool once, through the runner, and the hard
+    /// candidates show the pool items it got wrong first.
+    @Test func hardExamplesAreThePoolItemsAZeroShotProbeGotWrong() async throws {
+        let folder = try TemporaryFolder()
+        let path = try OptimizeSimulation.writeTrial(seed: 4, setup: Self.smallSetup(), directory: folder.path, templates: Paths.root + "/PromptTemplates")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "selection: [random, balanced, diverse]", with: "selection: [hard]")
+            .replacingOccurrences(of: "shots: [0, 1, 2, 3, 4, 5, 6]", with: "shots: [2, 3]")
+        try AtomicFile.write(text, to: path)
+        let (plan, engine, store) = try Self.inProcess(try Study.load(path: path), seed: 4)
+        #expect(plan.probeTemplates == ["choice-ab"])
+        let result = try await Optimizer(plan: plan).run(engine: engine)
+        let pool = plan.split.pool
+        #expect(result.probeJudgments == pool.count)
+        let probe = try store.entries().compactMap(\.judgment).filter { $0.variant == "probe.choice-ab" }
+        #expect(probe.count == pool.count)
+        let wrong = Set(probe.filter { j in
+            ItemOutcome(pair: pool.first { $0.id == j.item }!, original: j, swapped: nil, tieBand: .standard).agrees == false
+        }.map(\.item))
+        #expect(Set(result.hardIDs["choice-ab"] ?? []) == wrong && !wrong.isEmpty)
+        for candidate in result.candidates {
+            let shown = candidate.variant.examples.map(\.id)
+            let hardFirst = shown.prefix(min(shown.count, wrong.count))
+            #expect(hardFirst.allSatisfy(wrong.contains), "\(candidate.name) shows \(shown), hard: \(wrong.sorted())")
+        }
+    }
+
+    /// `nearest`: BM25 over question and answers, the most similar pool items first, the item
+    /// itself never among them; the same every time.
+    @Test func nearestExamplesAreThePoolItemsMostLikeTheItem() {
+        func pair(_ id: String, _ question: String) -> Pair {
+            Pair(id: id, question: question, answer1: "an answer", answer2: "another answer", label: .winner(.answer1))
+        }
+        let pool = [pair("p1", "How do I bake sourdough bread at home?"), pair("p2", "What is the capital of France?"),
+                    pair("p3", "Which flour is best for bread baking?"), pair("p4", "How far is the Moon?")]
+        let index = NearestExamples(k: 2, pool: pool)
+        let item = pair("q", "Tips for baking bread with whole wheat flour?")
+        #expect(index.examples(for: item).map(\.id) == ["p3", "p1"])
+        #expect(NearestExamples(k: 2, pool: pool).examples(for: item).map(\.id) == ["p3", "p1"])
+        #expect(index.examples(for: pool[1]).map(\.id).contains("p2") == false)
+    }
+
     // MARK: Budgets
 
     @Test func theJudgmentBudgetStopsTheRaceAndKeepsTheConfirmation() async throws {
