@@ -30,6 +30,8 @@ public struct OptimizeResult: Sendable {
         public var devItems: Int
         public var devAgreements: Int
         public var judgments: Int
+        /// What its dev judgments cost.
+        public var costUSD: Double = 0
         /// The round it was dropped in, with the evidence; nil for survivors.
         public var droppedIn: Int?
         public var evidence: Race.Evidence?
@@ -131,6 +133,7 @@ public struct Optimizer: Sendable {
         let schedule = Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
         let alphaPerRound = spec.alpha / Double(max(1, schedule.count))
         var survivors = Array(candidates.indices)
+        let candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var records = candidates.map { CandidateRecord(name: $0.name, variant: $0, devItems: 0, devAgreements: 0, judgments: 0) }
         var rounds: [OptimizeResult.RoundRecord] = []
         var devJudgments: [Judgment] = []
@@ -182,6 +185,9 @@ public struct Optimizer: Sendable {
                 records[index].devItems += items.count
                 records[index].devAgreements += row.count { $0 }
                 records[index].judgments += items.count * orders[index]
+            }
+            for judgment in batch.judgments {
+                if let index = candidateIndex[judgment.variant] { records[index].costUSD += judgment.costUSD ?? 0 }
             }
             spent += items.count * perItem
             judged = end

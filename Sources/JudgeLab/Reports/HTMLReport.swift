@@ -58,7 +58,7 @@ public enum HTMLReport {
                     String(format: "%d of %d against %@'s %d (only it right %d, only the leader %d): p = %.2g < %.2g",
                            e.agreements, e.items, e.leader, e.leaderAgreements, e.candidateOnly, e.leaderOnly, e.p, e.threshold)
                 } ?? "–"
-                return ["name": c.name, "items": "\(c.devItems)", "agreement": pct(c.devAgreement), "judgments": "\(c.judgments)", "fate": fate,
+                return ["name": c.name, "items": "\(c.devItems)", "agreement": pct(c.devAgreement), "judgments": "\(c.judgments)", "cost": String(format: "%.4f", c.costUSD), "fate": fate,
                         "evidence": evidence, "examples": c.examples.isEmpty ? "none" : c.examples.joined(separator: ", ")]
             },
         ]
