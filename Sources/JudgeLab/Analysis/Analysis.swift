@@ -3,6 +3,8 @@
 /// Settings of an analysis.
 public struct AnalysisOptions: Sendable {
     public var tieBand: TieBand = .standard
+    /// Bands the judge's scores of some variants are read with instead (fitted on a search's dev split).
+    public var judgeTieBands: [String: TieBand] = [:]
     public var bootstrapResamples: Int = Bootstrap.defaultResamples
     public var seed: UInt64 = Bootstrap.defaultSeed
     /// Re-weight agreement to the data set's stratum shares (for equal-allocation samples).
@@ -55,15 +57,16 @@ public struct Analysis: Sendable {
             let items = (0..<dataset.pairs.count).compactMap { item -> ItemOutcome? in
                 let original = slot[2 * item], swapped = slot[2 * item + 1]
                 guard original >= 0 || swapped >= 0 else { return nil }
-                return ItemOutcome(source: source, pair: Int32(item), original: original, swapped: swapped, tieBand: options.tieBand)
+                return ItemOutcome(source: source, pair: Int32(item), original: original, swapped: swapped, tieBand: options.tieBand,
+                                   judgeBand: options.judgeTieBands[variant])
             }
             outcomes[variant] = items
-            metrics.append(VariantMetrics(variant: variant, outcomes: items, tieBand: options.tieBand,
+            metrics.append(VariantMetrics(variant: variant, outcomes: items, tieBand: options.tieBand, judgeBand: options.judgeTieBands[variant],
                                           bootstrapResamples: options.bootstrapResamples, seed: options.seed))
             let names = Set(items.compactMap(\.pair.category)).sorted()
             categories[variant] = names.map { name in
                 (name, VariantMetrics(variant: variant, outcomes: items.filter { $0.pair.category == name },
-                                      tieBand: options.tieBand, bootstrapResamples: 0))
+                                      tieBand: options.tieBand, judgeBand: options.judgeTieBands[variant], bootstrapResamples: 0))
             }
             if let by = options.reweightBy, let value = Self.reweight(items, population: dataset.pairs, by: by, tieBand: options.tieBand) {
                 reweighted[variant] = value

@@ -32,19 +32,22 @@ public struct ItemOutcome: Sendable {
     public var original: Judgment? { originalIndex < 0 ? nil : source.judgments[Int(originalIndex)] }
     public var swapped: Judgment? { swappedIndex < 0 ? nil : source.judgments[Int(swappedIndex)] }
 
-    public init(pair: Pair, original: Judgment?, swapped: Judgment?, tieBand: TieBand) {
+    /// - Parameter judgeBand: the band the judge's scores are read with, when it is not the
+    ///   human side's `tieBand` (a band fitted to the variant on dev).
+    public init(pair: Pair, original: Judgment?, swapped: Judgment?, tieBand: TieBand, judgeBand: TieBand? = nil) {
         let judgments = [original, swapped].compactMap { $0 }
         self.init(source: OutcomeSource(pairs: [pair], judgments: judgments), pair: 0,
-                  original: original == nil ? -1 : 0, swapped: swapped == nil ? -1 : Int32(judgments.count - 1), tieBand: tieBand)
+                  original: original == nil ? -1 : 0, swapped: swapped == nil ? -1 : Int32(judgments.count - 1), tieBand: tieBand, judgeBand: judgeBand)
     }
 
     /// An outcome over `source`'s pair and judgments at these indices (-1: no judgment in that order).
-    init(source: OutcomeSource, pair: Int32, original: Int32, swapped: Int32, tieBand: TieBand) {
+    init(source: OutcomeSource, pair: Int32, original: Int32, swapped: Int32, tieBand humanBand: TieBand, judgeBand: TieBand? = nil) {
+        let tieBand = judgeBand ?? humanBand
         self.source = source
         pairIndex = pair
         originalIndex = original
         swappedIndex = swapped
-        humanVerdict = source.pairs[Int(pair)].humanVerdict(tieBand: tieBand)
+        humanVerdict = source.pairs[Int(pair)].humanVerdict(tieBand: humanBand)
         let parsed = [original, swapped].filter { $0 >= 0 }.map { source.judgments[Int($0)] }.filter { $0.reading.isParsed }
         switch parsed.count {
         case 2:

@@ -54,8 +54,11 @@ public struct VariantMetrics: Sendable {
     public var parseFailureReasons: [(reason: String, count: Int)]
 
     /// Computes the metrics over `outcomes`, the variant's sampled items.
-    public init(variant: String, outcomes: [ItemOutcome], tieBand: TieBand = .standard,
+    /// - Parameter judgeBand: the band the judge's scores are read with, when it is not `tieBand`.
+    public init(variant: String, outcomes: [ItemOutcome], tieBand humanBand: TieBand = .standard, judgeBand: TieBand? = nil,
                 bootstrapResamples: Int = Bootstrap.defaultResamples, seed: UInt64 = Bootstrap.defaultSeed) {
+        // Every use of the band below reads judge scores; the human side is in the outcomes.
+        let tieBand = judgeBand ?? humanBand
         self.variant = variant
         let n = outcomes.count
         nItems = n

@@ -38,12 +38,14 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         public var devAgreement: Double?
         public var judgments: Int
         public var costUSD: Double
+        /// A score template's tie band fitted on dev, [lo, hi]; nil for the standard band.
+        public var tieBand: [Double]?
         /// The round it was dropped in; nil for survivors.
         public var droppedIn: Int?
         public var evidence: Evidence?
         public var examples: [String]
         enum CodingKeys: String, CodingKey {
-            case name, devItems = "dev_items", devAgreement = "dev_agreement", judgments, costUSD = "cost_usd", droppedIn = "dropped_in", evidence, examples
+            case name, devItems = "dev_items", devAgreement = "dev_agreement", judgments, costUSD = "cost_usd", tieBand = "tie_band", droppedIn = "dropped_in", evidence, examples
         }
     }
 
@@ -136,7 +138,7 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
                                            dropped: $0.dropped, judgments: $0.judgments, paidUSD: $0.paidUSD) }
         let names = result.candidates.map(\.name)
         candidateRows = result.candidates.map { c in
-            CandidateRow(name: c.name, devItems: c.devItems, devAgreement: c.devAgreement, judgments: c.judgments, costUSD: c.costUSD, droppedIn: c.droppedIn,
+            CandidateRow(name: c.name, devItems: c.devItems, devAgreement: c.devAgreement, judgments: c.judgments, costUSD: c.costUSD, tieBand: c.tieBand.map { [$0.lo, $0.hi] }, droppedIn: c.droppedIn,
                          evidence: c.evidence.map { e in
                              Evidence(leader: names[e.leader], items: e.items, agreements: e.agreements, leaderAgreements: e.leaderAgreements,
                                       leaderOnly: e.leaderOnly, candidateOnly: e.candidateOnly, p: e.p, threshold: e.threshold)

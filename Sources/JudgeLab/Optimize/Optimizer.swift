@@ -32,6 +32,8 @@ public struct OptimizeResult: Sendable {
         public var judgments: Int
         /// What its dev judgments cost.
         public var costUSD: Double = 0
+        /// A score template's tie band, fitted on its dev judgments (nil: the standard band).
+        public var tieBand: TieBand?
         /// The round it was dropped in, with the evidence; nil for survivors.
         public var droppedIn: Int?
         public var evidence: Race.Evidence?
@@ -88,7 +90,7 @@ public struct Optimizer: Sendable {
     }
 
     /// Whether each variant agrees with the human verdict on each item (no verdict: no).
-    static func agreement(_ judgments: [Judgment], variants: [String], items: [Pair]) -> [String: [Bool]] {
+    static func agreement(_ judgments: [Judgment], variants: [String], items: [Pair], judgeBand: TieBand? = nil) -> [String: [Bool]] {
         var byKey: [String: [String: (Judgment?, Judgment?)]] = [:]
         for j in judgments {
             var slot = byKey[j.variant, default: [:]][j.item] ?? (nil, nil)
@@ -100,7 +102,7 @@ public struct Optimizer: Sendable {
             let slots = byKey[variant] ?? [:]
             result[variant] = items.map { pair in
                 guard let (original, swapped) = slots[pair.id], original != nil || swapped != nil else { return false }
-                return ItemOutcome(pair: pair, original: original, swapped: swapped, tieBand: .standard).agrees
+                return ItemOutcome(pair: pair, original: original, swapped: swapped, tieBand: .standard, judgeBand: judgeBand).agrees
             }
         }
         return result
@@ -125,7 +127,7 @@ public struct Optimizer: Sendable {
             hardIDs[template] = zip(items, agrees).filter { !$0.1 }.map(\.0.id)
         }
         let probeJudgments = spent
-        let candidates = probes.isEmpty ? plan.candidates : try plan.candidates(hardIDs: hardIDs)
+        var candidates = probes.isEmpty ? plan.candidates : try plan.candidates(hardIDs: hardIDs)
         let orders = candidates.map(\.order.orders.count)
         let finalistCount = min(spec.finalists, candidates.count)
 
@@ -210,6 +212,24 @@ public struct Optimizer: Sendable {
         }
         let raceJudgments = spent - probeJudgments
 
+        // Post-hoc settings that need no new judgments, fitted on dev only: the tie band of each
+        // surviving score template, the one of `fittedBands` with the most dev agreements (the
+        // narrower on equal counts).
+        let judgedDev = Array(dev[0..<judged])
+        for index in survivors where candidates[index].template.parser.kind == .score && !judgedDev.isEmpty {
+            let name = candidates[index].name
+            let own = devJudgments.filter { $0.variant == name }
+            let counts = Self.fittedBands.map { band in
+                Self.agreement(own, variants: [name], items: judgedDev, judgeBand: band)[name]!.count { $0 }
+            }
+            let best = counts.indices.max { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 > $1 }!
+            guard Self.fittedBands[best] != .standard else { continue }
+            candidates[index].tieBand = Self.fittedBands[best]
+            records[index].variant.tieBand = Self.fittedBands[best]
+            records[index].tieBand = Self.fittedBands[best]
+            records[index].devAgreements = counts[best]
+        }
+
         // 3. The finalists, by dev agreement (the earlier candidate on equal counts); the winner
         //    is the first. Nothing here has read the test split.
         let ranked = survivors.sorted { a, b in
@@ -232,6 +252,9 @@ public struct Optimizer: Sendable {
                               spaceSize: plan.space.size, devItems: dev.count, testItems: test.count, poolItems: plan.split.pool.count,
                               testJudgments: batch.judgments, devJudgments: devJudgments, confirmed: !batch.summary.stoppedForBudget)
     }
+
+    /// The tie bands a score variant's may be fitted to: symmetric about 5, from none to [3, 7].
+    public static let fittedBands = [TieBand.standard, TieBand(lo: 4.5, hi: 5.5), TieBand(lo: 4, hi: 6), TieBand(lo: 3.5, hi: 6.5), TieBand(lo: 3, hi: 7)]
 
     static func check(_ batch: EngineBatch) throws {
         if batch.summary.cancelled { throw CancellationError() }

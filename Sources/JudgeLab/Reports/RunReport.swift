@@ -63,6 +63,10 @@ public struct RunReport: Sendable {
         self.created = created
         title = record?.study ?? runID
         datasetSource = record?.dataset ?? dataset.source
+        var options = options
+        for v in record?.variants ?? [] where options.judgeTieBands[v.name] == nil {
+            if let band = v.tieBand, band.count == 2 { options.judgeTieBands[v.name] = TieBand(lo: band[0], hi: band[1]) }
+        }
         analysis = Analysis(dataset: dataset, judgments: judgments, options: options)
         pairs = dataset.index()
         notes = record?.notes ?? []

@@ -92,10 +92,12 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var examples: [String]
         public var templateFiles: [String: String]
         public var examplePrompt: ExamplePrompt?
+        /// The band its scores are read with, when not the analysis's own: [lo, hi].
+        public var tieBand: [Double]?
 
         enum CodingKeys: String, CodingKey {
             case name, judge, output, verdict, template, parser, shots, selection, rubric, order, model, temperature
-            case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt"
+            case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt", tieBand = "tie_band"
         }
 
         /// The settings a report shows, in order.
@@ -108,7 +110,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
                 ("template", template), ("parser", parser), ("shots", "\(shots)"), ("selection", selection), ("rubric", rubric),
                 ("order", order), ("model", model), ("temperature", JSONValue.format(number: temperature)), ("max_tokens", "\(maxTokens)"),
             ]
-            return settings + rest
+            return settings + rest + (tieBand.map { [("tie_band", $0.map { JSONValue.format(number: $0) }.joined(separator: ","))] } ?? [])
         }
     }
 
@@ -178,7 +180,8 @@ public struct StudyRecord: Codable, Sendable, Equatable {
                                  temperature: v.temperature, maxTokens: v.maxTokens, examples: v.examples.map(\.id),
                                  templateFiles: v.template.sources,
                                  examplePrompt: ExamplePrompt(item: plan.items[0].id, order: v.order.orders[0].rawValue,
-                                                              messages: prompt.map { Message(role: $0.role, content: $0.content) }))
+                                                              messages: prompt.map { Message(role: $0.role, content: $0.content) }),
+                                 tieBand: v.tieBand.map { [$0.lo, $0.hi] })
         }
         self.notes = notes
     }

@@ -54,6 +54,7 @@ public struct Study: Sendable {
         public var judge: String?
         public var output: OutputMode = .free
         public var verdict: VerdictSource = .parsed
+        public var tieBand: TieBand?
         /// Where the spec came from, for errors.
         public var line: Int?
         public var field: String
@@ -253,9 +254,9 @@ public struct Study: Sendable {
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "verdict", "baseline"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "verdict", "tie_band", "baseline"]
     /// The grid's axes, in odometer order (the last turns fastest).
-    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict"]
+    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict", "tie_band"]
 
     /// Expands `grid` (every combination, in the order written) and appends `list`.
     static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
@@ -355,6 +356,10 @@ public struct Study: Sendable {
             guard (0...2).contains(spec.temperature!) else { throw node.error("must be between 0 and 2") }
         }
         if let node = v["max_tokens"] ?? nil { spec.maxTokens = try positive(node) }
+        if let node = v["tie_band"] ?? nil {
+            guard let band = TieBand(parsing: try node.string()) else { throw node.error("expected LO,HI with LO ≤ HI, e.g. '4.5,5.5'") }
+            spec.tieBand = band
+        }
         return spec
     }
 }

@@ -166,6 +166,7 @@ public struct VariantFactory {
                 ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
                                        model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
                                        output: spec.output, verdict: spec.verdict, draw: draw)
+                + (spec.tieBand.map { ".tie\($0.lo.shortText)-\($0.hi.shortText)" } ?? "")
             if unique, let first = lineOfName[name] {
                 throw InputError(file: study.file, line: spec.line, field: spec.field,
                                  "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
@@ -182,6 +183,7 @@ public struct VariantFactory {
             variant.judge = judge.name
             variant.output = spec.output
             variant.verdict = spec.verdict
+            variant.tieBand = spec.tieBand
             if spec.selection == .nearest, spec.shots > 0 {
                 variant.nearest = NearestExamples(k: spec.shots, pool: template.allowsTie ? pool : pool.filter { $0.humanVerdict() != .tie })
             }

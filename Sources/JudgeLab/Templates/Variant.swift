@@ -22,6 +22,8 @@ public struct Variant: Sendable {
     public var output: OutputMode = .free
     /// From the text, or from the token probabilities.
     public var verdict: VerdictSource = .parsed
+    /// The band its 1..9 scores are read with, when not the analysis's (`tie_band`; fitted on dev by a search).
+    public var tieBand: TieBand?
 
     /// The examples shown with `pair`.
     public func examples(for pair: Pair) -> [Pair] {
