@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: all deps live-deps build release test demo live reliability bench bench-quick clean
+.PHONY: all deps live-deps build release test demo live reliability bench bench-optimize bench-quick clean
 
 all: build
 
@@ -93,6 +93,11 @@ bench: release
 	python3 Benchmarks/Scripts/run_benchmarks.py --peer-python $(PEERS)/openai/bin/python \
 	  --fastchat-python $(PEERS)/fastchat/bin/python --alpaca-python $(PEERS)/alpaca/bin/python
 	cd Benchmarks && $(SWIFT) package --scratch-path ../.build-bench benchmark
+
+# The search against a simulated judge (Benchmarks/RESULTS.md): 200 trials in the process, one over HTTP.
+bench-optimize: release
+	.build/release/judgelab simulate --trials 200 --first-seed 1 --json Benchmarks/optimize-simulation.jsonl
+	python3 Benchmarks/Scripts/optimize_http_trial.py --seed 1
 
 bench-quick: release
 	python3 Benchmarks/Scripts/run_benchmarks.py --quick --out .build/RESULTS-quick.md
