@@ -319,7 +319,7 @@ import JudgeLabXML
         let out = folder.path + "/B/run"
         for moment in [first, second] {
             let process = try JudgeLabBinary.start(["optimize", path, "--out", out, "--quiet"])
-            Self.waitForJournal(out, atLeast: moment)
+            JudgesTests.waitForProgress(out, atLeast: moment)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let journaled = try RunTests.entries(out).count
@@ -331,15 +331,5 @@ import JudgeLabXML
         let summary = try OptimizeSummary.load(path: OptimizeLayout(directory: out).summary)
         #expect(Self.decisions(summary) == Self.decisions(expected))
         #expect(try RunTests.entries(out).count == total, "every judgment journaled once")
-    }
-
-    static func waitForJournal(_ out: String, atLeast count: Int) {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: out + "/run.sqlite"),
-               let n = try? SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite").entries().count,
-               n >= count { return }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
     }
 }

@@ -134,8 +134,7 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         fullGridJudgments = result.fullGridJudgments
         self.paidUSD = paidUSD
         hardExamples = result.hardIDs
-        rounds = result.rounds.map { Round(number: $0.number, items: $0.items, survivorsBefore: $0.survivorsBefore, leader: $0.leader,
-                                           dropped: $0.dropped, judgments: $0.judgments, paidUSD: $0.paidUSD) }
+        rounds = result.rounds
         let names = result.candidates.map(\.name)
         candidateRows = result.candidates.map { c in
             CandidateRow(name: c.name, devItems: c.devItems, devAgreement: c.devAgreement, judgments: c.judgments, costUSD: c.costUSD, tieBand: c.tieBand.map { [$0.lo, $0.hi] }, droppedIn: c.droppedIn,

@@ -40,17 +40,9 @@ public struct OptimizeResult: Sendable {
         public var devAgreement: Double? { devItems > 0 ? Double(devAgreements) / Double(devItems) : nil }
     }
 
-    public struct RoundRecord: Sendable {
-        public var number: Int
-        /// Dev items judged by every survivor, after this round.
-        public var items: Int
-        public var survivorsBefore: Int
-        public var leader: String
-        public var dropped: [String]
-        /// Judgments in all (probe and race) after this round.
-        public var judgments: Int
-        public var paidUSD: Double
-    }
+    /// One round: the dev items every survivor has been judged on after it, the candidates that
+    /// went in, the leader, those dropped, and the judgments (probe and race) and dollars so far.
+    public typealias RoundRecord = OptimizeSummary.Round
 
     public var candidates: [CandidateRecord]
     public var rounds: [RoundRecord]

@@ -95,43 +95,37 @@ public enum FewShotSelector {
                                      allowsTie: allowsTie, seed: seed, tieBand: tieBand, file: file, variant: variant)
             }
             return chosen
-        case .diverse:
+        case .random, .balanced, .diverse:
             guard eligible.count >= k else {
                 throw InputError(file: file, field: "shots", "variant \(variant) asks for \(k) examples but the few-shot pool holds \(eligible.count)\(allowsTie ? "" : " without ties")")
             }
             var generator = SeededGenerator(seed: seed)
-            let names = Set(eligible.map { $0.category ?? "" }).sorted()
-            var groups = names.map { name in eligible.filter { ($0.category ?? "") == name } }
-            for i in groups.indices { generator.shuffle(&groups[i]) }
-            var chosen: [Pair] = []
-            var round = 0
-            while chosen.count < k {
-                for group in groups where chosen.count < k && round < group.count { chosen.append(group[round]) }
-                round += 1
-            }
-            return chosen
-        case .random, .balanced:
-            guard eligible.count >= k else {
-                throw InputError(file: file, field: "shots", "variant \(variant) asks for \(k) examples but the few-shot pool holds \(eligible.count)\(allowsTie ? "" : " without ties")")
-            }
-            var generator = SeededGenerator(seed: seed)
-            if selection == .random {
+            switch selection {
+            case .random:
                 var order = eligible
                 generator.shuffle(&order)
                 return Array(order.prefix(k))
+            case .diverse:
+                let names = Set(eligible.map { $0.category ?? "" }).sorted()
+                return roundRobin(names.map { name in eligible.filter { ($0.category ?? "") == name } }, k: k, generator: &generator)
+            default:
+                return roundRobin((allowsTie ? Verdict.allCases : [.answer1, .answer2]).map { verdict in
+                    eligible.filter { $0.humanVerdict(tieBand: tieBand) == verdict }
+                }, k: k, generator: &generator)
             }
-            // Round-robin over the verdicts, each group shuffled; a group that runs out is skipped.
-            var groups = (allowsTie ? Verdict.allCases : [.answer1, .answer2]).map { verdict in
-                eligible.filter { $0.humanVerdict(tieBand: tieBand) == verdict }
-            }
-            for i in groups.indices { generator.shuffle(&groups[i]) }
-            var chosen: [Pair] = []
-            var round = 0
-            while chosen.count < k {
-                for group in groups where chosen.count < k && round < group.count { chosen.append(group[round]) }
-                round += 1
-            }
-            return chosen
         }
+    }
+
+    /// k items taken round-robin over the groups, each shuffled first; a group that runs out is skipped.
+    static func roundRobin(_ groups: [[Pair]], k: Int, generator: inout SeededGenerator) -> [Pair] {
+        var groups = groups
+        for i in groups.indices { generator.shuffle(&groups[i]) }
+        var chosen: [Pair] = []
+        var round = 0
+        while chosen.count < k {
+            for group in groups where chosen.count < k && round < group.count { chosen.append(group[round]) }
+            round += 1
+        }
+        return chosen
     }
 }
