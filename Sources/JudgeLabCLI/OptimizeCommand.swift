@@ -120,6 +120,8 @@ struct OptimizeCommand: AsyncParsableCommand {
             return String(format: "round %d: %d dev items, %d of %d candidates left, %d judgments, $%.4f spent", number, items, survivors, candidates, judgments, paid)
         case let .dropped(name, _, e):
             return String(format: "  dropped %@: %d of %d against the leader's %d (p = %.2g < %.2g)", name, e.agreements, e.items, e.leaderAgreements, e.p, e.threshold)
+        case let .proposed(name, origin):
+            return "  proposed \(name): \(origin)"
         case let .confirming(variants, items):
             return "confirmation: \(variants.count) variants on \(items) test items"
         }

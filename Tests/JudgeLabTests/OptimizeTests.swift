@@ -165,6 +165,31 @@ import JudgeLabXML
         #expect(index.examples(for: pool[1]).map(\.id).contains("p2") == false)
     }
 
+    /// Proposals: neighbours of the leader join the race, catch up on the dev items judged so
+    /// far, show only pool examples, and the search stays deterministic.
+    @Test func proposedCandidatesCatchUpAndKeepTheSearchDeterministic() async throws {
+        let folder = try TemporaryFolder()
+        let path = try OptimizeSimulation.writeTrial(seed: 6, setup: Self.smallSetup(), directory: folder.path, templates: Paths.root + "/PromptTemplates")
+        var study = try Study.load(path: path)
+        study.search!.proposals = 3
+        let (plan, engine, _) = try Self.inProcess(study, seed: 6)
+        let first = try await Optimizer(plan: plan).run(engine: engine)
+        let proposed = first.candidates.filter { $0.origin != nil }
+        #expect(proposed.count >= 1, "\(first.rounds.count) rounds")
+        let pool = Set(plan.split.pool.map(\.id))
+        for candidate in proposed {
+            #expect(candidate.origin!.contains("proposed after round"))
+            #expect(Set(candidate.variant.examples.map(\.id)).isSubset(of: pool))
+            // Caught up: judged on as many dev items as the candidates that stayed as long.
+            let round = Int(candidate.origin!.split(separator: " ")[3].trimmingCharacters(in: .punctuationCharacters))!
+            let judgedBy = first.rounds.last { $0.number == (candidate.droppedIn ?? first.rounds.last!.number) }!.items
+            #expect(candidate.devItems == judgedBy, "\(candidate.name) from round \(round): \(candidate.devItems) dev items, the others \(judgedBy)")
+        }
+        #expect(first.fullGridJudgments == plan.fullGridJudgments, "the full grid is the drawn candidates'")
+        let (again, engine2, _) = try Self.inProcess(study, seed: 6)
+        #expect(Self.decisions(try await Optimizer(plan: again).run(engine: engine2)) == Self.decisions(first))
+    }
+
     // MARK: Budgets
 
     @Test func theJudgmentBudgetStopsTheRaceAndKeepsTheConfirmation() async throws {

@@ -40,12 +40,14 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         public var costUSD: Double
         /// A score template's tie band fitted on dev, [lo, hi]; nil for the standard band.
         public var tieBand: [Double]?
+        /// For a candidate proposed during the race: when, from whom, what changed.
+        public var origin: String?
         /// The round it was dropped in; nil for survivors.
         public var droppedIn: Int?
         public var evidence: Evidence?
         public var examples: [String]
         enum CodingKeys: String, CodingKey {
-            case name, devItems = "dev_items", devAgreement = "dev_agreement", judgments, costUSD = "cost_usd", tieBand = "tie_band", droppedIn = "dropped_in", evidence, examples
+            case name, devItems = "dev_items", devAgreement = "dev_agreement", judgments, costUSD = "cost_usd", tieBand = "tie_band", origin, droppedIn = "dropped_in", evidence, examples
         }
     }
 
@@ -116,7 +118,7 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         study = plan.study.name
         seed = spec.seed
         spaceSize = result.spaceSize
-        candidates = result.candidates.count
+        candidates = result.candidates.count { $0.origin == nil }
         poolItems = result.poolItems
         devItems = result.devItems
         testItems = result.testItems
@@ -137,7 +139,7 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         rounds = result.rounds
         let names = result.candidates.map(\.name)
         candidateRows = result.candidates.map { c in
-            CandidateRow(name: c.name, devItems: c.devItems, devAgreement: c.devAgreement, judgments: c.judgments, costUSD: c.costUSD, tieBand: c.tieBand.map { [$0.lo, $0.hi] }, droppedIn: c.droppedIn,
+            CandidateRow(name: c.name, devItems: c.devItems, devAgreement: c.devAgreement, judgments: c.judgments, costUSD: c.costUSD, tieBand: c.tieBand.map { [$0.lo, $0.hi] }, origin: c.origin, droppedIn: c.droppedIn,
                          evidence: c.evidence.map { e in
                              Evidence(leader: names[e.leader], items: e.items, agreements: e.agreements, leaderAgreements: e.leaderAgreements,
                                       leaderOnly: e.leaderOnly, candidateOnly: e.candidateOnly, p: e.p, threshold: e.threshold)

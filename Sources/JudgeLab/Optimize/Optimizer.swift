@@ -7,6 +7,7 @@ public enum OptimizeEvent: Sendable {
     case probe(template: String, items: Int)
     case round(number: Int, items: Int, survivors: Int, candidates: Int, judgments: Int, paidUSD: Double)
     case dropped(name: String, round: Int, evidence: Race.Evidence)
+    case proposed(name: String, origin: String)
     case confirming(variants: [String], items: Int)
 }
 
@@ -34,6 +35,8 @@ public struct OptimizeResult: Sendable {
         public var costUSD: Double = 0
         /// A score template's tie band, fitted on its dev judgments (nil: the standard band).
         public var tieBand: TieBand?
+        /// For a candidate proposed during the race: after which round, from which leader, what changed.
+        public var origin: String?
         /// The round it was dropped in, with the evidence; nil for survivors.
         public var droppedIn: Int?
         public var evidence: Race.Evidence?
@@ -120,14 +123,17 @@ public struct Optimizer: Sendable {
         }
         let probeJudgments = spent
         var candidates = probes.isEmpty ? plan.candidates : try plan.candidates(hardIDs: hardIDs)
-        let orders = candidates.map(\.order.orders.count)
+        var orders = candidates.map(\.order.orders.count)
+        let drawnCount = candidates.count
         let finalistCount = min(spec.finalists, candidates.count)
 
         // 2. The race on dev.
         let schedule = Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
         let alphaPerRound = spec.alpha / Double(max(1, schedule.count))
         var survivors = Array(candidates.indices)
-        let candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var pending: [Int] = []  // proposed candidates still to catch up on the dev items judged so far
+        var proposed = 0
         var records = candidates.map { CandidateRecord(name: $0.name, variant: $0, devItems: 0, devAgreements: 0, judgments: 0) }
         var rounds: [OptimizeResult.RoundRecord] = []
         var devJudgments: [Judgment] = []
@@ -168,6 +174,27 @@ public struct Optimizer: Sendable {
                 }
             }
             let items = Array(dev[judged..<end])
+            // Proposed candidates first catch up on the items the others have been judged on.
+            if !pending.isEmpty {
+                let catchUp = Array(dev[0..<judged])
+                let batch = try await engine.judge(pending.map { candidates[$0] }, on: catchUp, stage: "catching up")
+                if batch.summary.cancelled { throw CancellationError() }
+                if batch.summary.stoppedForBudget { stop = .dollarBudget; break }
+                devJudgments += batch.judgments
+                let rows = Self.agreement(batch.judgments, variants: pending.map { candidates[$0].name }, items: catchUp)
+                for index in pending {
+                    let row = rows[candidates[index].name]!
+                    agrees[index] = row
+                    records[index].devItems = catchUp.count
+                    records[index].devAgreements = row.count { $0 }
+                    records[index].judgments = catchUp.count * orders[index]
+                    spent += catchUp.count * orders[index]
+                }
+                for judgment in batch.judgments {
+                    if let index = candidateIndex[judgment.variant] { records[index].costUSD += judgment.costUSD ?? 0 }
+                }
+                pending = []
+            }
             let batch = try await engine.judge(racing, on: items, stage: "round \(number + 1)")
             if batch.summary.cancelled { throw CancellationError() }
             if batch.summary.stoppedForBudget { stop = .dollarBudget; break }
@@ -201,6 +228,25 @@ public struct Optimizer: Sendable {
             events?(.round(number: number + 1, items: judged, survivors: survivors.count, candidates: candidates.count, judgments: spent, paidUSD: paid))
             if survivors.count == 1 { stop = .separated; break }
             if end < target { stop = spec.maxJudgments != nil && (spec.maxJudgments! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }
+            // A neighbour of the leader, while the race goes on and the judgment budget can pay
+            // for its catching up as well as for the confirmation.
+            let catchUpCost = judged * candidates[leader].order.orders.count
+            if proposed < spec.proposals, end < dev.count,
+               spec.maxJudgments.map({ spent + catchUpCost + reserve + perItem * min(spec.growth, dev.count - end) <= $0 }) ?? true,
+               let (variant, origin) = Proposals.propose(from: candidates[leader], number: proposed, pool: plan.split.pool, rubrics: spec.rubrics,
+                                                         library: plan.library, seed: spec.seed, taken: Set(candidateIndex.keys)) {
+                proposed += 1
+                let index = candidates.count
+                candidates.append(variant)
+                orders.append(variant.order.orders.count)
+                candidateIndex[variant.name] = index
+                var record = CandidateRecord(name: variant.name, variant: variant, devItems: 0, devAgreements: 0, judgments: 0)
+                record.origin = "proposed after round \(number + 1) from \(candidates[leader].name): \(origin)"
+                records.append(record)
+                survivors.append(index)
+                pending.append(index)
+                events?(.proposed(name: variant.name, origin: record.origin!))
+            }
         }
         let raceJudgments = spent - probeJudgments
 
@@ -240,7 +286,8 @@ public struct Optimizer: Sendable {
 
         return OptimizeResult(candidates: records, rounds: rounds, stop: stop, winner: winner.name, finalists: finalists.map(\.name),
                               baseline: plan.baseline.name, hardIDs: hardIDs, probeJudgments: probeJudgments, raceJudgments: raceJudgments,
-                              confirmationJudgments: confirmationJudgments, fullGridJudgments: candidates.reduce(0) { $0 + $1.order.orders.count } * dev.count,
+                              confirmationJudgments: confirmationJudgments,
+                              fullGridJudgments: candidates.prefix(drawnCount).reduce(0) { $0 + $1.order.orders.count } * dev.count,
                               spaceSize: plan.space.size, devItems: dev.count, testItems: test.count, poolItems: plan.split.pool.count,
                               testJudgments: batch.judgments, devJudgments: devJudgments, confirmed: !batch.summary.stoppedForBudget)
     }

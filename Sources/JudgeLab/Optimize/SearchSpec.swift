@@ -39,6 +39,9 @@ public struct SearchSpec: Sendable {
     /// The indifference zone δ: a candidate is also dropped when it is confidently not better
     /// than the leader by δ or more (picking the leader over it then costs less than δ).
     public var indifference = 0.01
+    /// New candidates proposed from the leader during the race (one after a round, while
+    /// several candidates survive), judged on every dev item judged so far to catch up.
+    public var proposals = 0
     /// At most this many judgments in all (probe, race and confirmation).
     public var maxJudgments: Int?
     /// The variant the winner is confirmed against (default: the space's first template, zero-shot).
@@ -113,7 +116,11 @@ public struct SearchSpec: Sendable {
         spec.judges = try list("judge") { n -> String? in try n.string() } ?? spec.judges
         if let v = space["max_tokens"] { spec.maxTokens = try Study.positive(v) }
         if let racing = node["racing"] {
-            try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists", "indifference"])
+            try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists", "indifference", "proposals"])
+            if let v = racing["proposals"] {
+                spec.proposals = try v.int()
+                guard spec.proposals >= 0 else { throw v.error("may not be negative") }
+            }
             if let v = racing["indifference"] {
                 spec.indifference = try v.double()
                 guard spec.indifference >= 0, spec.indifference < 1 else { throw v.error("an agreement difference: at least 0 and below 1") }

@@ -40,7 +40,9 @@ public enum HTMLReport {
             "winner": s.winner,
             "spend": String(format: "The race judged %d candidates with %d judgments, %.0f%% of the %d the full grid (every candidate on every dev item) takes, and stopped when %@; %d judgments in all with the probe and the confirmation, $%.4f.",
                             s.candidates, s.raceJudgments, s.raceShare * 100, s.fullGridJudgments, stop, s.probeJudgments + s.raceJudgments + s.confirmationJudgments, s.paidUSD),
-            "design": "\(s.candidates) candidates drawn from a space of \(s.spaceSize) (seed \(s.seed)); few-shot pool \(s.poolItems) items (examples only), dev \(s.devItems) (the race's only evidence), test \(s.testItems) (confirmation only). Rounds of \(s.firstRound) dev items, then \(s.growth) more; after each, the candidates significantly worse than the leader are dropped (Holm at \(JSONValue.format(number: s.alpha)) over the step's comparisons, split over the rounds planned).",
+            "design": "\(s.candidates) candidates drawn from a space of \(s.spaceSize) (seed \(s.seed))"
+                + (s.candidateRows.contains { $0.origin != nil } ? ", \(s.candidateRows.count { $0.origin != nil }) more proposed from the leaders during the race" : "")
+                + "; few-shot pool \(s.poolItems) items (examples only), dev \(s.devItems) (the race's only evidence), test \(s.testItems) (confirmation only). Rounds of \(s.firstRound) dev items, then \(s.growth) more; after each, the candidates significantly worse than the leader are dropped (Holm at \(JSONValue.format(number: s.alpha)) over the step's comparisons, split over the rounds planned).",
             "versus": s.winnerAgainstBaseline.map { [$0.sentence] } ?? [],
             "confirmed": s.confirmed,
             "confirmation": s.confirmation.map { c -> [String: Any] in
@@ -59,7 +61,8 @@ public enum HTMLReport {
                            e.agreements, e.items, e.leader, e.leaderAgreements, e.candidateOnly, e.leaderOnly, e.p, e.threshold)
                 } ?? "–"
                 return ["name": c.name, "items": "\(c.devItems)", "agreement": pct(c.devAgreement), "judgments": "\(c.judgments)", "cost": String(format: "%.4f", c.costUSD), "fate": fate,
-                        "evidence": evidence, "examples": c.examples.isEmpty ? "none" : c.examples.joined(separator: ", ")]
+                        "evidence": evidence, "examples": c.examples.isEmpty ? "none" : c.examples.joined(separator: ", "),
+                        "origin": c.origin ?? "drawn from the space"]
             },
         ]
     }

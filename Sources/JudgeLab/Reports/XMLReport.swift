@@ -62,7 +62,7 @@ public enum XMLReport {
         }
         let candidates = s.candidateRows.map { c in
             XMLTree("candidate", [("name", c.name), ("dev-items", "\(c.devItems)"), ("dev-agreement", n(c.devAgreement)), ("judgments", "\(c.judgments)"),
-                                  ("cost-usd", n(c.costUSD)), ("dropped-in", c.droppedIn.map(String.init))],
+                                  ("cost-usd", n(c.costUSD)), ("origin", c.origin), ("dropped-in", c.droppedIn.map(String.init))],
                     children: c.evidence.map { e in
                         [XMLTree("evidence", [("leader", e.leader), ("items", "\(e.items)"), ("agreements", "\(e.agreements)"),
                                               ("leader-agreements", "\(e.leaderAgreements)"), ("leader-only", "\(e.leaderOnly)"),

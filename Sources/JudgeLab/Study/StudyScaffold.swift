@@ -61,7 +61,7 @@ public enum StudyScaffold {
         example_sets: 2                # distinct seeded draws of random examples
         rubric: [none, expanded]
         order: both
-      racing: {first_round: 20, growth: 20, alpha: 0.05, finalists: 3}
+      racing: {first_round: 20, growth: 20, alpha: 0.05, finalists: 3, proposals: 2}   # proposals: neighbours of the leader (one more example, one swapped, the next rubric)
       max_judgments: 4000
     """
 
