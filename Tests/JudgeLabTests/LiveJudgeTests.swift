@@ -51,6 +51,11 @@ struct LiveJudgeTests {
         let study = try Self.study("""
         judge: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, concurrency: 4, timeout_seconds: 120}
         """, variants: "  grid: {template: [choice-ab, rating-1to9], output: [free, json_schema], verdict: [logprobs], order: [both]}", items: 2, in: folder)
+        // The 1–9 reason bounded, as the live demo has it: unbounded, a 135M model's reason can
+        // run past the token limit before the score (sampled at 0.3, now and then it does).
+        try DemoStudies.copyTemplatesForSmallModels(to: folder.path + "/templates")
+        let text = try String(contentsOfFile: study, encoding: .utf8)
+        try AtomicFile.write(text.replacingOccurrences(of: "templates: \(Paths.root)/PromptTemplates", with: "templates: templates"), to: study)
         let out = folder.path + "/Results/run"
         let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
