@@ -101,13 +101,20 @@ struct OptimizeCommand: AsyncParsableCommand {
             ["judgments at most", "\(most.total) (probe \(most.probe), race \(most.race), confirmation \(most.confirmation)\(plan.spec.maxJudgments.map { "; budget \($0)" } ?? ""))"],
             ["full grid", "\(plan.fullGridJudgments) judgments (every candidate on every dev item)"],
         ]
-        // Dollars at most: every candidate on every dev item and the widest confirmation, at every output token.
-        let tasks = try Runner.tasks(variants: plan.candidates, items: plan.split.dev, library: plan.library, settings: settings, file: plan.study.file)
-            + Runner.tasks(variants: plan.candidates.prefix(plan.spec.finalists) + [plan.baseline], items: plan.split.test, library: plan.library,
-                           settings: settings, file: plan.study.file)
-        let unpriced = Set(tasks.filter { $0.maximumCost == nil }.map(\.request.model))
-        let dollars = tasks.reduce(0.0) { $0 + ($1.maximumCost ?? 0) }
-        rows.append(["dollars at most", String(format: "$%.4f", dollars) + (unpriced.isEmpty ? "" : " (no price for \(unpriced.sorted().joined(separator: ", ")))")
+        // Dollars at most: the probe, every candidate on every dev item, and the dearest
+        // finalists and the baseline on test, at every output token.
+        func tasks(_ variants: [Variant], _ items: [Pair]) throws -> [RunTask] {
+            try Runner.tasks(variants: variants, items: items, library: plan.library, settings: settings, file: plan.study.file)
+        }
+        func dollars(_ tasks: [RunTask]) -> Double { tasks.reduce(0.0) { $0 + ($1.maximumCost ?? 0) } }
+        let probe = try plan.probes().flatMap { try tasks([$0], plan.probeItems($0.template.name)) }
+        let race = try tasks(plan.candidates, plan.split.dev)
+        let finalists = try plan.candidates.map { dollars(try tasks([$0], plan.split.test)) }.sorted(by: >).prefix(plan.spec.finalists).reduce(0, +)
+        let baseline = try tasks([plan.baseline], plan.split.test)
+        let unpriced = Set((probe + race + baseline).filter { $0.maximumCost == nil }.map(\.request.model))
+        let dearest = try plan.candidates.map { dollars(try tasks([$0], plan.split.dev)) }.max() ?? 0
+        let total = dollars(probe) + dollars(race) + Double(plan.spec.proposals) * dearest + finalists + dollars(baseline)
+        rows.append(["dollars at most", String(format: "$%.4f", total) + (plan.spec.proposals > 0 ? " (each proposal at the dearest candidate's cost)" : "") + (unpriced.isEmpty ? "" : " (no price for \(unpriced.sorted().joined(separator: ", ")))")
                      + (settings.maxCostUSD.map { String(format: "; budget $%.2f", $0) } ?? "")])
         return TextTable.render(rows)
     }
