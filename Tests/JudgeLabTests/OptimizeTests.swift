@@ -296,6 +296,7 @@ import JudgeLabXML
         #expect(try XMLReportWriter.validate(file: layout.run.xmlReport).isEmpty)
         let page = try String(contentsOfFile: layout.run.htmlReport, encoding: .utf8)
         #expect(page.contains("id=\"search\"") && page.contains("Dev against test") && page.contains("id=\"search-candidates\""))
+        #expect(page.contains("Best on the test split") && page.contains("The search's winner"), "the headline tells the test split's best from the winner")
         let summary = try OptimizeSummary.load(path: layout.summary)
         #expect(summary.candidates == 12 && summary.rounds.count >= 1)
         #expect(try SQLiteRunStore(runPath: layout.run.store, cachePath: results + "/cache.sqlite").entries().count

@@ -121,6 +121,9 @@ public enum HTMLReport {
             ("Tool", "JudgeLab \(JudgeLabVersion.text)"),
         ]
         return [[
+            // A search's test split: its best there is not its winner, which was chosen on dev.
+            "label": report.optimize == nil ? "Best variant" : "Best on the test split",
+            "winner": report.optimize.map { [$0.winner] } ?? [],
             "name": best.variant, "agreement": HTML.pct(best.agreement), "items": "\(best.nItems)",
             "ci": best.agreementCI.map { [["lo": HTML.pct($0.lo), "hi": HTML.pct($0.hi)]] } ?? [],
             "versus": report.headToHead.map { [$0.sentence] } ?? [],
