@@ -19,6 +19,13 @@ import JudgeLabXML
         return setup
     }
 
+    /// A small trial's files in a fresh folder (kept alive by the caller), and its study.
+    static func trial(seed: UInt64) throws -> (TemporaryFolder, Study) {
+        let folder = try TemporaryFolder()
+        let path = try OptimizeSimulation.writeTrial(seed: seed, setup: smallSetup(), directory: folder.path, templates: Paths.root + "/PromptTemplates")
+        return (folder, try Study.load(path: path))
+    }
+
     /// The plan of a trial, and an engine over the simulated judge and an in-memory store.
     static func inProcess(_ study: Study, seed: UInt64, priced: Bool = false) throws -> (OptimizePlan, RunnerEngine, InMemoryRunStore) {
         let plan = try OptimizePlan(study: study)
@@ -168,9 +175,9 @@ import JudgeLabXML
     /// Proposals: neighbours of the leader join the race, catch up on the dev items judged so
     /// far, show only pool examples, and the search stays deterministic.
     @Test func proposedCandidatesCatchUpAndKeepTheSearchDeterministic() async throws {
-        let folder = try TemporaryFolder()
-        let path = try OptimizeSimulation.writeTrial(seed: 6, setup: Self.smallSetup(), directory: folder.path, templates: Paths.root + "/PromptTemplates")
-        var study = try Study.load(path: path)
+        let (folder, study0) = try Self.trial(seed: 6)
+        var study = study0
+        defer { withExtendedLifetime(folder) {} }  // its files are read to the end
         study.search!.proposals = 3
         let (plan, engine, _) = try Self.inProcess(study, seed: 6)
         let first = try await Optimizer(plan: plan).run(engine: engine)
@@ -193,9 +200,9 @@ import JudgeLabXML
     // MARK: Budgets
 
     @Test func theJudgmentBudgetStopsTheRaceAndKeepsTheConfirmation() async throws {
-        let folder = try TemporaryFolder()
-        let path = try OptimizeSimulation.writeTrial(seed: 8, setup: Self.smallSetup(), directory: folder.path, templates: Paths.root + "/PromptTemplates")
-        var study = try Study.load(path: path)
+        let (folder, study0) = try Self.trial(seed: 8)
+        var study = study0
+        defer { withExtendedLifetime(folder) {} }  // its files are read to the end
         study.search!.maxJudgments = 900
         let (plan, engine, store) = try Self.inProcess(study, seed: 8)
         let result = try await Optimizer(plan: plan).run(engine: engine)
@@ -210,9 +217,9 @@ import JudgeLabXML
     }
 
     @Test func theDollarCapIsNeverExceeded() async throws {
-        let folder = try TemporaryFolder()
-        let path = try OptimizeSimulation.writeTrial(seed: 9, setup: Self.smallSetup(), directory: folder.path, templates: Paths.root + "/PromptTemplates")
-        var study = try Study.load(path: path)
+        let (folder, study0) = try Self.trial(seed: 9)
+        var study = study0
+        defer { withExtendedLifetime(folder) {} }  // its files are read to the end
         study.prices = ["sim-judge": Price(input: 10, output: 10)]
         study.maxCostUSD = 2
         let (plan, engine, store) = try Self.inProcess(study, seed: 9, priced: true)
