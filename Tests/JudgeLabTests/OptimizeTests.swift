@@ -210,6 +210,15 @@ import JudgeLabXML
         #expect(result.judgments <= 900, "\(result.judgments) judgments")
         #expect(try store.entries().count <= 900)
         #expect(result.confirmed && result.confirmationJudgments > 0, "the confirmation's share was kept back")
+        // With proposals, their catching up is paid for inside the same budget.
+        study.search!.proposals = 4
+        study.search!.maxJudgments = 1300
+        let (proposing, engine3, store3) = try Self.inProcess(study, seed: 8)
+        let withProposals = try await Optimizer(plan: proposing).run(engine: engine3)
+        let journaled = try store3.entries().count
+        #expect(journaled <= 1300 && withProposals.judgments <= 1300, "\(journaled) journaled, stop \(withProposals.stop)")
+        #expect(withProposals.confirmed && withProposals.candidates.contains { $0.origin != nil }, "a proposal was made within the budget")
+        #expect(withProposals.stop == .judgmentBudget)
         // Without the budget the race goes on past it.
         study.search!.maxJudgments = nil
         let (free, engine2, _) = try Self.inProcess(study, seed: 8)

@@ -145,9 +145,11 @@ public struct Optimizer: Sendable {
             let confirmVariants = survivors.sorted { orders[$0] > orders[$1] }.prefix(finalistCount).map { candidates[$0] } + [plan.baseline]
             let reserve = confirmVariants.reduce(0) { $0 + $1.order.orders.count } * test.count
             let perItem = survivors.reduce(0) { $0 + orders[$1] }
+            // Proposed candidates catch up on the items judged so far before the round.
+            let catchUpJudgments = pending.reduce(0) { $0 + orders[$1] } * judged
             var end = target
             if let cap = spec.maxJudgments {
-                let affordable = (cap - spent - reserve) / max(1, perItem)
+                let affordable = (cap - spent - reserve - catchUpJudgments) / max(1, perItem)
                 end = min(end, judged + max(0, affordable))
                 if end <= judged, number == 0 {
                     throw InputError(file: plan.study.file, line: spec.line, field: "search.max_judgments",
@@ -158,12 +160,13 @@ public struct Optimizer: Sendable {
             let newItems = Array(dev[judged..<end])
             let racing = survivors.map { candidates[$0] }
             if let roundCost = try engine.maximumCost(racing, on: newItems), let (paid, cap) = Optional(try engine.spending()), let cap {
+                let catchUpCost = pending.isEmpty ? 0 : try engine.maximumCost(pending.map { candidates[$0] }, on: Array(dev[0..<judged])) ?? 0
                 // The dearest finalists the survivors could make, and the baseline.
                 let finalistCosts = try survivors.map { try engine.maximumCost([candidates[$0]], on: test) ?? 0 }.sorted(by: >)
                 let confirmCost = finalistCosts.prefix(finalistCount).reduce(0, +) + (try engine.maximumCost([plan.baseline], on: test) ?? 0)
-                if paid + roundCost + confirmCost > cap {
+                if paid + catchUpCost + roundCost + confirmCost > cap {
                     // As many items as the cap allows, at the round's cost per item.
-                    let affordable = roundCost > 0 ? Int(Double(newItems.count) * max(0, cap - paid - confirmCost) / roundCost) : newItems.count
+                    let affordable = roundCost > 0 ? Int(Double(newItems.count) * max(0, cap - paid - confirmCost - catchUpCost) / roundCost) : newItems.count
                     end = judged + min(newItems.count, affordable)
                     if end <= judged, number == 0 {
                         throw InputError(file: plan.study.file, field: "budget.max_cost_usd",
@@ -249,6 +252,9 @@ public struct Optimizer: Sendable {
             }
         }
         let raceJudgments = spent - probeJudgments
+        // A proposal the race ended before it could catch up has no evidence: it is no finalist.
+        for index in pending { records[index].origin! += " (not raced: the race ended before it caught up)" }
+        survivors.removeAll { pending.contains($0) }
 
         // Post-hoc settings that need no new judgments, fitted on dev only: the tie band of each
         // surviving score template, the one of `fittedBands` with the most dev agreements (the
