@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: all deps live-deps build release test demo live reliability bench bench-optimize bench-quick clean
+.PHONY: all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
 
 all: build
 
@@ -52,12 +52,20 @@ live-deps:
 
 # The live demo: llama.cpp's server on 127.0.0.1 (a free port) with SmolLM2, `judgelab demo --live`
 # against it over both APIs, then the server stopped, whatever the exit (Ctrl-C, a failure).
+# Hugging Face's `datasets`, for the test that `judgelab label`'s preference files load as TRL
+# reads them (a virtual environment under .build; from PyPI, about 400 MB with pyarrow).
+LABELS_VENV := .build/labels
+label-deps:
+	@[ -x $(LABELS_VENV)/bin/python ] && $(LABELS_VENV)/bin/python -c "import datasets" 2>/dev/null || \
+	  (echo "Installing: datasets==5.2.0 (for the label export's check)"; python3 -m venv $(LABELS_VENV) && $(LABELS_VENV)/bin/pip install -q 'datasets==5.2.0') || \
+	  echo "could not install datasets: the label export's loading check will say so and be skipped"
+
 live: build live-deps
 	$(LIVE_VENV)/bin/python Tests/Support/live_server.py -- $(BIN) demo --live
 
 # The browser checks of the report need Debian's chromium: installed here when run as root (CI),
 # otherwise that one test says why it is skipped.
-test: deps live-deps
+test: deps live-deps label-deps
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing: chromium (for the report's browser checks)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: the browser checks will be skipped"; fi

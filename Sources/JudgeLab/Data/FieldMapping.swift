@@ -21,6 +21,9 @@ public struct FieldMapping: Equatable, Sendable {
     public var scaleMin: Double = 0
     /// Extra spellings of verdicts, e.g. `model_a` → answer 1 (case-insensitive).
     public var verdictAliases: [String: Verdict] = [:]
+    /// Pairs to be labelled (`judgelab label`): a record without a human label is read as
+    /// unlabelled (`HumanLabel.none`) instead of being an error.
+    public var labelsOptional = false
 
     public init() {}
 

@@ -10,6 +10,9 @@ public enum LabelForm: String, CaseIterable, Sendable {
 
 /// A pair's human label, in one of METRICS.md's four forms.
 public enum HumanLabel: Equatable, Sendable {
+    /// No human label: a pair to be labelled. Read as no votes (a tie wherever a verdict is asked).
+    public static let none = HumanLabel.votes([])
+
     /// Per-answer scores on scaleMin...scaleMax (0...10 unless the data says otherwise; a 1–5
     /// Likert scale is 1...5).
     case scores(Double, Double, scaleMin: Double = 0, scaleMax: Double)

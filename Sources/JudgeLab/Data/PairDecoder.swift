@@ -33,6 +33,7 @@ struct PairDecoder {
             form = chosen
         } else {
             let present = LabelForm.allCases.filter { form in mapping.labelFields(for: form).allSatisfy(record.has) }
+            if present.isEmpty, mapping.labelsOptional { return HumanLabel.none }
             guard let only = present.first else {
                 throw record.error(nil, "no human label: give exactly one of scores, votes, winner or human_score")
             }

@@ -42,6 +42,15 @@ public struct RunLayout: Sendable {
         return "\(slug)-\(digest)"
     }
 
+    /// `STUDY-label-<hash>`: a label run of the plan's variant over `pairs` (the same pairs and
+    /// variant give the same folder, so the same command resumes it).
+    public static func labelRunID(plan: StudyPlan, settings: RunSettings, pairs: [Pair]) -> String {
+        let signature = runID(plan: plan, settings: settings) + "|" + pairs.map(\.id).joined(separator: ",")
+        let digest = Hex.string(SHA256.hash(data: Data(signature.utf8)).prefix(5))
+        let slug = plan.study.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        return "\(slug)-label-\(digest)"
+    }
+
     /// The items a run needs on file: the evaluated items, then the few-shot examples.
     public static func items(of plan: StudyPlan) -> [Pair] {
         var seen = Set(plan.items.map(\.id))
