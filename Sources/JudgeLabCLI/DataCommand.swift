@@ -9,8 +9,31 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect and convert human-labelled pair data.",
-        subcommands: [Stats.self, Convert.self]
+        subcommands: [Stats.self, Convert.self, Merge.self]
     )
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge a reviewer's exported labels (judgelab review's page) into a data set as human labels.")
+
+        @Argument(help: "The data set the labels are for (unlabelled pairs read too).") var file: String
+        @OptionGroup var input: DatasetInputOptions
+        @Option(help: "The labels the review page exported (JSONL: id, winner, note).") var labels: String
+        @Option(help: "The native JSONL file to write. Nothing is written unless every label is valid.") var out: String
+        @Flag(help: "Write the reviewed pairs only.") var reviewedOnly = false
+
+        func run() throws {
+            try reportingInputErrors {
+                var mapping = try input.mapping()
+                mapping.labelsOptional = true
+                let pairs = try DatasetLoader.load(path: file, format: input.from, mapping: mapping).pairs
+                let reviewed = try ReviewLabels.load(path: labels, items: Set(pairs.map(\.id)))
+                let merged = ReviewLabels.merge(reviewed, into: pairs, reviewedOnly: reviewedOnly)
+                try AtomicFile.write(NativeFormat.text(merged), to: out)
+                FileHandle.standardError.write(Data("wrote \(merged.count) pairs to \(out), \(reviewed.count) labelled by their reviewer\n".utf8))
+            }
+        }
+    }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(

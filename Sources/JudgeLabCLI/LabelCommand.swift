@@ -97,6 +97,7 @@ struct LabelCommand: AsyncParsableCommand {
             if policy == .separate { try AtomicFile.write(jsonl(list), to: path) } else { try? FileManager.default.removeItem(atPath: path) }
         }
         try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
+        try AtomicFile.write(NativeFormat.text(pairs), to: layout.dataset)
         let datasheet = Datasheet(study: plan.study.name, variant: chosen.name, judge: chosen.judge, runID: runID, metrics: analysis.metrics(of: chosen.name),
                                   studyLabels: studyLabels, labels: labels, ties: tiePolicy, inconsistent: inconsistentPolicy)
         try AtomicFile.write(String(decoding: try datasheet.encoded(), as: UTF8.self) + "\n", to: FilePath.join(folder, "datasheet.json"))

@@ -50,9 +50,10 @@ struct LiveJudgeTests {
         let folder = try TemporaryFolder()
         let study = try Self.study("""
         judge: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, concurrency: 4, timeout_seconds: 120}
-        """, variants: "  grid: {template: [choice-ab, rating-1to9], output: [free, json_schema], verdict: [logprobs], order: [both]}", items: 2, in: folder)
-        // The 1–9 reason bounded, as the live demo has it: unbounded, a 135M model's reason can
-        // run past the token limit before the score (sampled at 0.3, now and then it does).
+        """, variants: "  grid: {template: [choice-ab, rating-1to9], output: [free, json_schema], verdict: [logprobs], order: [both], temperature: [0]}", items: 2, in: folder)
+        // Greedy decoding (temperature 0), and the 1–9 reason bounded as the live demo has it: sampled,
+        // a 135M model now and then writes its score where no digit is among the top alternatives,
+        // or runs its reason past the token limit.
         try DemoStudies.copyTemplatesForSmallModels(to: folder.path + "/templates")
         let text = try String(contentsOfFile: study, encoding: .utf8)
         try AtomicFile.write(text.replacingOccurrences(of: "templates: \(Paths.root)/PromptTemplates", with: "templates: templates"), to: study)

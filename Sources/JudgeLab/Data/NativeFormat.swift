@@ -14,6 +14,7 @@ public enum NativeFormat {
             members.append(("scores", .array([.number(s1), .number(s2)])))
             if scaleMin != 0 { members.append(("scale_min", .number(scaleMin))) }
             if scaleMax != HumanLabel.defaultScaleMax { members.append(("scale_max", .number(scaleMax))) }
+        case let .votes(votes) where votes.isEmpty: break  // unlabelled (`HumanLabel.none`)
         case let .votes(votes): members.append(("votes", .array(votes.map { .string($0.rawValue) })))
         case let .winner(verdict): members.append(("winner", .string(verdict.rawValue)))
         case let .humanScore(score): members.append(("human_score", .number(score)))

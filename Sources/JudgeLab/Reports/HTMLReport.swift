@@ -67,6 +67,23 @@ public enum HTMLReport {
         ]
     }
 
+    /// The review page (`judgelab review`): one self-contained offline file to label in.
+    public static func renderReview(_ items: [ReviewItem], title: String, runID: String) -> String {
+        let data = JSONValue.array(items.map { item in
+            let (a, b) = item.flipped ? (item.pair.answer2, item.pair.answer1) : (item.pair.answer1, item.pair.answer2)
+            return .object([("id", .string(item.pair.id)), ("reason", .string(item.reason)), ("question", .string(item.pair.question)),
+                            ("a", .string(a)), ("b", .string(b)), ("flipped", .bool(item.flipped))])
+        }).compactText
+        // Inside a script element nothing may close it: every < is written as its JSON escape.
+        let safe = data.replacingOccurrences(of: "<", with: "\\u003c")
+        let templates = Templates.shared
+        return templates.render([
+            "styleHash": hash(templates.reviewStyle), "scriptHash": hash(templates.reviewScript),
+            "style": templates.reviewStyle, "script": templates.reviewScript,
+            "title": title, "runID": runID, "count": "\(items.count)", "items": safe,
+        ], "review")
+    }
+
     /// Two runs compared, as a page of its own (`judgelab diff --format html`).
     public static func render(_ diff: RunDiff) -> String {
         let view: [String: Any] = [
@@ -319,7 +336,10 @@ public enum HTMLReport {
         let library: MustacheLibrary
         let style: String
         let script: String
-        static let names = ["report", "headline", "search", "leaderboard", "figures", "comparisons", "prompts", "disagreements", "item", "diff", "site"]
+        /// The review page's own style and script (`judgelab review`).
+        let reviewStyle: String
+        let reviewScript: String
+        static let names = ["report", "headline", "search", "leaderboard", "figures", "comparisons", "prompts", "disagreements", "item", "diff", "site", "review"]
 
         init() {
             // Values are escaped as XHTML: HTML's five characters, and none that XML forbids.
@@ -344,6 +364,8 @@ public enum HTMLReport {
             func withoutFinalLineBreak(_ text: String) -> String { text.hasSuffix("\n") ? String(text.dropLast()) : text }
             style = withoutFinalLineBreak(read("report.css"))
             script = withoutFinalLineBreak(read("report.js"))
+            reviewStyle = withoutFinalLineBreak(read("review.css"))
+            reviewScript = withoutFinalLineBreak(read("review.js"))
         }
 
         func render(_ view: [String: Any], _ template: String) -> String {
