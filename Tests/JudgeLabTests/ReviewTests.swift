@@ -89,6 +89,19 @@ import Testing
         #expect(merge.status == 0, "\(merge.stderr)")
         let reviewed = try DatasetLoader.load(path: merged).pairs
         #expect(reviewed.map(\.id) == exported.map(\.id) && reviewed.map { $0.humanVerdict() } == expected)
+
+        // Without its random checks a review cannot be audited; with them it can.
+        let refused = try JudgeLabBinary.run(["audit", out, "--labels", labelsFile])
+        #expect(refused.status == 2 && refused.stderr.contains("random checks"), "\(refused.stdout)\(refused.stderr)")
+        let reasons = result["reasons"]?.strings ?? []
+        let all = zip(queue, reasons).map { id, reason in
+            JSONValue.object([("id", .string(id)), ("winner", .string("1")), ("note", .string("")), ("reason", .string(reason))]).compactText
+        }.joined(separator: "\n") + "\n"
+        let full = try folder.write("review-all.jsonl", all)
+        let audit = try JudgeLabBinary.run(["audit", out, "--labels", full])
+        #expect(audit.status == 0 && audit.stdout.contains("accuracy of the exported labels"), "\(audit.stdout)\(audit.stderr)")
+        let estimate = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/audit.json")))
+        #expect(estimate["random_reviewed"]!.int >= 0 && estimate["exported"]!.int > 0)
     }
 
     @Test func labelsForOtherItemsAreOneClearError() throws {

@@ -125,6 +125,7 @@ def main():
         exported = evaluate("document.getElementById('export-button').click(); document.getElementById('export').value")
         shown = evaluate("JSON.parse(document.getElementById('items').textContent).map(function (i) { return i.flipped; })")
         ids = evaluate("JSON.parse(document.getElementById('items').textContent).map(function (i) { return i.id; })")
+        reasons = evaluate("JSON.parse(document.getElementById('items').textContent).map(function (i) { return i.reason; })")
         time.sleep(0.3)
         messages, requests = [], []
         for event in chrome.events:
@@ -139,7 +140,7 @@ def main():
                 request = event["params"]["request"]["url"]
                 if request != url:
                     requests.append(request)
-        print(json.dumps({"export": exported, "before": before, "after": after, "flipped": shown, "ids": ids,
+        print(json.dumps({"export": exported, "before": before, "after": after, "flipped": shown, "ids": ids, "reasons": reasons,
                           "console": messages, "requests": requests}))
     finally:
         chrome.close()
