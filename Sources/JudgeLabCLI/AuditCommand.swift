@@ -21,21 +21,8 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let layout = RunLayout(directory: folder)
-            var mapping = FieldMapping()
-            mapping.labelsOptional = true
-            for file in [layout.dataset, layout.judgments] where !FileManager.default.fileExists(atPath: file) {
-                throw InputError(file: file, "missing: not a label run's folder (it needs dataset.jsonl and judgments.jsonl)")
-            }
-            let pairs = try DatasetLoader.load(path: layout.dataset, format: .native, mapping: mapping).pairs
-            let judgments = try JudgmentsFile.load(path: layout.judgments, items: Set(pairs.map(\.id)))
-            let variants = Array(Set(judgments.map(\.variant))).sorted()
-            guard let chosen = variant ?? (variants.count == 1 ? variants[0] : nil), variants.contains(chosen) else {
-                throw InputError(file: layout.judgments, field: "variant", "name one of the run's variants with --variant: \(variants.joined(separator: ", "))")
-            }
-            let own = judgments.filter { $0.variant == chosen }
-            let judged = Set(own.map(\.item))
-            let exported = LabelCommand.labels(pairs.filter { judged.contains($0.id) }, own, band: nil).filter(\.isExportable)
+            let (pairs, judged, _) = try JudgedFolder.labels(folder, variant: variant)
+            let exported = judged.filter(\.isExportable)
             let reviewed = try ReviewLabels.load(path: labels, items: Set(pairs.map(\.id)))
             guard allRandom || reviewed.contains(where: { $0.reason == "a random check" }) else {
                 throw InputError(file: labels, field: "reason", "no random checks among the reviewed labels: the audit needs the review's random share (or --all-random)")

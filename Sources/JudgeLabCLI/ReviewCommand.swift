@@ -26,30 +26,7 @@ struct ReviewCommand: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             guard count > 0 else { throw ValidationError("--count must be at least 1") }
-            let layout = RunLayout(directory: folder)
-            var mapping = FieldMapping()
-            mapping.labelsOptional = true
-            for file in [layout.dataset, layout.judgments] where !FileManager.default.fileExists(atPath: file) {
-                throw InputError(file: file, "missing: not a run folder (it needs dataset.jsonl and judgments.jsonl)")
-            }
-            let pairs = try DatasetLoader.load(path: layout.dataset, format: .native, mapping: mapping).pairs
-            let judgments = try JudgmentsFile.load(path: layout.judgments, items: Set(pairs.map(\.id)))
-            let variants = Array(Set(judgments.map(\.variant))).sorted()
-            let chosen: String
-            if let variant {
-                guard variants.contains(variant) else {
-                    throw InputError(file: layout.judgments, field: "variant", "no judgments of '\(variant)' (the run's: \(variants.joined(separator: ", ")))")
-                }
-                chosen = variant
-            } else {
-                guard variants.count == 1 else {
-                    throw InputError(file: layout.judgments, field: "variant", "the run has \(variants.count) variants: name one with --variant (\(variants.joined(separator: ", ")))")
-                }
-                chosen = variants[0]
-            }
-            let own = judgments.filter { $0.variant == chosen }
-            let judged = Set(own.map(\.item))
-            let labels = LabelCommand.labels(pairs.filter { judged.contains($0.id) }, own, band: nil)
+            let (pairs, labels, chosen) = try JudgedFolder.labels(folder, variant: variant)
             let labelled = pairs.contains { $0.label != .none }
             let items = ReviewQueue.build(labels, labelled: labelled, count: count, seed: seed)
             let target = out ?? FilePath.join(folder, "review")
@@ -59,5 +36,35 @@ struct ReviewCommand: ParsableCommand {
             let reasons = Dictionary(grouping: items, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
             print("\(items.count) items to review in \(target)/review.html and review.csv: \(reasons.joined(separator: "; "))")
         }
+    }
+}
+
+/// A run folder's pairs and one variant's labels of them (`review`, `audit`).
+enum JudgedFolder {
+    static func labels(_ folder: String, variant: String?) throws -> (pairs: [Pair], labels: [PairLabel], variant: String) {
+        let layout = RunLayout(directory: folder)
+        var mapping = FieldMapping()
+        mapping.labelsOptional = true
+        for file in [layout.dataset, layout.judgments] where !FileManager.default.fileExists(atPath: file) {
+            throw InputError(file: file, "missing: not a run folder (it needs dataset.jsonl and judgments.jsonl)")
+        }
+        let pairs = try DatasetLoader.load(path: layout.dataset, format: .native, mapping: mapping).pairs
+        let judgments = try JudgmentsFile.load(path: layout.judgments, items: Set(pairs.map(\.id)))
+        let variants = Array(Set(judgments.map(\.variant))).sorted()
+        let chosen: String
+        if let variant {
+            guard variants.contains(variant) else {
+                throw InputError(file: layout.judgments, field: "variant", "no judgments of '\(variant)' (the run's: \(variants.joined(separator: ", ")))")
+            }
+            chosen = variant
+        } else {
+            guard variants.count == 1 else {
+                throw InputError(file: layout.judgments, field: "variant", "the run has \(variants.count) variants: name one with --variant (\(variants.joined(separator: ", ")))")
+            }
+            chosen = variants[0]
+        }
+        let own = judgments.filter { $0.variant == chosen }
+        let judged = Set(own.map(\.item))
+        return (pairs, LabelCommand.labels(pairs.filter { judged.contains($0.id) }, own, band: nil), chosen)
     }
 }
