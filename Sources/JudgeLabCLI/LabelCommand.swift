@@ -101,6 +101,7 @@ struct LabelCommand: AsyncParsableCommand {
         let datasheet = Datasheet(study: plan.study.name, variant: chosen.name, judge: chosen.judge, runID: runID, metrics: analysis.metrics(of: chosen.name),
                                   studyLabels: studyLabels, labels: labels, ties: tiePolicy, inconsistent: inconsistentPolicy)
         try AtomicFile.write(String(decoding: try datasheet.encoded(), as: UTF8.self) + "\n", to: FilePath.join(folder, "datasheet.json"))
+        try AtomicFile.write(HTMLReport.renderDatasheet(datasheet), to: FilePath.join(folder, "datasheet.html"))
         print(Self.describe(datasheet, folder: folder))
         return summary.failed > 0 || measured.failed > 0 ? 1 : 0
     }

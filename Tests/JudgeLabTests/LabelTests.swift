@@ -81,6 +81,8 @@ enum PreferenceLoader {
         #expect(exported > 0)
         let records = try String(contentsOfFile: out + "/preferences.jsonl", encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(Data($0.utf8)) }
         #expect(records.count == exported)
+        let page = try String(contentsOfFile: out + "/datasheet.html", encoding: .utf8)
+        #expect(page.contains("What the labels are worth") && page.contains(variant) && !page.contains("<script"), "the datasheet's page")
         #expect(try String(contentsOfFile: out + "/ties.jsonl", encoding: .utf8).split(separator: "\n").count == ties)
         #expect(!FileManager.default.fileExists(atPath: out + "/inconsistent.jsonl"), "dropped, not written")
         let pairs = Dictionary(uniqueKeysWithValues: try DatasetLoader.load(path: Paths.samples + "/pandalm-200.jsonl").pairs.map { ("u-" + $0.id, $0) })
@@ -126,6 +128,40 @@ enum PreferenceLoader {
         #expect(try JudgeLabBinary.run(["label", study, "--variant", variant, "--input", input, "--out", chat, "--messages", "--quiet"], cwd: folder.path).status == 0)
         let conversational = try PreferenceLoader.load(chat + "/preferences.jsonl", conversational: true)
         #expect(conversational.status == 0 && conversational.output.contains("\"rows\": \(exported)"), "\(conversational.output)")
+    }
+
+    /// Two critics on the same pairs, side by side, and against a reviewer's labels.
+    @Test func criticsSideBySide() throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        let (study, input, first) = try Self.setUp(folder, server: server)
+        let second = "choice-ab.k0.rubric-none.both.gpt-4o-mini.t0"
+        var verdicts: [[String: String]] = []
+        for (index, variant) in [first, second].enumerated() {
+            let out = folder.path + "/Results/critic\(index)"
+            let result = try JudgeLabBinary.run(["label", study, "--variant", variant, "--input", input, "--out", out, "--quiet"], cwd: folder.path)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            let records = try String(contentsOfFile: out + "/preferences.jsonl", encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(Data($0.utf8)) }
+            verdicts.append(Dictionary(uniqueKeysWithValues: records.map { ($0["id"]!.stringValue!, $0["verdict"]!.stringValue!) }))
+        }
+        // The reviewer prefers answer 1 on the first 20 pairs.
+        let reviewedIDs = (0..<20).map { "u-pandalm-\($0)" }
+        let labels = try folder.write("reviewed.jsonl", reviewedIDs.map { "{\"id\": \"\($0)\", \"winner\": \"1\"}" }.joined(separator: "\n") + "\n")
+        let result = try JudgeLabBinary.run(["critics", folder.path + "/Results/critic0", folder.path + "/Results/critic1", "--labels", labels, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let figures = try JSONValue.parse(Data(result.stdout.utf8))
+        guard case let .array(critics)? = figures["critics"], case let .array(pairings)? = figures["pairings"], critics.count == 2, pairings.count == 1 else {
+            Issue.record("\(result.stdout)")
+            return
+        }
+        for (critic, own) in zip(critics, verdicts) {
+            let onReviewed = reviewedIDs.filter { own[$0] != nil }
+            #expect(critic["exported"]!.int == own.count && critic["reviewed"]!.int == onReviewed.count)
+            #expect(critic["right"]!.int == onReviewed.count { own[$0] == "1" })
+        }
+        let both = verdicts[0].keys.filter { verdicts[1][$0] != nil }
+        #expect(pairings[0]["shared"]!.int == both.count && pairings[0]["same"]!.int == both.count { verdicts[0][$0] == verdicts[1][$0] })
+        #expect(figures["common_pairs"]!.int == 40)
     }
 
     @Test func badInputsAreOneClearErrorEach() throws {

@@ -67,6 +67,23 @@ public enum HTMLReport {
         ]
     }
 
+    /// The datasheet of a label run (`judgelab label`), as a page of its own beside datasheet.json.
+    public static func renderDatasheet(_ d: Datasheet) -> String {
+        func pct(_ x: Double?) -> String { x.map { HTML.pct($0) } ?? "–" }
+        let style = Templates.shared.reviewStyle
+        return Templates.shared.render([
+            "styleHash": hash(style), "style": style,
+            "variant": d.variant, "judge": d.judge, "study": d.study, "runID": d.runID, "studyItems": "\(d.studyItems)",
+            "agreement": pct(d.agreement), "ci": d.agreementCI.map { [["lo": pct($0[0]), "hi": pct($0[1])]] } ?? [],
+            "exportedAccuracy": pct(d.exportedAccuracy),
+            "bands": d.bands.map { b -> [String: Any] in
+                ["range": b.lo.map { String(format: "%g to %g", $0, b.hi!) } ?? "none", "items": "\(b.items)", "accuracy": pct(b.accuracy), "exported": "\(b.exported)"]
+            },
+            "exported": "\(d.exported)", "pairs": "\(d.pairs)", "ties": "\(d.ties)", "inconsistent": "\(d.inconsistent)", "unparsed": "\(d.unparsed)",
+            "tiePolicy": d.tiePolicy == "drop" ? "dropped" : "in ties.jsonl", "inconsistentPolicy": d.inconsistentPolicy == "drop" ? "dropped" : "in inconsistent.jsonl",
+        ], "datasheet")
+    }
+
     /// The review page (`judgelab review`): one self-contained offline file to label in.
     public static func renderReview(_ items: [ReviewItem], title: String, runID: String) -> String {
         let data = JSONValue.array(items.map { item in
@@ -339,7 +356,7 @@ public enum HTMLReport {
         /// The review page's own style and script (`judgelab review`).
         let reviewStyle: String
         let reviewScript: String
-        static let names = ["report", "headline", "search", "leaderboard", "figures", "comparisons", "prompts", "disagreements", "item", "diff", "site", "review"]
+        static let names = ["report", "headline", "search", "leaderboard", "figures", "comparisons", "prompts", "disagreements", "item", "diff", "site", "review", "datasheet"]
 
         init() {
             // Values are escaped as XHTML: HTML's five characters, and none that XML forbids.
