@@ -10,17 +10,8 @@ import Testing
             ("exported", .array(exported.map { .array([.string($0.0), .string($0.1.rawValue)]) })),
             ("reviewed", .array(reviewed.map { .array([.string($0.0), .string($0.1.rawValue), .bool($0.2)]) })),
         ]).compactText
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Paths.root + "/Tests/Reference/audit_reference.py"]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (status, data) = try PythonScript.run(Paths.root + "/Tests/Reference/audit_reference.py", input: input)
+        #expect(status == 0)
         return try JSONValue.parse(data)
     }
 

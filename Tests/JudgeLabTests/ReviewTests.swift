@@ -55,15 +55,9 @@ import Testing
         let csv = try String(contentsOfFile: out + "/review/review.csv", encoding: .utf8)
         #expect(csv.hasPrefix("id,reason,question,answer_a,answer_b,a_is_answer\n"))
 
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", Paths.root + "/Tests/Support/review_page_check.py", out + "/review/review.html", "1t2", "checked <b>by</b> hand"]
-        let pipe = Pipe()
-        check.standardOutput = pipe
-        try check.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0)
+        let (status, data) = try PythonScript.run(Paths.root + "/Tests/Support/review_page_check.py",
+                                                  [out + "/review/review.html", "1t2", "checked <b>by</b> hand"])
+        #expect(status == 0)
         let result = try JSONValue.parse(data)
         #expect(result["before"]?.stringValue == "3 of 10 labelled" && result["after"]?.stringValue == "3 of 10 labelled", "work kept across the reload")
         #expect(result["console"] == .array([]) && result["requests"] == .array([]), "\(result.compactText)")

@@ -105,6 +105,27 @@ enum JudgeLabBinary {
     }
 }
 
+/// A Python script of the repository's (the reference implementations, the page checks), run
+/// with `python3` from the PATH: its status and standard output.
+enum PythonScript {
+    static func run(_ script: String, _ arguments: [String] = [], input: String? = nil) throws -> (status: Int32, output: Data) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + arguments
+        let stdin = Pipe(), stdout = Pipe()
+        if input != nil { process.standardInput = stdin }
+        process.standardOutput = stdout
+        try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, data)
+    }
+}
+
 /// A server a test starts as a child process, which announces its port on its first line.
 enum ChildServer {
     /// Starts `process` (its standard output becomes a pipe) and reads "PORT <n>" from it.
