@@ -75,7 +75,7 @@ struct LabelCommand: AsyncParsableCommand {
         let studyJudgments = try studyStore.entries().compactMap(\.judgment)
         let analysis = Analysis(dataset: Dataset(source: plan.dataset.source, pairs: plan.items), judgments: studyJudgments,
                                 options: { var o = AnalysisOptions(); if let band = chosen.tieBand { o.judgeTieBands[chosen.name] = band }; return o }())
-        let studyLabels = Self.labels(plan.items, studyJudgments, band: chosen.tieBand)
+        let studyLabels = PairLabel.labels(plan.items, judgments: studyJudgments, judgeBand: chosen.tieBand)
 
         // 2. The pairs to label.
         let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
@@ -84,7 +84,7 @@ struct LabelCommand: AsyncParsableCommand {
         printer.finish()
         if let stop = Self.stopped(summary) { return stop }
         let judgments = try store.entries().compactMap(\.judgment)
-        let labels = Self.labels(pairs, judgments, band: chosen.tieBand)
+        let labels = PairLabel.labels(pairs, judgments: judgments, judgeBand: chosen.tieBand)
 
         // 3. The files: preferences, the policies' own files, the datasheet.
         let parts = PreferenceExport.partition(labels)
@@ -116,20 +116,6 @@ struct LabelCommand: AsyncParsableCommand {
             return 3
         }
         return nil
-    }
-
-    /// Each pair's label from its judgments in either order.
-    static func labels(_ pairs: [Pair], _ judgments: [Judgment], band: TieBand?) -> [PairLabel] {
-        var byItem: [String: (Judgment?, Judgment?)] = [:]
-        for j in judgments {
-            var slot = byItem[j.item] ?? (nil, nil)
-            if j.order == .original { slot.0 = j } else { slot.1 = j }
-            byItem[j.item] = slot
-        }
-        return pairs.map { pair in
-            let (original, swapped) = byItem[pair.id] ?? (nil, nil)
-            return PairLabel(pair: pair, original: original, swapped: swapped, judgeBand: band)
-        }
     }
 
     static func describe(_ d: Datasheet, folder: String) -> String {

@@ -65,6 +65,6 @@ enum JudgedFolder {
         }
         let own = judgments.filter { $0.variant == chosen }
         let judged = Set(own.map(\.item))
-        return (pairs, LabelCommand.labels(pairs.filter { judged.contains($0.id) }, own, band: nil), chosen)
+        return (pairs, PairLabel.labels(pairs.filter { judged.contains($0.id) }, judgments: own), chosen)
     }
 }

@@ -316,7 +316,7 @@ import JudgeLabXML
         let summary = try OptimizeSummary.load(path: layout.summary)
         #expect(summary.candidates == 12 && summary.rounds.count >= 1)
         #expect(try SQLiteRunStore(runPath: layout.run.store, cachePath: results + "/cache.sqlite").entries().count
-                == summary.probeJudgments + summary.raceJudgments + summary.confirmationJudgments - Self.shared(summary))
+                == summary.probeJudgments + summary.raceJudgments + summary.confirmationJudgments)
 
         let requestsBefore = try await server.stats()["requests"]!.int
         let run = try JudgeLabBinary.run(["run", layout.winnerStudy, "--quiet"], cwd: folder.path)
@@ -335,10 +335,6 @@ import JudgeLabXML
         #expect(variant["n_items"]?.numberValue == Double(row.testItems))
         if case let .array(bounds)? = variant["agreement_ci"] { #expect(bounds.compactMap { $0.numberValue } == row.testCI) } else { Issue.record("no agreement_ci") }
     }
-
-    /// Judgments the confirmation shares with the race (a finalist's baseline that is also a
-    /// candidate is one variant): none here, where the baseline is judged apart.
-    static func shared(_ s: OptimizeSummary) -> Int { 0 }
 
     /// Two kills at random moments, then the same command: the same decisions and winner as
     /// an uninterrupted run, in a folder of its own with a cache of its own.

@@ -41,6 +41,20 @@ public struct PairLabel: Sendable {
         confidence = each.isEmpty || each.contains(where: { $0 == nil }) ? nil : each.compactMap { $0 }.reduce(0, +) / Double(each.count)
     }
 
+    /// Each pair's label from its judgments (one variant's) in either order.
+    public static func labels(_ pairs: [Pair], judgments: [Judgment], judgeBand: TieBand? = nil) -> [PairLabel] {
+        var byItem: [String: (Judgment?, Judgment?)] = [:]
+        for j in judgments {
+            var slot = byItem[j.item] ?? (nil, nil)
+            if j.order == .original { slot.0 = j } else { slot.1 = j }
+            byItem[j.item] = slot
+        }
+        return pairs.map { pair in
+            let (original, swapped) = byItem[pair.id] ?? (nil, nil)
+            return PairLabel(pair: pair, original: original, swapped: swapped, judgeBand: judgeBand)
+        }
+    }
+
     /// Exported as a preference: a decisive verdict, and the orders agreeing where both were judged.
     public var isExportable: Bool { verdict != nil && verdict != .tie && consistent != false }
 }
@@ -161,8 +175,6 @@ public struct Datasheet: Codable, Sendable, Equatable {
     }
 
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try prettyJSON()
     }
 }

@@ -166,9 +166,7 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
     }
 
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try prettyJSON()
     }
 
     public static func load(path: String) throws -> OptimizeSummary {

@@ -159,19 +159,20 @@ public struct Optimizer: Sendable {
             }
             let newItems = Array(dev[judged..<end])
             let racing = survivors.map { candidates[$0] }
-            if let roundCost = try engine.maximumCost(racing, on: newItems), let (paid, cap) = Optional(try engine.spending()), let cap {
+            let (paidBefore, cap) = try engine.spending()
+            if let cap, let roundCost = try engine.maximumCost(racing, on: newItems) {
                 let catchUpCost = pending.isEmpty ? 0 : try engine.maximumCost(pending.map { candidates[$0] }, on: Array(dev[0..<judged])) ?? 0
                 // The dearest finalists the survivors could make, and the baseline.
                 let finalistCosts = try survivors.map { try engine.maximumCost([candidates[$0]], on: test) ?? 0 }.sorted(by: >)
                 let confirmCost = finalistCosts.prefix(finalistCount).reduce(0, +) + (try engine.maximumCost([plan.baseline], on: test) ?? 0)
-                if paid + catchUpCost + roundCost + confirmCost > cap {
+                if paidBefore + catchUpCost + roundCost + confirmCost > cap {
                     // As many items as the cap allows, at the round's cost per item.
-                    let affordable = roundCost > 0 ? Int(Double(newItems.count) * max(0, cap - paid - confirmCost - catchUpCost) / roundCost) : newItems.count
+                    let affordable = roundCost > 0 ? Int(Double(newItems.count) * max(0, cap - paidBefore - confirmCost - catchUpCost) / roundCost) : newItems.count
                     end = judged + min(newItems.count, affordable)
                     if end <= judged, number == 0 {
                         throw InputError(file: plan.study.file, field: "budget.max_cost_usd",
                                          String(format: "$%.4f cannot cover one dev item for each of the %d candidates and the confirmation on the test split (at most $%.4f) after $%.4f spent: raise it",
-                                                cap, survivors.count, confirmCost + roundCost / Double(max(1, newItems.count)), paid))
+                                                cap, survivors.count, confirmCost + roundCost / Double(max(1, newItems.count)), paidBefore))
                     }
                     if end <= judged { stop = .dollarBudget; break }
                 }
@@ -181,7 +182,7 @@ public struct Optimizer: Sendable {
             if !pending.isEmpty {
                 let catchUp = Array(dev[0..<judged])
                 let batch = try await engine.judge(pending.map { candidates[$0] }, on: catchUp, stage: "catching up")
-                if batch.summary.cancelled { throw CancellationError() }
+                try Self.check(batch)
                 if batch.summary.stoppedForBudget { stop = .dollarBudget; break }
                 devJudgments += batch.judgments
                 let rows = Self.agreement(batch.judgments, variants: pending.map { candidates[$0].name }, items: catchUp)
@@ -199,7 +200,7 @@ public struct Optimizer: Sendable {
                 pending = []
             }
             let batch = try await engine.judge(racing, on: items, stage: "round \(number + 1)")
-            if batch.summary.cancelled { throw CancellationError() }
+            try Self.check(batch)
             if batch.summary.stoppedForBudget { stop = .dollarBudget; break }
             devJudgments += batch.judgments
             let roundAgrees = Self.agreement(batch.judgments, variants: racing.map(\.name), items: items)
@@ -287,7 +288,7 @@ public struct Optimizer: Sendable {
         if !confirming.contains(where: { $0.name == plan.baseline.name }) { confirming.append(plan.baseline) }
         events?(.confirming(variants: confirming.map(\.name), items: test.count))
         let batch = try await engine.judge(confirming, on: test, stage: "confirmation")
-        if batch.summary.cancelled { throw CancellationError() }
+        try Self.check(batch)
         let confirmationJudgments = confirming.reduce(0) { $0 + $1.order.orders.count } * test.count
 
         return OptimizeResult(candidates: records, rounds: rounds, stop: stop, winner: winner.name, finalists: finalists.map(\.name),
@@ -301,6 +302,7 @@ public struct Optimizer: Sendable {
     /// The tie bands a score variant's may be fitted to: symmetric about 5, from none to [3, 7].
     public static let fittedBands = [TieBand.standard, TieBand(lo: 4.5, hi: 5.5), TieBand(lo: 4, hi: 6), TieBand(lo: 3.5, hi: 6.5), TieBand(lo: 3, hi: 7)]
 
+    /// An interrupted run ends the search where it stands: the same command continues it.
     static func check(_ batch: EngineBatch) throws {
         if batch.summary.cancelled { throw CancellationError() }
     }

@@ -188,9 +188,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
 
     /// Pretty JSON with sorted keys: the same record, the same bytes.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try prettyJSON()
     }
 
     /// Reads a record; a malformed one is an input error naming the file.
