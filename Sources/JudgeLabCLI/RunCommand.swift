@@ -48,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var target: RunTarget
     @Option(help: "How many requests at once.") var concurrency: Int?
     @Option(help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
+    @Flag(help: "Send every judge over HTTP through its provider's batch API (OpenAI, Anthropic): half price, answered within 24 hours; the same command resumes a run's batches after any stop.") var batch = false
     @Flag(help: "No progress output.") var quiet = false
 
     func run() async throws {
@@ -59,6 +60,7 @@ struct RunCommand: AsyncParsableCommand {
                 settings.setConcurrency(concurrency)
             }
             if let maxCost { settings.maxCostUSD = maxCost }
+            if batch { try settings.setBatchMode(file: target.study) }
             for judge in settings.httpJudges where judge.apiKey == nil && !quiet {
                 FileHandle.standardError.write(Data("note: judge '\(judge.name)': $\(judge.apiKeyVariable ?? "?") is not set: sending requests to \(judge.baseURL) without an API key\n".utf8))
             }
@@ -84,6 +86,9 @@ struct RunCommand: AsyncParsableCommand {
                      "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
                      "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all; " +
                      String(format: "judged in %.2f s wall, %.3f s CPU)", s.seconds, s.cpuSeconds)]
+        if s.batchesCreated > 0 || s.ignoredResults > 0 {
+            lines.append("\(s.batchesCreated) batches created" + (s.ignoredResults > 0 ? "; \(s.ignoredResults) batch results ignored (for no request of their batch: sent again)" : ""))
+        }
         if s.failed > 0 {
             lines.append("\(s.failed) requests failed for good; run the same command again to retry them:")
             lines += s.failureReasons.sorted { $0.value > $1.value }.prefix(5).map { "  \($0.value) × \($0.key)" }

@@ -36,13 +36,26 @@ struct StudyRun {
         let items = RunLayout.items(of: plan)
         try AtomicFile.write(NativeFormat.text(items), to: layout.dataset)
         let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
-        let tasks = try Runner.tasks(for: plan, settings: settings)
+        // Tasks are made as they are needed: a batch judge's million judgments are never all in memory.
+        let source = try TaskSource(plan: plan, settings: settings)
+        let batchJudges = Set(settings.batchJudges.map(\.name))
+        var tasks: [RunTask] = []
+        for index in 0..<source.count where !batchJudges.contains(source.judge(at: index)) { tasks.append(try source.task(at: index)) }
 
         // The judges, each made once: those over HTTP share one libcurl transport (one event loop).
         let curl = settings.httpJudges.isEmpty ? nil : CurlTransport()
         defer { curl?.shutdown() }
         let judges = try Self.judges(settings, transport: curl, pairs: plan.dataset.pairs, seed: plan.study.sampleSeed)
-        let summary = try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: progress)
+        var summary = try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: progress)
+        tasks = []
+        for judge in settings.batchJudges where !cancel.isSet {
+            guard let curl, let service = judge.kind.batchService(baseURL: judge.baseURL, apiKey: judge.apiKey, transport: curl,
+                                                                   limits: judge.batch, timeout: judge.limits.timeout) else { continue }
+            var context = BatchRunner.Context(store: store, folder: layout.batches)
+            context.cancel = cancel
+            context.progress = progress
+            summary.merge(try await BatchRunner.run(source, judge: judge, service: service, settings: settings, context: context))
+        }
 
         let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
         try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)

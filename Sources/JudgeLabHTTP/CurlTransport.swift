@@ -100,6 +100,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         var headers = HTTPHeaders()
         var headerList: UnsafeMutablePointer<curl_slist>?
         var easy: UnsafeMutableRawPointer?
+        /// For a GET, an upload or a download: the handle is not reused, and these are freed.
+        var special = false
+        var mime: OpaquePointer?
+        var uploadFile: UnsafeMutablePointer<FILE>?
+        var downloadFile: UnsafeMutablePointer<FILE>?
+        var downloadFailed = false
 
         init(request: HTTPRequest, continuation: UnsafeContinuation<HTTPOutcome, Never>) {
             self.request = request
@@ -287,6 +293,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
                 let outcome = outcome(of: exchange, code: message.pointee.data.result)
                 curl_multi_remove_handle(multi, easy)
                 curl_slist_free_all(exchange.headerList)
+                if exchange.special {
+                    exchange.finishTransfer()
+                    curl_easy_cleanup(easy)
+                    exchange.continuation.resume(returning: outcome)
+                    continue
+                }
                 // Kept for the next request, with its options: a new handle each time was a
                 // visible part of the loop's work per request.
                 if idle.count < 256 {
@@ -309,6 +321,17 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         guard let data, let context else { return 0 }
         let exchange = Unmanaged<Exchange>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
+        if let file = exchange.downloadFile {
+            var status = 0
+            _ = jl_easy_getinfo_long(exchange.easy, CURLINFO_RESPONSE_CODE, &status)
+            if status == 200 {
+                guard fwrite(data, 1, length, file) == length else {
+                    exchange.downloadFailed = true
+                    return 0  // the transfer stops with a write error
+                }
+                return length
+            }
+        }
         data.withMemoryRebound(to: UInt8.self, capacity: length) { exchange.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
         return length
     }
@@ -376,13 +399,22 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         let held = Unmanaged.passRetained(exchange)
         let context = held.toOpaque()
         let request = exchange.request
+        exchange.easy = easy
         _ = jl_easy_setopt_string(easy, CURLOPT_URL, request.url)
         _ = jl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
         _ = jl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-        _ = jl_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
-        request.body.withUnsafeBytes { bytes in
-            // COPYPOSTFIELDS copies the body now, so its lifetime does not matter.
-            _ = jl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+        if request.method == .post && request.upload == nil && request.downloadTo == nil {
+            _ = jl_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
+            request.body.withUnsafeBytes { bytes in
+                // COPYPOSTFIELDS copies the body now, so its lifetime does not matter.
+                _ = jl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+        } else if let failure = exchange.prepareTransfer(easy) {
+            held.release()
+            exchange.finishTransfer()
+            curl_easy_cleanup(easy)
+            exchange.continuation.resume(returning: .failed(failure))
+            return false
         }
         let (list, owned) = headerList(request.headers)
         if owned { exchange.headerList = list }
@@ -390,7 +422,6 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         _ = jl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
         _ = jl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context)
-        exchange.easy = easy
         guard curl_multi_add_handle(multi, easy) == CURLM_OK else {
             held.release()
             if owned { curl_slist_free_all(list) }
@@ -408,6 +439,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             var status = 0
             _ = jl_easy_getinfo_long(exchange.easy, CURLINFO_RESPONSE_CODE, &status)
             return .response(status: status, headers: exchange.headers, body: exchange.body)
+        case CURLE_WRITE_ERROR where exchange.downloadFailed:
+            return .failed("could not write \(exchange.request.downloadTo ?? "the download"): \(String(cString: strerror(errno)))")
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(message)
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
@@ -416,5 +449,67 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         default:
             return .failed(message)
         }
+    }
+}
+
+extension CurlEventLoop.Exchange {
+    /// Sets up a GET, a body streamed from a file or a response streamed to one, on a handle
+    /// that is not reused after. Returns why it could not, if it could not.
+    func prepareTransfer(_ easy: UnsafeMutableRawPointer) -> String? {
+        special = true
+        if let path = request.downloadTo {
+            guard let file = fopen(path, "wb") else { return "could not write \(path): \(String(cString: strerror(errno)))" }
+            downloadFile = file
+        }
+        switch request.upload {
+        case nil:
+            if request.method == .get {
+                _ = jl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+            } else {
+                _ = jl_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
+                request.body.withUnsafeBytes { bytes in
+                    _ = jl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                }
+            }
+        case let .file(path):
+            // libcurl's own read function freads the FILE given as READDATA.
+            guard let file = fopen(path, "rb") else { return "could not read \(path): \(String(cString: strerror(errno)))" }
+            uploadFile = file
+            fseeko(file, 0, SEEK_END)
+            let size = ftello(file)
+            fseeko(file, 0, SEEK_SET)
+            _ = jl_easy_setopt_long(easy, CURLOPT_POST, 1)
+            _ = jl_easy_setopt_pointer(easy, CURLOPT_READDATA, UnsafeMutableRawPointer(file))
+            _ = jl_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE_LARGE, Int(size))
+        case let .multipart(fields, field, path, fileName, contentType):
+            guard access(path, R_OK) == 0 else { return "could not read \(path): \(String(cString: strerror(errno)))" }
+            let form = curl_mime_init(easy)
+            mime = form
+            for (name, value) in fields {
+                let part = curl_mime_addpart(form)
+                curl_mime_name(part, name)
+                let bytes = Array(value.utf8)
+                bytes.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { _ = curl_mime_data(part, $0.baseAddress, buffer.count) }  // copied by libcurl
+                }
+            }
+            let part = curl_mime_addpart(form)
+            curl_mime_name(part, field)
+            curl_mime_filedata(part, path)  // read as it is sent
+            curl_mime_filename(part, fileName)
+            curl_mime_type(part, contentType)
+            _ = jl_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(form))
+        }
+        return nil
+    }
+
+    /// Closes and frees what `prepareTransfer` opened.
+    func finishTransfer() {
+        if let mime { curl_mime_free(mime) }
+        if let uploadFile { fclose(uploadFile) }
+        if let downloadFile { fclose(downloadFile) }
+        mime = nil
+        uploadFile = nil
+        downloadFile = nil
     }
 }

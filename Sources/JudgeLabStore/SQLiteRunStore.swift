@@ -45,6 +45,18 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         // Columns added since the first stores, added to older ones as they are opened.
         try Self.addColumn("logprobs TEXT", to: "responses", in: cacheDB)
         try Self.addColumn("verdict_logprobs TEXT", to: "journal", in: journal)
+        // The batches of a batch run and the tasks in them (written ahead: see BatchJournal.swift).
+        try journal.execute("""
+            CREATE TABLE IF NOT EXISTS batches (
+                token TEXT PRIMARY KEY, judge TEXT NOT NULL, state TEXT NOT NULL, file TEXT NOT NULL,
+                file_id TEXT, batch_id TEXT, requests INTEGER NOT NULL, reserved_usd REAL NOT NULL,
+                creating_since REAL, created_at REAL, results TEXT NOT NULL DEFAULT '', note TEXT
+            );
+            CREATE TABLE IF NOT EXISTS batch_members (
+                task INTEGER PRIMARY KEY, leader INTEGER NOT NULL, tag INTEGER NOT NULL, token TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS batch_members_token ON batch_members (token);
+            """)
         insertReply = try cacheDB.statement("""
             INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms, created_at, logprobs)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -235,5 +247,74 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
     /// Both databases' `PRAGMA integrity_check`.
     public func integrityCheck() throws -> String {
         try lock.withLock { "journal: \(try journal.integrityCheck()); cache: \(try cacheDB.integrityCheck())" }
+    }
+}
+
+extension SQLiteRunStore: BatchRunStore {
+    public func batchRecords() throws -> [BatchRecord] {
+        try lock.withLock {
+            var records: [BatchRecord] = []
+            try journal.query("""
+                SELECT token, judge, state, file, file_id, batch_id, requests, reserved_usd, creating_since, created_at, results, note
+                FROM batches ORDER BY rowid
+                """) { row in
+                var record = BatchRecord(token: row.text(0) ?? "", judge: row.text(1) ?? "", state: BatchRecord.State(rawValue: row.text(2) ?? "") ?? .failed,
+                                         file: row.text(3) ?? "", requests: Int(row.int(6) ?? 0), reservedUSD: row.double(7) ?? 0)
+                record.fileID = row.text(4)
+                record.batchID = row.text(5)
+                record.creatingSince = row.double(8)
+                record.createdAt = row.double(9)
+                record.results = (row.text(10) ?? "").split(separator: "\n").map(String.init)
+                record.note = row.text(11)
+                records.append(record)
+            }
+            return records
+        }
+    }
+
+    public func addBatch(_ record: BatchRecord, members: [BatchMember]) throws {
+        try lock.withLock {
+            try journal.transaction {
+                try journal.query("INSERT INTO batches (token, judge, state, file, requests, reserved_usd) VALUES (?, ?, ?, ?, ?, ?)",
+                                  [.text(record.token), .text(record.judge), .text(record.state.rawValue), .text(record.file),
+                                   .int(Int64(record.requests)), .double(record.reservedUSD)])
+                try insertMembers(members)
+            }
+            try writeBatchFields(record)
+        }
+    }
+
+    public func addMembers(_ members: [BatchMember]) throws {
+        try lock.withLock { try journal.transaction { try insertMembers(members) } }
+    }
+
+    private func insertMembers(_ members: [BatchMember]) throws {
+        let insert = try journal.statement("INSERT OR REPLACE INTO batch_members (task, leader, tag, token) VALUES (?, ?, ?, ?)")
+        for member in members {
+            try journal.query(insert, [.int(Int64(member.task)), .int(Int64(member.leader)), .int(member.tag), .text(member.token)])
+        }
+    }
+
+    public func updateBatch(_ record: BatchRecord) throws {
+        try lock.withLock { try writeBatchFields(record) }
+    }
+
+    private func writeBatchFields(_ record: BatchRecord) throws {
+        func text(_ value: String?) -> SQLiteDatabase.Value { value.map { .text($0) } ?? .null }
+        func double(_ value: Double?) -> SQLiteDatabase.Value { value.map { .double($0) } ?? .null }
+        try journal.query("""
+            UPDATE batches SET state = ?, file_id = ?, batch_id = ?, creating_since = ?, created_at = ?, results = ?, note = ? WHERE token = ?
+            """, [.text(record.state.rawValue), text(record.fileID), text(record.batchID), double(record.creatingSince), double(record.createdAt),
+                  .text(record.results.joined(separator: "\n")), text(record.note), .text(record.token)])
+    }
+
+    public func batchMembers(token: String) throws -> [BatchMember] {
+        try lock.withLock {
+            var members: [BatchMember] = []
+            try journal.query("SELECT task, leader, tag FROM batch_members WHERE token = ?", [.text(token)]) { row in
+                members.append(BatchMember(task: Int(row.int(0) ?? 0), leader: Int(row.int(1) ?? 0), tag: row.int(2) ?? 0, token: token))
+            }
+            return members
+        }
     }
 }

@@ -16,6 +16,8 @@ SimulatedJudge.swift has the model): each prompt's static part (system message, 
 temperature) fixes a hidden accuracy and parse-failure rate; items, found by their question in
 DATA.jsonl, share a difficulty and a position-bias draw. `judgelab simulate --write-trial`
 writes such data and a study for it.
+The providers' batch APIs (OpenAI Files + Batch, Anthropic Message Batches) are served too: see
+fake_batch_api.py beside this file, and `batch` in /stats.
 Only loopback is served. Standard library only.
 """
 import argparse
@@ -30,6 +32,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_batch_api import BatchAPI
 
 FAULTS = ["429", "429-no-retry-after", "500", "502", "503", "reset", "stall", "truncated", "malformed", "nochoices"]
 
@@ -186,6 +190,67 @@ def token_logprobs(output, body_hash, top):
     return content
 
 
+def canonical(request):
+    """A request's identity for the judge's answer: its JSON with sorted keys, so that the same
+    request sent alone or inside a batch file gets the same answer and usage."""
+    return json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def reply_payload(state, request, api, path):
+    """The judge's reply to one request of `api` (openai, anthropic, gemini): (status, payload).
+    Shared by the synchronous endpoints and the batch APIs."""
+    gemini, anthropic = api == "gemini", api == "anthropic"
+    canon = canonical(request)
+    body_hash = hashlib.sha256(canon).hexdigest()
+    messages = request.get("messages", [])
+    if gemini:
+        # Gemini: systemInstruction and contents, each text in parts; the model is in the path.
+        def text_of(content):
+            return "".join(part.get("text", "") for part in content.get("parts", []))
+        messages = [{"role": "assistant" if c.get("role") == "model" else "user", "content": text_of(c)}
+                    for c in request.get("contents", [])]
+        if request.get("systemInstruction"):
+            messages = [{"role": "system", "content": text_of(request["systemInstruction"])}] + messages
+        if not messages:
+            return 400, {"error": {"code": 400, "message": "contents is not specified", "status": "INVALID_ARGUMENT"}}
+    elif anthropic and request.get("system"):
+        system = request["system"]
+        text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
+        messages = [{"role": "system", "content": text}] + messages
+    simulation = state.simulation
+    output = (simulation.reply(messages, request.get("model", ""), request.get("temperature", 0)) if simulation
+              else judge(messages, body_hash))
+    schema = schema_of(request, gemini, anthropic)
+    tool_input = constrained(output, schema) if schema else None
+    if tool_input is not None:
+        output = json.dumps(tool_input)
+    prompt_tokens = len(canon) // 4
+    if gemini:
+        model = path.rsplit("/models/", 1)[-1].split(":")[0]
+        output_tokens = max(1, len(output) // 4)
+        payload = {"candidates": [{"content": {"role": "model", "parts": [{"text": output}]}, "finishReason": "STOP", "index": 0}],
+                   "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
+                                     "totalTokenCount": prompt_tokens + output_tokens, "cachedContentTokenCount": 0},
+                   "modelVersion": model}
+    elif anthropic:
+        payload = {"id": "msg_" + body_hash[:12], "type": "message", "role": "assistant", "model": request.get("model"),
+                   "content": ([{"type": "tool_use", "id": "toolu_" + body_hash[:12], "name": request["tool_choice"]["name"], "input": tool_input}]
+                               if tool_input is not None else [{"type": "text", "text": output}]),
+                   "stop_reason": "tool_use" if tool_input is not None else "end_turn",
+                   "usage": {"input_tokens": prompt_tokens, "output_tokens": max(1, len(output) // 4),
+                             "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}}
+    else:
+        choice = {"index": 0, "message": {"role": "assistant", "content": output}, "finish_reason": "stop"}
+        if request.get("logprobs"):
+            choice["logprobs"] = {"content": token_logprobs(output, body_hash, int(request.get("top_logprobs") or 0))}
+        payload = {"id": "chatcmpl-" + body_hash[:12], "object": "chat.completion", "model": request.get("model"),
+                   "choices": [choice],
+                   "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": max(1, len(output) // 4),
+                             "total_tokens": prompt_tokens + max(1, len(output) // 4),
+                             "prompt_tokens_details": {"cached_tokens": 0}}}
+    return 200, payload
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -208,7 +273,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/stats"):
             with state.lock:
                 self.send_json(200, {"requests": state.requests, "ok": state.ok, "distinct_ok": len(state.ok_bodies),
-                                     "faults": state.faults, "max_in_flight": state.max_in_flight, "by_api": state.by_api})
+                                     "faults": state.faults, "max_in_flight": state.max_in_flight, "by_api": state.by_api,
+                                     "batch": self.server.batch.stats()})
+        elif self.server.batch.handles(self.path):
+            self.server.batch.get(self)
         else:
             self.send_json(404, {"error": {"message": "not found"}})
 
@@ -217,6 +285,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/stats"):
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             return self.do_GET()
+        if self.server.batch.handles(self.path):
+            return self.server.batch.post(self, self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         with state.lock:
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
@@ -263,52 +333,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault == "stall":
             time.sleep(args.stall_seconds)
-        messages = request.get("messages", [])
-        if gemini:
-            # Gemini: systemInstruction and contents, each text in parts; the model is in the path.
-            def text_of(content):
-                return "".join(part.get("text", "") for part in content.get("parts", []))
-            messages = [{"role": "assistant" if c.get("role") == "model" else "user", "content": text_of(c)}
-                        for c in request.get("contents", [])]
-            if request.get("systemInstruction"):
-                messages = [{"role": "system", "content": text_of(request["systemInstruction"])}] + messages
-            if not messages:
-                return self.send_json(400, {"error": {"code": 400, "message": "contents is not specified", "status": "INVALID_ARGUMENT"}})
-        elif anthropic and request.get("system"):
-            system = request["system"]
-            text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
-            messages = [{"role": "system", "content": text}] + messages
-        simulation = self.server.state.simulation
-        output = (simulation.reply(messages, request.get("model", ""), request.get("temperature", 0)) if simulation
-                  else judge(messages, body_hash))
-        schema = schema_of(request, gemini, anthropic)
-        tool_input = constrained(output, schema) if schema else None
-        if tool_input is not None:
-            output = json.dumps(tool_input)
-        prompt_tokens = len(raw) // 4
-        if gemini:
-            model = self.path.rsplit("/models/", 1)[-1].split(":")[0]
-            output_tokens = max(1, len(output) // 4)
-            payload = {"candidates": [{"content": {"role": "model", "parts": [{"text": output}]}, "finishReason": "STOP", "index": 0}],
-                       "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
-                                         "totalTokenCount": prompt_tokens + output_tokens, "cachedContentTokenCount": 0},
-                       "modelVersion": model}
-        elif anthropic:
-            payload = {"id": "msg_" + body_hash[:12], "type": "message", "role": "assistant", "model": request.get("model"),
-                       "content": ([{"type": "tool_use", "id": "toolu_" + body_hash[:12], "name": request["tool_choice"]["name"], "input": tool_input}]
-                                   if tool_input is not None else [{"type": "text", "text": output}]),
-                       "stop_reason": "tool_use" if tool_input is not None else "end_turn",
-                       "usage": {"input_tokens": prompt_tokens, "output_tokens": max(1, len(output) // 4),
-                                 "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}}
-        else:
-            choice = {"index": 0, "message": {"role": "assistant", "content": output}, "finish_reason": "stop"}
-            if request.get("logprobs"):
-                choice["logprobs"] = {"content": token_logprobs(output, body_hash, int(request.get("top_logprobs") or 0))}
-            payload = {"id": "chatcmpl-" + body_hash[:12], "object": "chat.completion", "model": request.get("model"),
-                       "choices": [choice],
-                       "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": max(1, len(output) // 4),
-                                 "total_tokens": prompt_tokens + max(1, len(output) // 4),
-                                 "prompt_tokens_details": {"cached_tokens": 0}}}
+        status, payload = reply_payload(state, request, api, self.path)
+        if status != 200:
+            return self.send_json(status, payload)
         if fault == "truncated":
             data = json.dumps(payload).encode()
             return self.send_json(200, None, raw=data[: len(data) // 2])
@@ -361,12 +388,19 @@ def main():
     p.add_argument("--idle-close-seconds", type=float, default=0, help="close a kept-alive connection idle this long")
     p.add_argument("--simulate", default="", help="answer as the simulated judge, for the items in this native JSONL file")
     p.add_argument("--sim-salt", type=int, default=1, help="the simulated judge's salt (a trial's seed)")
+    p.add_argument("--batch-polls", type=int, default=2, help="retrievals before a batch is processed")
+    p.add_argument("--batch-error-rate", type=float, default=0, help="share of batch requests that fail with a server error")
+    p.add_argument("--batch-expire-rate", type=float, default=0, help="share of batch requests that expire")
+    p.add_argument("--batch-create-429", type=int, default=0, help="refuse this many batch creations with a rate limit")
+    p.add_argument("--batch-max-requests", type=int, default=100000, help="refuse batches with more requests")
     args = p.parse_args()
     if args.idle_close_seconds:
         Handler.timeout = args.idle_close_seconds
     server = Server(("127.0.0.1", args.port), Handler)
     server.state = State(args)
     server.state.simulation = Simulation(args.simulate, args.sim_salt) if args.simulate else None
+    server.batch = BatchAPI(server.state, args, reply_payload)
+    server.batch.port = server.server_address[1]
     print("PORT %d" % server.server_address[1], flush=True)
     threading.Timer(args.max_seconds, server.shutdown).start()
     server.serve_forever()

@@ -32,6 +32,17 @@ public enum ProviderKind: String, CaseIterable, Sendable {
     }
 
     public var httpProvider: (any JudgeProvider)? { http?.provider }
+
+    /// The provider's batch API, for the kinds that have one (`mode: batch`).
+    public func batchService(baseURL: String, apiKey: String?, transport: any HTTPTransport, limits: BatchLimits, timeout: Double) -> (any BatchService)? {
+        switch self {
+        case .openai: return OpenAIBatchService(baseURL: baseURL, apiKey: apiKey, transport: transport, limits: limits, timeout: timeout)
+        case .anthropic: return AnthropicBatchService(baseURL: baseURL, apiKey: apiKey, transport: transport, limits: limits, timeout: timeout)
+        case .gemini, .replay, .baseline: return nil
+        }
+    }
+
+    public var hasBatchAPI: Bool { self == .openai || self == .anthropic }
     public var defaultBaseURL: String? { http?.defaultBaseURL }
     /// The environment variable the key is read from unless the judge names another.
     public var defaultKeyVariable: String? { http?.defaultKeyVariable }
@@ -54,6 +65,25 @@ public enum ProviderKind: String, CaseIterable, Sendable {
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
+/// How a judge's requests are sent: one at a time as they are ready, or as the provider's batch
+/// jobs (half price, answered within a day).
+public enum JudgeMode: String, Sendable {
+    case sync
+    case batch
+}
+
+/// How a batch judge's requests are cut into batches, and how often a batch is looked at.
+public struct BatchLimits: Sendable {
+    /// Requests per batch; nil for the provider's own limit.
+    public var maxRequests: Int?
+    /// Bytes per batch file; nil for the provider's own limit.
+    public var maxBytes: Int?
+    /// Seconds between looks at a batch in progress.
+    public var pollSeconds: Double = 30
+
+    public init() {}
+}
+
 /// What a study says about its judges, with the key's value read from the environment: enough to
 /// make every judge of a run.
 public struct JudgeSettings: Sendable {
@@ -66,6 +96,9 @@ public struct JudgeSettings: Sendable {
     /// The variable it was read from (the name only is recorded).
     public var apiKeyVariable: String?
     public var limits = JudgeLimits()
+    /// Through the provider's batch API (`mode: batch`) rather than a request at a time.
+    public var mode: JudgeMode = .sync
+    public var batch = BatchLimits()
     public var seed: Int?
     public var jsonResponseFormat = false
     /// For `replay`: the recordings file, resolved against the study.
@@ -78,6 +111,11 @@ public struct JudgeSettings: Sendable {
         self.kind = kind
         self.baseURL = baseURL
         self.apiKey = apiKey
+    }
+
+    /// The model's price as this judge is billed: the batch price in batch mode.
+    public func price(of model: String, in table: PriceTable) -> Price? {
+        mode == .batch ? table.batchPrice(of: model) : table.price(of: model)
     }
 
     /// Makes the judge.

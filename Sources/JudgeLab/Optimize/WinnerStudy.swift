@@ -53,10 +53,11 @@ public enum WinnerStudy {
             if let v = judge.recordings { lines.append("    recordings: \(q(study.resolve(v)))") }
         }
         if let cap = study.maxCostUSD { lines.append("budget: {max_cost_usd: \(n(cap))}") }
-        if !study.prices.isEmpty {
+        if !study.prices.prices.isEmpty {
             lines.append("prices:")
-            for (model, price) in study.prices.sorted(by: { $0.key < $1.key }) {
-                let fields = ["input: \(n(price.input))", "output: \(n(price.output))", "cached_input: \(n(price.cachedInput))", "cache_write: \(n(price.cacheWrite))"]
+            for (model, price) in study.prices.prices.sorted(by: { $0.key < $1.key }) {
+                var fields = ["input: \(n(price.input))", "output: \(n(price.output))", "cached_input: \(n(price.cachedInput))", "cache_write: \(n(price.cacheWrite))"]
+                if let batch = study.prices.batchPrice(of: model) { fields += ["batch_input: \(n(batch.input))", "batch_output: \(n(batch.output))"] }
                 lines.append("  \(q(model)): {\(fields.joined(separator: ", "))}")
             }
         }

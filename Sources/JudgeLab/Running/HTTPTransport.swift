@@ -1,6 +1,7 @@
 // The seam between the runner and the network: one HTTP exchange, asynchronously.
 
-/// An HTTP POST to send.
+/// An HTTP request to send: a POST of `body` (a judge request), or, for the batch APIs, a GET,
+/// a POST streamed from a file, and a response body streamed to a file.
 public struct HTTPRequest: Sendable {
     public var url: String
     public var headers: [(name: String, value: String)]
@@ -8,6 +9,12 @@ public struct HTTPRequest: Sendable {
     /// Whole-exchange and connect time limits, in seconds.
     public var timeout: Double
     public var connectTimeout: Double
+    public var method: HTTPMethod = .post
+    /// The body read from a file as it is sent, in place of `body` (which is then empty).
+    public var upload: HTTPUpload?
+    /// A file the response body is written to as it arrives, in place of the outcome's `body`
+    /// (an error status's body is kept in memory, for its message).
+    public var downloadTo: String?
 
     public init(url: String, headers: [(name: String, value: String)], body: [UInt8], timeout: Double = 120, connectTimeout: Double = 10) {
         self.url = url
@@ -16,6 +23,19 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
     }
+}
+
+public enum HTTPMethod: Sendable {
+    case get
+    case post
+}
+
+/// A request body streamed from disk.
+public enum HTTPUpload: Sendable {
+    /// The file itself is the body.
+    case file(path: String)
+    /// multipart/form-data: text fields, then the file as `field` with `fileName`.
+    case multipart(fields: [(name: String, value: String)], field: String, path: String, fileName: String, contentType: String)
 }
 
 /// A response's header lines, as received; looked up by name, ignoring case. Kept as bytes: a

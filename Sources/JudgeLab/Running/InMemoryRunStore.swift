@@ -11,6 +11,8 @@ public final class InMemoryRunStore: RunStore {
         var journal: [JournalEntry] = []
         var failAfterRecords: Int?
         var records = 0
+        var batches: [BatchRecord] = []
+        var members: [Int: BatchMember] = [:]
     }
     public struct Failure: Error {}
     private let state = Mutex(State())
@@ -53,4 +55,29 @@ public final class InMemoryRunStore: RunStore {
 
     /// How many replies the cache holds.
     public var cachedCount: Int { state.withLock { $0.cache.count } }
+}
+
+extension InMemoryRunStore: BatchRunStore {
+    public func batchRecords() throws -> [BatchRecord] { state.withLock { $0.batches } }
+
+    public func addBatch(_ record: BatchRecord, members: [BatchMember]) throws {
+        state.withLock { state in
+            state.batches.append(record)
+            for member in members { state.members[member.task] = member }
+        }
+    }
+
+    public func addMembers(_ members: [BatchMember]) throws {
+        state.withLock { state in for member in members { state.members[member.task] = member } }
+    }
+
+    public func updateBatch(_ record: BatchRecord) throws {
+        state.withLock { state in
+            if let index = state.batches.firstIndex(where: { $0.token == record.token }) { state.batches[index] = record }
+        }
+    }
+
+    public func batchMembers(token: String) throws -> [BatchMember] {
+        state.withLock { $0.members.values.filter { $0.token == token }.sorted { $0.task < $1.task } }
+    }
 }

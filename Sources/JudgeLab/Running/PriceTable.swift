@@ -28,12 +28,16 @@ public struct Price: Equatable, Sendable {
     }
 }
 
-/// Model → price, from the shipped `prices.yaml` with a study's `prices:` on top.
+/// Model → price, from the shipped `prices.yaml` with a study's `prices:` on top; and the price
+/// through the provider's batch API, for the models that list one.
 public struct PriceTable: Sendable {
     public var prices: [String: Price]
+    /// Prices through the batch API (`batch_input`, `batch_output`): usually half.
+    public var batchPrices: [String: Price]
 
-    public init(prices: [String: Price]) {
+    public init(prices: [String: Price], batchPrices: [String: Price] = [:]) {
         self.prices = prices
+        self.batchPrices = batchPrices
     }
 
     /// The shipped table.
@@ -45,28 +49,41 @@ public struct PriceTable: Sendable {
     }
 
     public static func load(path: String) throws -> PriceTable {
-        try PriceTable(prices: parse(try YAMLNode.load(path: path)))
+        try parse(try YAMLNode.load(path: path))
     }
 
-    /// Reads `MODEL: {input, cached_input, cache_write, output}` entries.
-    static func parse(_ node: YAMLNode) throws -> [String: Price] {
-        var prices: [String: Price] = [:]
+    /// Reads `MODEL: {input, cached_input, cache_write, output, batch_input, batch_output}`
+    /// entries. Through the batch API, cached input and cache writes are billed at the same
+    /// ratio to their synchronous prices as input is.
+    static func parse(_ node: YAMLNode) throws -> PriceTable {
+        var table = PriceTable(prices: [:])
         for (model, entry) in try node.members() {
-            try entry.requireKeys(in: ["input", "cached_input", "cache_write", "output"])
+            try entry.requireKeys(in: ["input", "cached_input", "cache_write", "output", "batch_input", "batch_output"])
             guard let input = entry["input"], let output = entry["output"] else { throw entry.error("needs input and output prices") }
-            let values = try [input, output, entry["cached_input"], entry["cache_write"]].map { try $0.map { n -> Double in
+            let values = try [input, output, entry["cached_input"], entry["cache_write"], entry["batch_input"], entry["batch_output"]].map { try $0.map { n -> Double in
                 let value = try n.double()
                 guard value >= 0 else { throw n.error("a price may not be negative") }
                 return value
             } }
-            prices[model] = Price(input: values[0]!, cachedInput: values[2], cacheWrite: values[3], output: values[1]!)
+            let price = Price(input: values[0]!, cachedInput: values[2], cacheWrite: values[3], output: values[1]!)
+            table.prices[model] = price
+            switch (values[4], values[5]) {
+            case let (batchInput?, batchOutput?):
+                let ratio = price.input > 0 ? batchInput / price.input : 1
+                table.batchPrices[model] = Price(input: batchInput, cachedInput: price.cachedInput * ratio, cacheWrite: price.cacheWrite * ratio, output: batchOutput)
+            case (nil, nil): break
+            default: throw entry.error("give both batch_input and batch_output, or neither")
+            }
         }
-        return prices
+        return table
     }
 
     public func price(of model: String) -> Price? { prices[model] }
 
-    public func merging(_ overrides: [String: Price]) -> PriceTable {
-        PriceTable(prices: prices.merging(overrides) { $1 })
+    /// The model's price through the provider's batch API, if the table has one.
+    public func batchPrice(of model: String) -> Price? { batchPrices[model] }
+
+    public func merging(_ overrides: PriceTable) -> PriceTable {
+        PriceTable(prices: prices.merging(overrides.prices) { $1 }, batchPrices: batchPrices.merging(overrides.batchPrices) { $1 })
     }
 }

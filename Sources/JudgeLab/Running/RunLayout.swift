@@ -19,6 +19,8 @@ public struct RunLayout: Sendable {
     /// The evaluated items and the few-shot examples, in native JSONL: the run folder needs no
     /// other file to be analysed or reported.
     public var dataset: String { FilePath.join(directory, "dataset.jsonl") }
+    /// Batch files and downloaded results of batch judges, each kept until its batch is recorded.
+    public var batches: String { FilePath.join(directory, "batches") }
     public var htmlReport: String { FilePath.join(directory, "report.html") }
     public var xmlReport: String { FilePath.join(directory, "report.xml") }
     /// The response cache, shared by every run under the same Results folder.

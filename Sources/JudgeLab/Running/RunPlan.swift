@@ -9,36 +9,10 @@ extension Runner {
 
     /// Every judgment of `variants` on `items`, item by item.
     public static func tasks(variants: [Variant], items: [Pair], library: TemplateLibrary, settings: RunSettings, file: String) throws -> [RunTask] {
+        let source = try TaskSource(variants: variants, items: items, library: library, settings: settings, file: file)
         var tasks: [RunTask] = []
-        let builders = try variants.map { try PromptBuilder(variant: $0, library: library) }
-        let judges = try builders.map { builder -> JudgeSettings in
-            guard let judge = settings.judge(named: builder.variant.judge) else {
-                throw InputError(file: file, field: "judge", "variant '\(builder.variant.name.excerpt())' names judge '\(builder.variant.judge.excerpt())', which the run does not have")
-            }
-            return judge
-        }
-        for pair in items {
-            for (builder, judge) in zip(builders, judges) {
-                let variant = builder.variant
-                for order in variant.order.orders {
-                    let key = JudgmentKey(variant: variant.name, item: pair.id, order: order)
-                    var request = JudgeRequest(provider: judge.kind.identity(baseline: judge.baseline), baseURL: judge.kind.isLocal ? "" : judge.baseURL,
-                                               model: variant.model, temperature: variant.temperature, maxTokens: variant.maxTokens, seed: judge.seed,
-                                               jsonResponseFormat: judge.jsonResponseFormat && variant.template.parser.kind == .score,
-                                               messages: try builder.messages(for: pair, order: order),
-                                               // A recording answers one judgment: keep replayed variants apart in the cache.
-                                               subject: key, subjectIsIdentity: judge.kind == .replay)
-                    if variant.output == .jsonSchema { request.responseSchema = variant.template.replySchema }
-                    if variant.verdict == .logprobs { request.topLogprobs = 20 }
-                    let price = judge.kind.isLocal ? Price(input: 0, output: 0) : settings.prices.price(of: variant.model)
-                    let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
-                    tasks.append(RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
-                                         maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
-                                         verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
-                                         cacheable: !judge.kind.isLocal))
-                }
-            }
-        }
+        tasks.reserveCapacity(source.count)
+        for index in 0..<source.count { tasks.append(try source.task(at: index)) }
         return tasks
     }
 
@@ -98,5 +72,62 @@ struct RunWork {
             if let judge = index[group[0].judge] { queues[judge].append(group) }
         }
         return queues
+    }
+}
+
+/// Every judgment of a plan, made when asked for: task `i` is the `i`th of `Runner.tasks`, item
+/// by item, without holding every prompt at once (a batch run of a million judgments keeps only
+/// the ones it is writing or reading).
+public struct TaskSource: Sendable {
+    private let builders: [PromptBuilder]
+    private let judges: [JudgeSettings]
+    private let items: [Pair]
+    private let prices: PriceTable
+    /// Each judgment of an item, in order: the variant and the order it is shown in.
+    private let slots: [(variant: Int, order: PresentedOrder)]
+
+    public var count: Int { items.count * slots.count }
+
+    public init(plan: StudyPlan, settings: RunSettings) throws {
+        try self.init(variants: plan.variants, items: plan.items, library: plan.library, settings: settings, file: plan.study.file)
+    }
+
+    public init(variants: [Variant], items: [Pair], library: TemplateLibrary, settings: RunSettings, file: String) throws {
+        builders = try variants.map { try PromptBuilder(variant: $0, library: library) }
+        judges = try builders.map { builder -> JudgeSettings in
+            guard let judge = settings.judge(named: builder.variant.judge) else {
+                throw InputError(file: file, field: "judge", "variant '\(builder.variant.name.excerpt())' names judge '\(builder.variant.judge.excerpt())', which the run does not have")
+            }
+            return judge
+        }
+        self.items = items
+        prices = settings.prices
+        slots = variants.indices.flatMap { index in variants[index].order.orders.map { (index, $0) } }
+    }
+
+    /// The name of the judge that answers task `index`, without making its prompt.
+    public func judge(at index: Int) -> String { judges[slots[index % slots.count].variant].name }
+
+    /// Task `index`, its prompt made now.
+    public func task(at index: Int) throws -> RunTask {
+        let pair = items[index / slots.count]
+        let (variantIndex, order) = slots[index % slots.count]
+        let builder = builders[variantIndex], judge = judges[variantIndex]
+        let variant = builder.variant
+        let key = JudgmentKey(variant: variant.name, item: pair.id, order: order)
+        var request = JudgeRequest(provider: judge.kind.identity(baseline: judge.baseline), baseURL: judge.kind.isLocal ? "" : judge.baseURL,
+                                   model: variant.model, temperature: variant.temperature, maxTokens: variant.maxTokens, seed: judge.seed,
+                                   jsonResponseFormat: judge.jsonResponseFormat && variant.template.parser.kind == .score,
+                                   messages: try builder.messages(for: pair, order: order),
+                                   // A recording answers one judgment: keep replayed variants apart in the cache.
+                                   subject: key, subjectIsIdentity: judge.kind == .replay)
+        if variant.output == .jsonSchema { request.responseSchema = variant.template.replySchema }
+        if variant.verdict == .logprobs { request.topLogprobs = 20 }
+        let price = judge.kind.isLocal ? Price(input: 0, output: 0) : judge.price(of: variant.model, in: prices)
+        let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
+        return RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
+                       maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
+                       verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
+                       cacheable: !judge.kind.isLocal)
     }
 }

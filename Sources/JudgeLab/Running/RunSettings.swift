@@ -20,6 +20,21 @@ public struct RunSettings: Sendable {
     /// The judges that go over the network.
     public var httpJudges: [JudgeSettings] { judges.filter { !$0.kind.isLocal } }
 
+    /// The judges that go through a batch API.
+    public var batchJudges: [JudgeSettings] { judges.filter { $0.mode == .batch } }
+
+    /// Every judge with a batch API put in batch mode (`--batch`); an error naming the first
+    /// judge over HTTP without one.
+    public mutating func setBatchMode(file: String) throws {
+        for index in judges.indices where !judges[index].kind.isLocal {
+            guard judges[index].kind.hasBatchAPI else {
+                throw InputError(file: file, field: "judges.\(judges[index].name)",
+                                 "--batch: judge '\(judges[index].name.excerpt())' (\(judges[index].kind.rawValue)) has no batch API; only openai and anthropic judges do")
+            }
+            judges[index].mode = .batch
+        }
+    }
+
     /// Every judge's concurrency set to `value` (`--concurrency`).
     public mutating func setConcurrency(_ value: Int) {
         for index in judges.indices { judges[index].limits.concurrency = value }
@@ -50,6 +65,10 @@ public struct RunSettings: Sendable {
             if let timeout = judge.timeoutSeconds { settings.limits.timeout = timeout }
             if let attempts = judge.maxAttempts { settings.limits.retry.maxAttempts = attempts }
             if let base = judge.retryBaseSeconds { settings.limits.retry.baseDelay = base }
+            settings.mode = judge.mode
+            settings.batch.maxRequests = judge.batchMaxRequests
+            settings.batch.maxBytes = judge.batchMaxBytes
+            if let poll = judge.batchPollSeconds { settings.batch.pollSeconds = poll }
             settings.seed = judge.seed
             settings.jsonResponseFormat = judge.jsonResponseFormat
             settings.recordings = judge.recordings.map(study.resolve)
@@ -108,8 +127,33 @@ public struct RunSummary: Sendable {
     public var cpuSeconds = 0.0
     /// Failures by reason, for the user.
     public var failureReasons: [String: Int] = [:]
+    /// Batches created at the provider by this run (batch mode).
+    public var batchesCreated = 0
+    /// Result lines of a batch that answered no request of it (unreadable, repeated, or for
+    /// another request): ignored, and their requests sent again.
+    public var ignoredResults = 0
 
     public var complete: Bool { !stoppedForBudget && !cancelled && failed == 0 }
+
+    /// Adds another part of the same run (a batch judge's, after the others').
+    public mutating func merge(_ other: RunSummary) {
+        total += other.total
+        answeredBefore += other.answeredBefore
+        fromCache += other.fromCache
+        toSend += other.toSend
+        requestsSent += other.requestsSent
+        answered += other.answered
+        failed += other.failed
+        retries += other.retries
+        paidUSD = max(paidUSD, other.paidUSD)  // each part reads the folder's total
+        stoppedForBudget = stoppedForBudget || other.stoppedForBudget
+        cancelled = cancelled || other.cancelled
+        seconds += other.seconds
+        cpuSeconds += other.cpuSeconds
+        failureReasons.merge(other.failureReasons, uniquingKeysWith: +)
+        batchesCreated += other.batchesCreated
+        ignoredResults += other.ignoredResults
+    }
 }
 
 /// A flag a signal handler can set to stop a run cleanly.

@@ -24,6 +24,11 @@ public struct Study: Sendable {
         public var retryBaseSeconds: Double?
         public var seed: Int?
         public var jsonResponseFormat: Bool = false
+        /// `mode: batch`: through the provider's batch API.
+        public var mode: JudgeMode = .sync
+        public var batchMaxRequests: Int?
+        public var batchMaxBytes: Int?
+        public var batchPollSeconds: Double?
         /// For `replay`: recorded judgments (JSONL with `output`), relative to the study.
         public var recordings: String?
         /// For `baseline`: which one.
@@ -82,7 +87,7 @@ public struct Study: Sendable {
     public var judgesLine: Int?
     public var maxCostUSD: Double?
     /// Prices that override or extend the shipped table.
-    public var prices: [String: Price] = [:]
+    public var prices = PriceTable(prices: [:])
     public var maxVariants = 200
     public var variants: [VariantSpec]
     /// What `judgelab optimize` searches (`search:`).
@@ -214,7 +219,7 @@ public struct Study: Sendable {
     static func judge(_ node: YAMLNode, name: String?) throws -> Judge {
         try node.requireKeys(in: ["provider", "base_url", "model", "models", "api_key_env", "concurrency", "requests_per_minute",
                                   "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format",
-                                  "recordings", "baseline"])
+                                  "recordings", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds"])
         var judge = Judge(name: name ?? "")
         judge.line = node.line
         judge.field = name.map { "judges.\($0)" } ?? "judge"
@@ -242,6 +247,21 @@ public struct Study: Sendable {
         judge.seed = try node["seed"]?.int()
         judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
         judge.recordings = try node["recordings"]?.string()
+        if let v = node["mode"] {
+            let text = try v.string()
+            guard let mode = JudgeMode(rawValue: text) else { throw v.error("unknown mode '\(text.excerpt())' (expected sync or batch)") }
+            judge.mode = mode
+        }
+        judge.batchMaxRequests = try node["batch_max_requests"].map(positive)
+        judge.batchMaxBytes = try node["batch_max_bytes"].map(positive)
+        if let v = node["batch_poll_seconds"] {
+            let seconds = try v.double()
+            guard seconds >= 0 else { throw v.error("batch_poll_seconds may not be negative") }
+            judge.batchPollSeconds = seconds
+        }
+        if judge.mode == .batch, !judge.provider.hasBatchAPI, let v = node["mode"] {
+            throw v.error("mode: batch needs a provider with a batch API (openai or anthropic), not \(judge.provider.rawValue)")
+        }
         if let v = node["baseline"] {
             let text = try v.string()
             guard let baseline = Baseline(rawValue: text) else {

@@ -270,6 +270,13 @@ struct JSONWriter {
         follows = true
     }
 
+    /// A value already written as JSON (a request body inside a batch line), as it is.
+    mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes += json
+        follows = true
+    }
+
     private mutating func open(_ bracket: UInt8) {
         separate()
         bytes.append(bracket)
