@@ -229,7 +229,7 @@ import JudgeLabXML
         let (folder, study0) = try Self.trial(seed: 9)
         var study = study0
         defer { withExtendedLifetime(folder) {} }  // its files are read to the end
-        study.prices = ["sim-judge": Price(input: 10, output: 10)]
+        study.prices = PriceTable(prices: ["sim-judge": Price(input: 10, output: 10)])
         study.maxCostUSD = 2
         let (plan, engine, store) = try Self.inProcess(study, seed: 9, priced: true)
         let result = try await Optimizer(plan: plan).run(engine: engine)

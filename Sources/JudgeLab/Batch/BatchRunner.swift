@@ -291,7 +291,7 @@ struct BatchRun {
             }
         case .creating:
             // A creation was sent and its answer never journaled: the batch is looked for first.
-            let since = (record.creatingSince ?? 0) - 600
+            let since = (record.creatingSince ?? 0) - 120  // allowing for the two clocks to differ
             guard let found = try await attempt(record, await service.find(token: record.token, since: since, requests: record.requests,
                                                                           excluding: knownBatchIDs)) else { return }
             if let batch = found {

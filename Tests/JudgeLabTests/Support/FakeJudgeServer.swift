@@ -29,6 +29,43 @@ final class FakeJudgeServer {
     }
 }
 
+extension FakeJudgeServer {
+    /// GET or POST on the server from this thread, through a child process (no awaiting: with
+    /// the test pool's threads busy, an awaiting poll may resume too late to interrupt a run).
+    func blockingRequest(_ path: String, post body: JSONValue? = nil) throws -> JSONValue {
+        let script = """
+        import sys, urllib.request
+        data = sys.argv[2].encode() if len(sys.argv) > 2 else None
+        with urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=data, method="POST" if data else "GET"), timeout=5) as r:
+            sys.stdout.write(r.read().decode())
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, "http://127.0.0.1:\(port)\(path)"] + (body.map { [$0.compactText] } ?? [])
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONValue.parse(data)
+    }
+
+    /// Tells the batch APIs to hold (`hold`, with a stage) or release held requests (`release`).
+    func control(_ action: String, _ body: [(String, JSONValue)]) throws {
+        _ = try blockingRequest("/_control/" + action, post: .object(body))
+    }
+
+    /// Waits (at most 30 s) until a request hangs at `stage`.
+    func waitUntilHeld(_ stage: String) -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let held = try? blockingRequest("/stats")["batch"]?["held"]?.stringValue, held == stage { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+}
+
 extension JSONValue {
     var int: Int { Int(numberValue ?? -1) }
 }
