@@ -57,8 +57,9 @@ struct StudyRun {
             summary.merge(try await BatchRunner.run(source, judge: judge, service: service, settings: settings, context: context))
         }
 
-        let judgments = RunLayout.orderedJudgments(try store.entries(), plan: plan)
-        try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
+        var judgments = try store.judgments()
+        RunLayout.ordered(&judgments, plan: plan)
+        try JudgmentsFile.write(judgments, to: layout.judgments)
         guard !judgments.isEmpty else { return (summary, nil, 0) }
         // Built from what is in memory: the same items and judgments that were just written.
         let report = try RunReport(dataset: Dataset(source: plan.dataset.source, pairs: items), judgments: judgments,

@@ -42,10 +42,10 @@ struct BatchRun {
     var summary = RunSummary()
     let started: Double
     let cpuAtStart: Double
-    /// Judgments answered before this run or during it (answered ones are never sent again).
-    var answered: Set<JudgmentKey>
+    /// Tasks answered before this run or during it (answered ones are never sent again).
+    var answered: TaskBits
     /// Tasks in batches not done yet.
-    var inFlight = Set<Int>()
+    var inFlight: TaskBits
     /// A request's tag → the task that sends it, for tasks in batches of this run.
     var leaders: [Int64: Int] = [:]
     /// Batches this run drives, in order.
@@ -72,7 +72,13 @@ struct BatchRun {
         self.context = context
         started = context.clock.now()
         cpuAtStart = Runner.processCPUSeconds()
-        answered = try context.store.answeredKeys()
+        // The journal's answered keys become a bit per task (the set is let go at once).
+        answered = TaskBits(count: source.count)
+        inFlight = TaskBits(count: source.count)
+        let keys = try context.store.answeredKeys()
+        if !keys.isEmpty {
+            for index in 0..<source.count where keys.contains(source.key(at: index)) { answered.insert(index) }
+        }
         paid = try context.store.paidUSD()
     }
 
@@ -164,7 +170,7 @@ struct BatchRun {
             for (index, task) in slab {
                 if let reply = cached[task.hash] {
                     entries.append(Runner.entry(task, reply: reply, paid: 0, attempts: 0, fromCache: true))
-                    run.answered.insert(task.key)
+                    run.answered.insert(index)
                     run.summary.fromCache += 1
                     continue
                 }
@@ -207,11 +213,11 @@ struct BatchRun {
                 if first { summary.toSend += 1 }
                 continue
             }
-            let task = try source.task(at: index)
-            if answered.contains(task.key) {
+            if answered.contains(index) {
                 if first { summary.answeredBefore += 1 }
                 continue
             }
+            let task = try source.task(at: index)
             if first { summary.toSend += 1 }
             slab.append((index, task))
             if slab.count == 256 { try flushSlab(&self) }
@@ -411,11 +417,11 @@ struct BatchRun {
                     replies.append(FreshReply(hash: leaderTask.hash, request: String(decoding: service.line(customID: id, request: leaderTask.request), as: UTF8.self),
                                               reply: cached))
                     for member in group {
+                        guard !answered.contains(member.task) else { continue }
                         let task = member.task == leader ? leaderTask : try source.task(at: member.task)
-                        guard !answered.contains(task.key) else { continue }
                         entries.append(Runner.entry(task, reply: cached, paid: member.task == leader ? cost ?? 0 : 0, attempts: tryCount,
                                                     fromCache: member.task != leader))
-                        answered.insert(task.key)
+                        answered.insert(member.task)
                         done += 1
                     }
                     paid += cost ?? 0

@@ -141,6 +141,33 @@ public enum JudgmentsFile {
         return .object(members)
     }
 
+    /// Writes `judgments` as JSONL to `path` (atomically), a buffer at a time: a million
+    /// judgments never become one string in memory.
+    public static func write(_ judgments: [Judgment], to path: String) throws {
+        let temporary = try AtomicFile.temporaryPath(for: path)
+        guard let file = fopen(temporary, "wb") else {
+            throw InputError(file: path, "cannot write here (is the folder writable, is the disk full?)")
+        }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        var failed = false
+        func flush() {
+            if !buffer.isEmpty, buffer.withUnsafeBytes({ fwrite($0.baseAddress, 1, $0.count, file) }) != buffer.count { failed = true }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for judgment in judgments {
+            buffer += object(judgment).compactBytes
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 20 { flush() }
+        }
+        flush()
+        if fclose(file) != 0 || failed {
+            unlink(temporary)
+            throw InputError(file: path, "cannot write here (is the folder writable, is the disk full?)")
+        }
+        try AtomicFile.commit(temporary, to: path)
+    }
+
     public static func text(_ judgments: [Judgment]) -> String {
         var out = ""
         for judgment in judgments {

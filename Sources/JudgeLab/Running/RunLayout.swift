@@ -61,6 +61,16 @@ public struct RunLayout: Sendable {
     }
 
     /// The answered judgments in plan order: variant, then item, then order.
+    /// `judgments` in the plan's order, sorted in place (a million of them are not copied).
+    public static func ordered(_ judgments: inout [Judgment], plan: StudyPlan) {
+        let variantIndex = Dictionary(uniqueKeysWithValues: plan.variants.enumerated().map { ($1.name, $0) })
+        let itemIndex = Dictionary(plan.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func rank(_ j: Judgment) -> Int {
+            ((variantIndex[j.variant] ?? Int(Int32.max)) * (plan.items.count + 1) + (itemIndex[j.item] ?? plan.items.count)) * 2 + (j.order == .original ? 0 : 1)
+        }
+        judgments.sort { rank($0) < rank($1) }
+    }
+
     public static func orderedJudgments(_ entries: [JournalEntry], plan: StudyPlan) -> [Judgment] {
         let variantIndex = Dictionary(uniqueKeysWithValues: plan.variants.enumerated().map { ($1.name, $0) })
         let itemIndex = Dictionary(plan.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })

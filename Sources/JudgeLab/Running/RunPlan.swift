@@ -105,6 +105,12 @@ public struct TaskSource: Sendable {
         slots = variants.indices.flatMap { index in variants[index].order.orders.map { (index, $0) } }
     }
 
+    /// Task `index`'s key, without making its prompt.
+    public func key(at index: Int) -> JudgmentKey {
+        let (variantIndex, order) = slots[index % slots.count]
+        return JudgmentKey(variant: builders[variantIndex].variant.name, item: items[index / slots.count].id, order: order)
+    }
+
     /// The name of the judge that answers task `index`, without making its prompt.
     public func judge(at index: Int) -> String { judges[slots[index % slots.count].variant].name }
 
@@ -130,4 +136,17 @@ public struct TaskSource: Sendable {
                        verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
                        cacheable: !judge.kind.isLocal)
     }
+}
+
+/// A set of task indexes as one bit each: a million tasks in 125 KB.
+struct TaskBits {
+    private var words: [UInt64]
+
+    init(count: Int) {
+        words = [UInt64](repeating: 0, count: (count + 63) / 64)
+    }
+
+    func contains(_ index: Int) -> Bool { words[index >> 6] & (1 << UInt64(index & 63)) != 0 }
+    mutating func insert(_ index: Int) { words[index >> 6] |= 1 << UInt64(index & 63) }
+    mutating func remove(_ index: Int) { words[index >> 6] &= ~(1 << UInt64(index & 63)) }
 }
