@@ -107,10 +107,12 @@ struct EstimateCommand: ParsableCommand {
         abstract: "Say how many requests, tokens and dollars a run still needs, before anything is spent.")
 
     @OptionGroup var target: RunTarget
+    @Flag(help: "Estimate a run with --batch (through the providers' batch APIs).") var batch = false
 
     func run() throws {
         try reportingInputErrors {
-            let (plan, settings, layout, _) = try target.load()
+            var (plan, settings, layout, _) = try target.load()
+            if batch { try settings.setBatchMode(file: target.study) }
             let tasks = try Runner.tasks(for: plan, settings: settings)
             let manager = FileManager.default
             // Read only what exists: an estimate creates no run folder.
@@ -129,13 +131,30 @@ struct EstimateCommand: ParsableCommand {
                 ["input tokens", "about \(input) (UTF-8 bytes / 4)"],
                 ["output tokens", "at most \(output)"],
             ]
-            let unpriced = Set(toSend.filter { $0.maximumCost == nil }.map(\.request.model))
-            let inputCost = toSend.reduce(0.0) { sum, task in
-                sum + (settings.prices.price(of: task.request.model).map { Double(task.request.estimatedInputTokens) * $0.input / 1_000_000 } ?? 0)
+            // Both prices for the judges with a batch API: one request at a time, and through the
+            // provider's batch API (half price, within 24 hours). The run's own mode comes first.
+            let judgeOf = Dictionary(settings.judges.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            func dollars(batch: Bool) -> String {
+                var input = 0.0, maximum = 0.0
+                var unpriced = Set<String>()
+                for task in toSend {
+                    guard let judge = judgeOf[task.judge], !judge.kind.isLocal else { continue }
+                    let useBatch = batch && judge.kind.hasBatchAPI
+                    guard let price = useBatch ? settings.prices.batchPrice(of: task.request.model) : settings.prices.price(of: task.request.model) else {
+                        unpriced.insert(task.request.model)
+                        continue
+                    }
+                    input += Double(task.request.estimatedInputTokens) * price.input / 1_000_000
+                    maximum += price.maximumCost(inputTokens: task.request.estimatedInputTokens, maxOutputTokens: task.request.maxTokens)
+                }
+                return String(format: "$%.4f to $%.4f (input only, to every output token used)", input, maximum)
+                    + (unpriced.isEmpty ? "" : "; no \(batch ? "batch " : "")price for \(unpriced.sorted().joined(separator: ", "))")
             }
-            let maximum = toSend.reduce(0.0) { $0 + ($1.maximumCost ?? 0) }
-            rows.append(["dollars", String(format: "$%.4f to $%.4f (input only, to every output token used)", inputCost, maximum)
-                         + (unpriced.isEmpty ? "" : "; no price for \(unpriced.sorted().joined(separator: ", "))")])
+            let batchMode = !settings.batchJudges.isEmpty
+            let hasBatchAPI = settings.judges.contains { $0.kind.hasBatchAPI }
+            let syncRow = ["dollars" + (batchMode ? ", one request at a time" : ""), dollars(batch: false)]
+            let batchRow = ["dollars, batch API" + (batchMode ? " (this run)" : ""), dollars(batch: true) + " within 24 hours"]
+            rows += batchMode ? [batchRow, syncRow] : hasBatchAPI ? [syncRow, batchRow] : [syncRow]
             if let cap = settings.maxCostUSD { rows.append(["budget", String(format: "$%.2f", cap)]) }
             print(TextTable.render(rows))
             // Each judge's share, when there are several: who is sent what, at what concurrency.

@@ -178,6 +178,22 @@ import JudgeLabHTTP
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/batches").isEmpty)
     }
 
+    @Test func estimateShowsBothPricesAndBatchIsHalf() throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        let result = try JudgeLabBinary.run(["estimate", try Self.study(in: folder, server: server, api: .openai, mode: "sync"), "--out", folder.path + "/out"])
+        #expect(result.status == 0, "\(result.stderr)")
+        func range(_ label: String) -> [Double] {
+            guard let line = result.stdout.split(separator: "\n").first(where: { $0.hasPrefix(label + " ") }) else { return [] }
+            return line.split(separator: "$").dropFirst().compactMap { Double($0.prefix { $0.isNumber || $0 == "." }) }
+        }
+        let sync = range("dollars"), batch = range("dollars, batch API")
+        #expect(sync.count == 2 && batch.count == 2, "\(result.stdout)")
+        #expect(sync.count == 2 && batch.count == 2 && abs(batch[1] - sync[1] / 2) < 0.0002 && sync[1] > 0, "\(result.stdout)")
+        let inBatch = try JudgeLabBinary.run(["estimate", try Self.study(in: folder, server: server, api: .openai, mode: "batch"), "--out", folder.path + "/out"])
+        #expect(inBatch.stdout.contains("dollars, batch API (this run)"), "\(inBatch.stdout)")
+    }
+
     @Test func batchPricesAreReadAndCheckedWithTheirFileAndLine() throws {
         let folder = try TemporaryFolder()
         let good = try folder.write("good.yaml", "m: {input: 2, output: 8, batch_input: 1, batch_output: 4}\n")
