@@ -109,6 +109,54 @@ import Testing
         }
     }
 
+    @Test func aJudgeOnTwoEndpointsLosesOneMidRunAndLosesNoJudgment() async throws {
+        // Two servers of one judge, 3 slots each; one is killed with SIGKILL in the middle: its
+        // requests in flight fail, it is taken out, and their retries go to the other.
+        let first = try FakeJudgeServer(["--latency-ms", "20"]), second = try FakeJudgeServer(["--latency-ms", "20"])
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try folder.write("study.yaml", """
+        name: two-endpoints
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        split: {fewshot_fraction: 0.1, seed: 3}
+        sample: {first: 100}
+        judge:
+          endpoints:
+            - {base_url: \(first.baseURL), concurrency: 3}
+            - {base_url: \(second.baseURL), concurrency: 3}
+          model: gpt-4o-mini
+          timeout_seconds: 2
+          retry_base_seconds: 0.02
+          max_attempts: 6
+        variants:
+          list:
+            - {template: rating-1to9, order: both}
+            - {template: choice-ab, order: both}
+            - {template: rating-1to9, shots: 2, selection: balanced, order: both}
+        """)
+        let out = folder.path + "/out"
+        let process = try JudgeLabBinary.start(["run", study, "--out", out, "--quiet"])
+        Self.waitForProgress(out, atLeast: 120)
+        first.stop()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+
+        let entries = try RunTests.entries(out)
+        let answered = entries.filter { $0.judgment != nil }
+        #expect(answered.count == 600 && entries.count == 600, "every judgment recorded once: \(answered.count) of \(entries.count)")
+        #expect(Set(answered.map(\.key)).count == 600)
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 600)
+        // The survivor answered what the other left, never more at once than its own slots.
+        let b = try await second.stats()
+        let distinct = entries.filter { !$0.fromCache }.count
+        #expect(b["ok"]!.int >= distinct / 2 && b["ok"]!.int < distinct, "\(b)")
+        #expect(b["max_in_flight"]!.int <= 3, "\(b)")
+        let record = try String(contentsOfFile: out + "/study.json", encoding: .utf8)
+        #expect(record.contains("concurrency 3") && record.contains("\(second.port)"))
+    }
+
     @Test func geminiVariantsRunEndToEnd() async throws {
         let server = try FakeJudgeServer(["--require-key", "g-secret-key"])
         let folder = try TemporaryFolder()

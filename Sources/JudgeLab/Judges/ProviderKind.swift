@@ -65,6 +65,17 @@ public enum ProviderKind: String, CaseIterable, Sendable {
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
+/// One server of a judge with several (`endpoints:`): its URL and how many requests it takes at once.
+public struct Endpoint: Sendable, Equatable {
+    public var baseURL: String
+    public var concurrency: Int
+
+    public init(baseURL: String, concurrency: Int) {
+        self.baseURL = baseURL
+        self.concurrency = concurrency
+    }
+}
+
 /// How a judge's requests are sent: one at a time as they are ready, or as the provider's batch
 /// jobs (half price, answered within a day).
 public enum JudgeMode: String, Sendable {
@@ -89,8 +100,11 @@ public struct BatchLimits: Sendable {
 public struct JudgeSettings: Sendable {
     public var name: String
     public var kind: ProviderKind
-    /// The endpoint; empty for in-process judges.
+    /// The endpoint; empty for in-process judges. With several endpoints, the first: it names
+    /// the judge's requests in the cache, whichever server answers them.
     public var baseURL: String
+    /// Several servers of the same model, requests spread over them (`endpoints:`); empty for one.
+    public var endpoints: [Endpoint] = []
     /// The API key's value. Sent in a header, never stored, logged or reported.
     public var apiKey: String?
     /// The variable it was read from (the name only is recorded).
@@ -125,7 +139,9 @@ public struct JudgeSettings: Sendable {
     ///   - recordings: replayed judgments, already loaded from `recordings`.
     public func makeJudge(transport: @autoclosure () -> any HTTPTransport, pairs: [Pair], recordings: [Judgment], seed baselineSeed: UInt64) -> any Judge {
         if let provider = kind.httpProvider {
-            return HTTPJudge(name: name, provider: provider, transport: transport(), apiKey: apiKey, limits: limits)
+            var judge = HTTPJudge(name: name, provider: provider, transport: transport(), apiKey: apiKey, limits: limits)
+            if endpoints.count > 1 { judge.pool = EndpointPool(endpoints) }
+            return judge
         }
         switch kind {
         case .baseline: return BaselineJudge(name: name, baseline: baseline ?? .longer, pairs: pairs, seed: baselineSeed, limits: limits)

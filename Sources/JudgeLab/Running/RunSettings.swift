@@ -35,9 +35,13 @@ public struct RunSettings: Sendable {
         }
     }
 
-    /// Every judge's concurrency set to `value` (`--concurrency`).
+    /// Every judge's concurrency set to `value` (`--concurrency`), shared out over a judge's endpoints.
     public mutating func setConcurrency(_ value: Int) {
-        for index in judges.indices { judges[index].limits.concurrency = value }
+        for index in judges.indices {
+            judges[index].limits.concurrency = value
+            let count = judges[index].endpoints.count
+            for e in judges[index].endpoints.indices { judges[index].endpoints[e].concurrency = max(1, value / count + (e < value % count ? 1 : 0)) }
+        }
     }
 
     /// The judges, endpoints, keys, limits and prices a study asks for.
@@ -60,6 +64,15 @@ public struct RunSettings: Sendable {
                 }
             }
             if let concurrency = judge.concurrency { settings.limits.concurrency = concurrency }
+            if !judge.endpoints.isEmpty {
+                // As many workers as the endpoints take together; each request goes to one of them.
+                settings.endpoints = judge.endpoints
+                settings.limits.concurrency = judge.endpoints.reduce(0) { $0 + $1.concurrency }
+                for endpoint in judge.endpoints where settings.apiKey == nil && !Self.isLoopback(endpoint.baseURL) {
+                    throw InputError(file: study.file, line: judge.line, field: judge.field + ".api_key_env",
+                                     "judge '\(judge.name.excerpt())': $\(settings.apiKeyVariable ?? "?") is not set (the key for \(endpoint.baseURL.excerpt()))")
+                }
+            }
             settings.limits.requestsPerMinute = judge.requestsPerMinute
             settings.limits.tokensPerMinute = judge.tokensPerMinute
             if let timeout = judge.timeoutSeconds { settings.limits.timeout = timeout }

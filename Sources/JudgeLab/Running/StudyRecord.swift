@@ -16,9 +16,13 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var apiKeyEnv: String?
         public var concurrency: Int
         public var seed: Int?
+        /// `batch` for a judge through its provider's batch API; absent for one request at a time.
+        public var mode: String?
+        /// A judge's servers, when it has several (each "URL" with its concurrency).
+        public var endpoints: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case name, provider, baseURL = "base_url", apiKeyEnv = "api_key_env", concurrency, seed
+            case name, provider, baseURL = "base_url", apiKeyEnv = "api_key_env", concurrency, seed, mode, endpoints
         }
     }
 
@@ -166,7 +170,8 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         judgelabVersion = JudgeLabVersion.text
         judges = settings.judges.map {
             JudgeRecord(name: $0.name, provider: $0.kind.rawValue, baseURL: $0.baseURL, apiKeyEnv: $0.apiKeyVariable,
-                        concurrency: $0.limits.concurrency, seed: $0.seed)
+                        concurrency: $0.limits.concurrency, seed: $0.seed, mode: $0.mode == .batch ? "batch" : nil,
+                        endpoints: $0.endpoints.count > 1 ? $0.endpoints.map { "\($0.baseURL) (concurrency \($0.concurrency))" } : nil)
         }
         maxCostUSD = settings.maxCostUSD
         sample = SampleRecord(items: plan.items.map(\.id), seed: plan.sample?.seed, by: plan.sample?.by.rawValue,

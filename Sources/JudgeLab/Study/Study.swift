@@ -9,6 +9,8 @@ public struct Study: Sendable {
         public var name: String
         public var provider: ProviderKind = .openai
         public var baseURL: String?
+        /// Several servers of the same model (`endpoints:`), each with its concurrency.
+        public var endpoints: [Endpoint] = []
         /// The default model of this judge's variants.
         public var model: String?
         /// Several models: a variant that names none is made once for each.
@@ -219,7 +221,7 @@ public struct Study: Sendable {
     static func judge(_ node: YAMLNode, name: String?) throws -> Judge {
         try node.requireKeys(in: ["provider", "base_url", "model", "models", "api_key_env", "concurrency", "requests_per_minute",
                                   "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format",
-                                  "recordings", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds"])
+                                  "recordings", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds", "endpoints"])
         var judge = Judge(name: name ?? "")
         judge.line = node.line
         judge.field = name.map { "judges.\($0)" } ?? "judge"
@@ -231,6 +233,16 @@ public struct Study: Sendable {
             judge.provider = kind
         }
         judge.baseURL = try node["base_url"]?.string()
+        if let list = node["endpoints"] {
+            guard judge.baseURL == nil else { throw list.error("give either 'base_url' or 'endpoints'") }
+            judge.endpoints = try list.list().map { entry in
+                try entry.requireKeys(in: ["base_url", "concurrency"])
+                guard let url = entry["base_url"] else { throw entry.error("an endpoint needs a base_url") }
+                return Endpoint(baseURL: try url.string(), concurrency: try entry["concurrency"].map(positive) ?? 16)
+            }
+            guard !judge.endpoints.isEmpty else { throw list.error("an empty list of endpoints") }
+            judge.baseURL = judge.endpoints[0].baseURL
+        }
         judge.model = try node["model"]?.string()
         if let list = node["models"] {
             guard judge.model == nil else { throw list.error("give either 'model' or 'models'") }
