@@ -194,6 +194,23 @@ import JudgeLabHTTP
         #expect(inBatch.stdout.contains("dollars, batch API (this run)"), "\(inBatch.stdout)")
     }
 
+    @Test func judgmentsAreOrderedInPlaceAsTheyWereByCopy() throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        let plan = try StudyPlan(study: try Study.load(path: try Self.study(in: folder, server: server, api: .openai, mode: "sync", items: 30)))
+        var random = SystemRandomNumberGenerator()
+        var judgments: [Judgment] = []
+        for variant in plan.variants { for item in plan.items { for order in [PresentedOrder.original, .swapped] where Bool.random(using: &random) || order == .original {
+            judgments.append(Judgment(item: item.id, variant: variant.name, order: order, reading: .choice(.first)))
+        } } }
+        judgments.shuffle(using: &random)
+        let entries = judgments.map { JournalEntry(key: JudgmentKey(variant: $0.variant, item: $0.item, order: $0.order), requestHash: "", judgment: $0,
+                                                   paidUSD: 0, attempts: 1, fromCache: false, finalError: nil) }
+        let expected = RunLayout.orderedJudgments(entries, plan: plan)
+        RunLayout.ordered(&judgments, plan: plan)
+        #expect(judgments == expected && judgments.count > 90)
+    }
+
     @Test func batchPricesAreReadAndCheckedWithTheirFileAndLine() throws {
         let folder = try TemporaryFolder()
         let good = try folder.write("good.yaml", "m: {input: 2, output: 8, batch_input: 1, batch_output: 4}\n")

@@ -65,10 +65,37 @@ public struct RunLayout: Sendable {
     public static func ordered(_ judgments: inout [Judgment], plan: StudyPlan) {
         let variantIndex = Dictionary(uniqueKeysWithValues: plan.variants.enumerated().map { ($1.name, $0) })
         let itemIndex = Dictionary(plan.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func rank(_ j: Judgment) -> Int {
-            ((variantIndex[j.variant] ?? Int(Int32.max)) * (plan.items.count + 1) + (itemIndex[j.item] ?? plan.items.count)) * 2 + (j.order == .original ? 0 : 1)
+        func rank(_ j: Judgment) -> UInt64 {
+            UInt64(((variantIndex[j.variant] ?? plan.variants.count) * (plan.items.count + 1) + (itemIndex[j.item] ?? plan.items.count)) * 2
+                   + (j.order == .original ? 0 : 1))
         }
-        judgments.sort { rank($0) < rank($1) }
+        // Ranks and positions sorted (8 bytes a judgment), then the judgments moved into place
+        // along the permutation's cycles: sorting the judgments themselves would take a buffer
+        // of half of them.
+        var order = judgments.indices.map { rank(judgments[$0]) << 24 | UInt64($0) }
+        let ranks = UInt64((plan.variants.count + 1) * (plan.items.count + 1) * 2)
+        if judgments.count >= 1 << 24 || ranks >= 1 << 40 {
+            order = judgments.indices.sorted { (rank(judgments[$0]), $0) < (rank(judgments[$1]), $1) }.map(UInt64.init)
+        } else {
+            order.sort()
+            for i in order.indices { order[i] &= (1 << 24) - 1 }
+        }
+        // order[k] is the position of the judgment that belongs at k.
+        var placed = [Bool](repeating: false, count: judgments.count)
+        for start in judgments.indices where !placed[start] {
+            var k = start
+            let first = judgments[start]
+            while true {
+                placed[k] = true
+                let from = Int(order[k])
+                if from == start {
+                    judgments[k] = first
+                    break
+                }
+                judgments[k] = judgments[from]
+                k = from
+            }
+        }
     }
 
     public static func orderedJudgments(_ entries: [JournalEntry], plan: StudyPlan) -> [Judgment] {
