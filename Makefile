@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
+.PHONY: bench-batch all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
 
 all: build
 
@@ -106,6 +106,10 @@ bench: release
 bench-optimize: release
 	.build/release/judgelab simulate --trials 200 --first-seed 1 --json Benchmarks/optimize-simulation.jsonl
 	python3 Benchmarks/Scripts/optimize_http_trial.py --seed 1
+
+# A million judgments through the test server's batch API: peak memory of `judgelab run --batch`.
+bench-batch: release
+	python3 Benchmarks/Scripts/batch_million.py --items 50000 --variants 10
 
 bench-quick: release
 	python3 Benchmarks/Scripts/run_benchmarks.py --quick --out .build/RESULTS-quick.md

@@ -65,31 +65,20 @@ public struct AnthropicBatchService: BatchService {
     /// with as many requests, not already known. (Its results are checked against the run's
     /// own custom ids when read: a wrong guess answers nothing, and its requests are sent again.)
     public func find(token: String, since: Double, requests: Int, excluding: Set<String>) async -> BatchStep<RemoteBatch?> {
-        var after: String?
-        while true {
-            let page = await get(baseURL + "/messages/batches?limit=100" + (after.map { "&after_id=" + $0 } ?? ""))
-            let step: BatchStep<(RemoteBatch?, next: String?)> = json(page) { reply in
-                guard case let .array(data)? = reply["data"] else { return .retry("the list of batches has no data", after: nil) }
-                var oldest = Double.infinity
-                for item in data {
-                    let created = item["created_at"]?.stringValue.flatMap(Self.unixTime) ?? 0
-                    oldest = min(oldest, created)
-                    let counts = item["request_counts"]
-                    let total = ["processing", "succeeded", "errored", "canceled", "expired"].reduce(0) { $0 + Int(counts?[$1]?.numberValue ?? 0) }
-                    if created >= since, total == requests, let batch = Self.batch(item), !excluding.contains(batch.id) {
-                        return .done((batch, nil))
-                    }
+        await searchPages({ after in await get(baseURL + "/messages/batches?limit=100" + (after.map { "&after_id=" + $0 } ?? "")) }) { reply in
+            guard case let .array(data)? = reply["data"] else { return .retry("the list of batches has no data", after: nil) }
+            var oldest = Double.infinity
+            for item in data {
+                let created = item["created_at"]?.stringValue.flatMap(Self.unixTime) ?? 0
+                oldest = min(oldest, created)
+                let counts = item["request_counts"]
+                let total = ["processing", "succeeded", "errored", "canceled", "expired"].reduce(0) { $0 + Int(counts?[$1]?.numberValue ?? 0) }
+                if created >= since, total == requests, let batch = Self.batch(item), !excluding.contains(batch.id) {
+                    return .done((batch, nil))
                 }
-                let more = reply["has_more"] == .bool(true) && oldest >= since
-                return .done((nil, more ? reply["last_id"]?.stringValue : nil))
             }
-            switch step {
-            case let .done((found?, _)): return .done(found)
-            case let .done((nil, next?)): after = next
-            case .done((nil, nil)): return .done(nil)
-            case let .retry(reason, delay): return .retry(reason, after: delay)
-            case let .failed(reason): return .failed(reason)
-            }
+            let more = reply["has_more"] == .bool(true) && oldest >= since
+            return .done((nil, more ? reply["last_id"]?.stringValue : nil))
         }
     }
 

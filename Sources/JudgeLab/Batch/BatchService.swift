@@ -88,6 +88,23 @@ extension BatchService {
         }
     }
 
+    /// Looks through a list of batches a page at a time (newest first): `page` fetches the page
+    /// after a cursor (nil: the first), `read` returns the batch it finds there, or the cursor
+    /// of the next page to look at (nil: look no further).
+    func searchPages(_ page: (String?) async -> HTTPOutcome,
+                     _ read: @escaping (JSONValue) -> BatchStep<(RemoteBatch?, next: String?)>) async -> BatchStep<RemoteBatch?> {
+        var after: String?
+        while true {
+            switch json(await page(after), read) {
+            case let .done((found?, _)): return .done(found)
+            case let .done((nil, next?)): after = next
+            case .done((nil, nil)): return .done(nil)
+            case let .retry(reason, delay): return .retry(reason, after: delay)
+            case let .failed(reason): return .failed(reason)
+            }
+        }
+    }
+
     /// Downloads each of `urls` to `prefix`-N.jsonl.
     func download(urls: [String], headers: [(name: String, value: String)], transport: any HTTPTransport, timeout: Double,
                   to prefix: String) async -> BatchStep<[String]> {

@@ -84,28 +84,17 @@ public struct OpenAIBatchService: BatchService {
     }
 
     public func find(token: String, since: Double, requests: Int, excluding: Set<String>) async -> BatchStep<RemoteBatch?> {
-        var after: String?
         // Newest first, a page at a time, back to the time the creation was begun.
-        while true {
-            let page = await get("/batches?limit=100" + (after.map { "&after=" + $0 } ?? ""))
-            let step: BatchStep<(RemoteBatch?, next: String?)> = json(page) { reply in
-                guard case let .array(data)? = reply["data"] else { return .retry("the list of batches has no data", after: nil) }
-                for item in data {
-                    if item["metadata"]?[Self.tokenKey]?.stringValue == token, let batch = Self.batch(item), !excluding.contains(batch.id) {
-                        return .done((batch, nil))
-                    }
+        await searchPages({ after in await get("/batches?limit=100" + (after.map { "&after=" + $0 } ?? "")) }) { reply in
+            guard case let .array(data)? = reply["data"] else { return .retry("the list of batches has no data", after: nil) }
+            for item in data {
+                if item["metadata"]?[Self.tokenKey]?.stringValue == token, let batch = Self.batch(item), !excluding.contains(batch.id) {
+                    return .done((batch, nil))
                 }
-                let oldest = data.last?["created_at"]?.numberValue ?? 0
-                let more = reply["has_more"] == .bool(true) && oldest >= since
-                return .done((nil, more ? data.last?["id"]?.stringValue : nil))
             }
-            switch step {
-            case let .done((found?, _)): return .done(found)
-            case let .done((nil, next?)): after = next
-            case .done((nil, nil)): return .done(nil)
-            case let .retry(reason, delay): return .retry(reason, after: delay)
-            case let .failed(reason): return .failed(reason)
-            }
+            let oldest = data.last?["created_at"]?.numberValue ?? 0
+            let more = reply["has_more"] == .bool(true) && oldest >= since
+            return .done((nil, more ? data.last?["id"]?.stringValue : nil))
         }
     }
 
