@@ -18,6 +18,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -66,6 +67,22 @@ variants:
     out = os.path.join(work, "Results", "run")
     start = time.time()
     child = subprocess.Popen([args.bin, "run", study, "--batch", "--out", out, "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Resident memory sampled every 0.2 s, to tell the batch phase (flat) from the end, where
+    # the million judgments are loaded, analysed and reported.
+    samples = []
+
+    def sample():
+        while child.poll() is None:
+            try:
+                with open("/proc/%d/status" % child.pid) as f:
+                    for line in f:
+                        if line.startswith("VmRSS:"):
+                            samples.append(int(line.split()[1]) / 1024)
+            except OSError:
+                pass
+            time.sleep(0.2)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.time() - start
     stdout, stderr = child.stdout.read().decode(), child.stderr.read().decode()
@@ -75,6 +92,9 @@ variants:
     code = os.waitstatus_to_exitcode(status)
     print("judgelab run --batch (%s): %d judgments (%d items x %d variants x 2 orders)" % (args.api, total, args.items, args.variants))
     print("exit %d; %.1f s wall; peak RSS %.1f MB; judgments.jsonl lines %d" % (code, seconds, usage.ru_maxrss / 1024, lines))
+    if samples:
+        tenths = [max(samples[len(samples) * k // 10: max(len(samples) * (k + 1) // 10, len(samples) * k // 10 + 1)]) for k in range(10)]
+        print("RSS by tenth of the run (MB, the most in each): " + " ".join("%.0f" % v for v in tenths))
     print("server: %d batches, %d requests in them, %d billed" % (stats["batches"], stats["requests"], stats["billed"]))
     print(stdout.strip().splitlines()[-2] if stdout.strip() else stderr.strip()[-500:])
     ok = code == 0 and lines == total and stats["billed"] == total and stats["requests"] == total

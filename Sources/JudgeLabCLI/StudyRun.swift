@@ -57,6 +57,8 @@ struct StudyRun {
             summary.merge(try await BatchRunner.run(source, judge: judge, service: service, settings: settings, context: context))
         }
 
+        // What the judging freed goes back to the system before the files and reports are made.
+        _ = releaseFreedMemory(0)
         var judgments = try store.judgments()
         RunLayout.ordered(&judgments, plan: plan)
         try JudgmentsFile.write(judgments, to: layout.judgments)
@@ -68,3 +70,6 @@ struct StudyRun {
         return (summary, report, judgments.count)
     }
 }
+
+/// glibc's malloc_trim: freed pages handed back to the system (Swift's Glibc module leaves it out).
+@_silgen_name("malloc_trim") private func releaseFreedMemory(_ pad: Int) -> Int32
