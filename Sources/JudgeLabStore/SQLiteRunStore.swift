@@ -19,6 +19,8 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
     // The statements run for every answer, held rather than looked up by their text each time.
     private let insertReply: SQLiteDatabase.Statement
     private let insertEntry: SQLiteDatabase.Statement
+    /// Whether the batch tables are known to exist (guarded by `lock`).
+    private var hasBatchTables = false
 
     public init(runPath: String, cachePath: String) throws {
         journal = try SQLiteDatabase(path: runPath)
@@ -45,18 +47,6 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         // Columns added since the first stores, added to older ones as they are opened.
         try Self.addColumn("logprobs TEXT", to: "responses", in: cacheDB)
         try Self.addColumn("verdict_logprobs TEXT", to: "journal", in: journal)
-        // The batches of a batch run and the tasks in them (written ahead: see BatchJournal.swift).
-        try journal.execute("""
-            CREATE TABLE IF NOT EXISTS batches (
-                token TEXT PRIMARY KEY, judge TEXT NOT NULL, state TEXT NOT NULL, file TEXT NOT NULL,
-                file_id TEXT, batch_id TEXT, requests INTEGER NOT NULL, reserved_usd REAL NOT NULL,
-                creating_since REAL, created_at REAL, results TEXT NOT NULL DEFAULT '', note TEXT
-            );
-            CREATE TABLE IF NOT EXISTS batch_members (
-                task INTEGER PRIMARY KEY, leader INTEGER NOT NULL, tag INTEGER NOT NULL, token TEXT NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS batch_members_token ON batch_members (token);
-            """)
         insertReply = try cacheDB.statement("""
             INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms, created_at, logprobs)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -280,8 +270,27 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
 }
 
 extension SQLiteRunStore: BatchRunStore {
+    /// The batch tables, made by the first batch run of a folder (a run one request at a time
+    /// writes nothing for them: on a full disk, opening its store must not need a page).
+    private func batchTables() throws {
+        guard !hasBatchTables else { return }
+        try journal.execute("""
+            CREATE TABLE IF NOT EXISTS batches (
+                token TEXT PRIMARY KEY, judge TEXT NOT NULL, state TEXT NOT NULL, file TEXT NOT NULL,
+                file_id TEXT, batch_id TEXT, requests INTEGER NOT NULL, reserved_usd REAL NOT NULL,
+                creating_since REAL, created_at REAL, results TEXT NOT NULL DEFAULT '', note TEXT
+            );
+            CREATE TABLE IF NOT EXISTS batch_members (
+                task INTEGER PRIMARY KEY, leader INTEGER NOT NULL, tag INTEGER NOT NULL, token TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS batch_members_token ON batch_members (token);
+            """)
+        hasBatchTables = true
+    }
+
     public func batchRecords() throws -> [BatchRecord] {
         try lock.withLock {
+            try batchTables()
             var records: [BatchRecord] = []
             try journal.query("""
                 SELECT token, judge, state, file, file_id, batch_id, requests, reserved_usd, creating_since, created_at, results, note
@@ -303,6 +312,7 @@ extension SQLiteRunStore: BatchRunStore {
 
     public func addBatch(_ record: BatchRecord, members: [BatchMember]) throws {
         try lock.withLock {
+            try batchTables()
             try journal.transaction {
                 try journal.query("INSERT INTO batches (token, judge, state, file, requests, reserved_usd) VALUES (?, ?, ?, ?, ?, ?)",
                                   [.text(record.token), .text(record.judge), .text(record.state.rawValue), .text(record.file),
@@ -314,7 +324,10 @@ extension SQLiteRunStore: BatchRunStore {
     }
 
     public func addMembers(_ members: [BatchMember]) throws {
-        try lock.withLock { try journal.transaction { try insertMembers(members) } }
+        try lock.withLock {
+            try batchTables()
+            try journal.transaction { try insertMembers(members) }
+        }
     }
 
     private func insertMembers(_ members: [BatchMember]) throws {
@@ -325,7 +338,10 @@ extension SQLiteRunStore: BatchRunStore {
     }
 
     public func updateBatch(_ record: BatchRecord) throws {
-        try lock.withLock { try writeBatchFields(record) }
+        try lock.withLock {
+            try batchTables()
+            try writeBatchFields(record)
+        }
     }
 
     private func writeBatchFields(_ record: BatchRecord) throws {
@@ -339,6 +355,7 @@ extension SQLiteRunStore: BatchRunStore {
 
     public func batchMembers(token: String) throws -> [BatchMember] {
         try lock.withLock {
+            try batchTables()
             var members: [BatchMember] = []
             try journal.query("SELECT task, leader, tag FROM batch_members WHERE token = ?", [.text(token)]) { row in
                 members.append(BatchMember(task: Int(row.int(0) ?? 0), leader: Int(row.int(1) ?? 0), tag: row.int(2) ?? 0, token: token))
