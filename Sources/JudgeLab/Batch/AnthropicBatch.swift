@@ -24,8 +24,7 @@ public struct AnthropicBatchService: BatchService {
         self.apiKey = apiKey
         self.transport = transport
         self.timeout = max(timeout, 300)
-        maxRequests = min(limits.maxRequests ?? 100_000, 100_000)
-        maxBytes = min(limits.maxBytes ?? 256 * 1_000_000, 256 * 1_000_000)
+        (maxRequests, maxBytes) = limits.within(requests: 100_000, bytes: 256 * 1_000_000)
     }
 
     var headers: [(name: String, value: String)] {

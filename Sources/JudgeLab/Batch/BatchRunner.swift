@@ -185,7 +185,10 @@ struct BatchRun {
                     }
                     continue
                 }
-                let cost = task.maximumCost ?? 0
+                guard let cost = task.maximumCost ?? (run.settings.maxCostUSD == nil ? 0 : nil) else {
+                    let model = task.request.model
+                    throw InputError(file: "prices", field: model, "a budget is set but model '\(model.excerpt())' has no batch price: add batch_input and batch_output for it under `prices:` in the study")
+                }
                 if let cap = run.settings.maxCostUSD, run.paid + run.reserved + (writer?.reservedUSD ?? 0) + cost > cap {
                     run.summary.stoppedForBudget = true
                     run.overBudget.append(index)
@@ -204,10 +207,6 @@ struct BatchRun {
             slab.removeAll(keepingCapacity: true)
         }
 
-        if settings.maxCostUSD != nil, let index = indices.first, try source.task(at: index).maximumCost == nil {
-            let model = try source.task(at: index).request.model
-            throw InputError(file: "prices", field: model, "a budget is set but model '\(model.excerpt())' has no batch price: add batch_input and batch_output for it under `prices:` in the study")
-        }
         for index in indices {
             if inFlight.contains(index) {
                 if first { summary.toSend += 1 }
@@ -326,8 +325,11 @@ struct BatchRun {
             try readResults(record, paths: paths)
             record.state = .done
             try store.updateBatch(record)
+            open[index] = record
+            // Recorded for good: the files are not needed any more.
             for path in paths + [record.file] { try? FileManager.default.removeItem(atPath: path) }
             release(record)
+            return
         case .done, .failed:
             return
         }
@@ -380,154 +382,5 @@ struct BatchRun {
 
     mutating func release(_ record: BatchRecord) {
         reserved -= record.reservedUSD
-    }
-
-    /// Records every result of a batch: answers (and the tasks that share them) into the cache
-    /// and the journal, failures for good into the journal, the rest into a later batch. A
-    /// result for a request the batch does not hold is ignored; a request with no result is
-    /// tried again.
-    mutating func readResults(_ record: BatchRecord, paths: [String]) throws {
-        let members = try store.batchMembers(token: record.token)
-        var byLeader: [Int: [BatchMember]] = [:]
-        for member in members { byLeader[member.leader, default: []].append(member) }
-        var seen = Set<Int>()
-        var replies: [FreshReply] = []
-        var entries: [JournalEntry] = []
-        let latency = max(0, context.wallTime() - (record.createdAt ?? context.wallTime())) * 1000
-        var unreadable = 0
-        for path in paths {
-            try service.readResults(path: path) { id, reply in
-                guard id.hasPrefix("t"), let leader = Int(id.dropFirst()), let group = byLeader[leader],
-                      let own = group.first(where: { $0.task == leader }), !seen.contains(leader) else {
-                    unreadable += 1
-                    return
-                }
-                // The task is made again from the study: its request must be the one that was sent.
-                let leaderTask = try source.task(at: leader)
-                guard BatchMember.tag(of: leaderTask.hash) == own.tag else {
-                    unreadable += 1
-                    return
-                }
-                seen.insert(leader)
-                let tryCount = (tries[leader] ?? 0) + 1
-                switch reply {
-                case let .answer(text, usage, logprobs):
-                    let cost = judge.price(of: leaderTask.request.model, in: settings.prices)?.cost(of: usage)
-                    let cached = CachedReply(text: text, usage: usage, costUSD: cost, latencyMS: latency, logprobs: logprobs)
-                    replies.append(FreshReply(hash: leaderTask.hash, request: String(decoding: service.line(customID: id, request: leaderTask.request), as: UTF8.self),
-                                              reply: cached))
-                    for member in group {
-                        guard !answered.contains(member.task) else { continue }
-                        let task = member.task == leader ? leaderTask : try source.task(at: member.task)
-                        entries.append(Runner.entry(task, reply: cached, paid: member.task == leader ? cost ?? 0 : 0, attempts: tryCount,
-                                                    fromCache: member.task != leader))
-                        answered.insert(member.task)
-                        done += 1
-                    }
-                    paid += cost ?? 0
-                    summary.answered += 1
-                case let .retryable(reason, _) where tryCount < judge.limits.retry.maxAttempts:
-                    _ = reason
-                    tries[leader] = tryCount
-                    retry.append(contentsOf: group.map(\.task))
-                    summary.retries += 1
-                case let .retryable(reason, _), let .permanent(reason):
-                    for member in group {
-                        let task = member.task == leader ? leaderTask : try source.task(at: member.task)
-                        entries.append(JournalEntry(key: task.key, requestHash: task.hash, judgment: nil, paidUSD: 0, attempts: tryCount,
-                                                    fromCache: false, finalError: tryCount > 1 ? "\(reason) (after \(tryCount) attempts)" : reason))
-                    }
-                    summary.failed += 1
-                    summary.failureReasons[reason.excerpt(120), default: 0] += 1
-                }
-                if entries.count >= 500 {
-                    try store.record(replies: replies, entries: entries)
-                    replies.removeAll(keepingCapacity: true)
-                    entries.removeAll(keepingCapacity: true)
-                    report()
-                }
-            }
-        }
-        try store.record(replies: replies, entries: entries)
-        summary.ignoredResults += unreadable
-        // Requests the results said nothing of: tried again.
-        for (leader, group) in byLeader where !seen.contains(leader) {
-            let tryCount = (tries[leader] ?? 0) + 1
-            tries[leader] = tryCount
-            if tryCount < judge.limits.retry.maxAttempts {
-                retry.append(contentsOf: group.map(\.task))
-            } else {
-                var failures: [JournalEntry] = []
-                for member in group {
-                    let task = try source.task(at: member.task)
-                    failures.append(JournalEntry(key: task.key, requestHash: task.hash, judgment: nil, paidUSD: 0, attempts: tryCount,
-                                                 fromCache: false, finalError: "the batch's results have none for this request (after \(tryCount) attempts)"))
-                }
-                try store.record(replies: [], entries: failures)
-                summary.failed += 1
-                summary.failureReasons["no result in the batch", default: 0] += 1
-            }
-        }
-        for member in members { inFlight.remove(member.task) }
-    }
-}
-
-/// A batch file being written: its lines streamed to disk, its members and reservation counted.
-struct BatchFileWriter {
-    let path: String
-    let token: String
-    let framing: (head: [UInt8], separator: [UInt8], tail: [UInt8])
-    let maxRequests: Int
-    let maxBytes: Int
-    private let file: UnsafeMutablePointer<FILE>
-    private(set) var requests = 0
-    private(set) var bytes = 0
-    private(set) var reservedUSD = 0.0
-    var members: [BatchMember] = []
-    private var leaders = Set<Int>()
-
-    init(path: String, token: String, framing: (head: [UInt8], separator: [UInt8], tail: [UInt8]), maxRequests: Int, maxBytes: Int) throws {
-        guard let file = fopen(path, "wb") else { throw InputError(file: path, "cannot write the batch file: \(String(cString: strerror(errno)))") }
-        self.path = path
-        self.token = token
-        self.framing = framing
-        self.maxRequests = maxRequests
-        self.maxBytes = maxBytes
-        self.file = file
-        try write(framing.head)
-    }
-
-    func holds(_ task: Int) -> Bool { leaders.contains(task) }
-
-    /// Whether one more line keeps the batch within the provider's limits.
-    func fits(_ line: [UInt8]) -> Bool {
-        requests < maxRequests && bytes + framing.separator.count + line.count + framing.tail.count <= maxBytes
-    }
-
-    mutating func append(_ line: [UInt8], member: BatchMember, cost: Double) throws {
-        if requests > 0 { try write(framing.separator) }
-        try write(line)
-        requests += 1
-        reservedUSD += cost
-        members.append(member)
-        leaders.insert(member.task)
-    }
-
-    private mutating func write(_ data: [UInt8]) throws {
-        guard data.withUnsafeBytes({ fwrite($0.baseAddress, 1, $0.count, file) }) == data.count else {
-            throw InputError(file: path, "cannot write the batch file: \(String(cString: strerror(errno)))")
-        }
-        bytes += data.count
-    }
-
-    /// The file complete and on disk (flushed and synced) before the batch is journaled.
-    func finish() throws {
-        var tail = framing.tail
-        let written = tail.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard written == framing.tail.count, fflush(file) == 0, fsync(fileno(file)) == 0 else {
-            fclose(file)
-            throw InputError(file: path, "cannot write the batch file: \(String(cString: strerror(errno)))")
-        }
-        fclose(file)
     }
 }

@@ -21,8 +21,7 @@ public struct OpenAIBatchService: BatchService {
         self.apiKey = apiKey
         self.transport = transport
         self.timeout = max(timeout, 300)
-        maxRequests = min(limits.maxRequests ?? 50_000, 50_000)
-        maxBytes = min(limits.maxBytes ?? 200 * 1_000_000, 200 * 1_000_000)
+        (maxRequests, maxBytes) = limits.within(requests: 50_000, bytes: 200 * 1_000_000)
     }
 
     var headers: [(name: String, value: String)] {

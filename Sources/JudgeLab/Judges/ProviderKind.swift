@@ -93,6 +93,11 @@ public struct BatchLimits: Sendable {
     public var pollSeconds: Double = 30
 
     public init() {}
+
+    /// The study's limits within a provider's own (requests, bytes per batch).
+    func within(requests: Int, bytes: Int) -> (requests: Int, bytes: Int) {
+        (min(maxRequests ?? requests, requests), min(maxBytes ?? bytes, bytes))
+    }
 }
 
 /// What a study says about its judges, with the key's value read from the environment: enough to

@@ -99,12 +99,8 @@ public struct RunLayout: Sendable {
     }
 
     public static func orderedJudgments(_ entries: [JournalEntry], plan: StudyPlan) -> [Judgment] {
-        let variantIndex = Dictionary(uniqueKeysWithValues: plan.variants.enumerated().map { ($1.name, $0) })
-        let itemIndex = Dictionary(plan.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return entries.compactMap(\.judgment).sorted {
-            let a = (variantIndex[$0.variant] ?? .max, itemIndex[$0.item] ?? .max, $0.order == .original ? 0 : 1)
-            let b = (variantIndex[$1.variant] ?? .max, itemIndex[$1.item] ?? .max, $1.order == .original ? 0 : 1)
-            return a < b
-        }
+        var judgments = entries.compactMap(\.judgment)
+        ordered(&judgments, plan: plan)
+        return judgments
     }
 }
