@@ -126,7 +126,7 @@ import Testing
             - {base_url: \(first.baseURL), concurrency: 3}
             - {base_url: \(second.baseURL), concurrency: 3}
           model: gpt-4o-mini
-          timeout_seconds: 2
+          timeout_seconds: 10
           retry_base_seconds: 0.02
           max_attempts: 6
         variants:

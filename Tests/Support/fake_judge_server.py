@@ -259,6 +259,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send_json(self, status, payload, headers=None, raw=None):
+        self.uncount()
         data = raw if raw is not None else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -290,11 +291,19 @@ class Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        self.counted = True
         try:
             self.judge_request()
         finally:
-            with state.lock:
-                state.in_flight -= 1
+            self.uncount()
+
+    def uncount(self):
+        """A request stops counting as in flight before its answer is written: a client that
+        sends its next request on receiving it is never seen as one more at once."""
+        if getattr(self, "counted", False):
+            self.counted = False
+            with self.server.state.lock:
+                self.server.state.in_flight -= 1
 
     def judge_request(self):
         state, args = self.server.state, self.server.state.args
