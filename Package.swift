@@ -3,6 +3,10 @@
 // Linux only: the HTTP transport's event loop is epoll (Sources/JudgeLabHTTP/CurlTransport.swift).
 import PackageDescription
 
+// CI (`.ci/run` sets CI) builds JudgeLab's own targets with warnings as errors; dependencies are
+// built as they are.
+let strict: [SwiftSetting] = Context.environment["CI"] != nil ? [.unsafeFlags(["-warnings-as-errors"])] : []
+
 let package = Package(
     name: "judgelab",
     products: [
@@ -32,21 +36,23 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], resources: [.copy("Resources/Samples"), .copy("Resources/prices.yaml"), .copy("Resources/ReportTemplates")]),
+        ], resources: [.copy("Resources/Samples"), .copy("Resources/prices.yaml"), .copy("Resources/ReportTemplates")],
+        swiftSettings: strict),
         // The edges: HTTP over libcurl, XML over libxml2.
-        .target(name: "JudgeLabHTTP", dependencies: ["JudgeLab", "CCurl", "CCurlShim"]),
-        .target(name: "JudgeLabXML", dependencies: ["JudgeLab", "CLibXML2"], resources: [.copy("Resources/report-1.xsd")]),
+        .target(name: "JudgeLabHTTP", dependencies: ["JudgeLab", "CCurl", "CCurlShim"], swiftSettings: strict),
+        .target(name: "JudgeLabXML", dependencies: ["JudgeLab", "CLibXML2"], resources: [.copy("Resources/report-1.xsd")],
+                swiftSettings: strict),
         // The disk: the run store (journal) and the response cache, in SQLite.
-        .target(name: "JudgeLabStore", dependencies: ["JudgeLab", "CSQLite"]),
+        .target(name: "JudgeLabStore", dependencies: ["JudgeLab", "CSQLite"], swiftSettings: strict),
 
         // The `judgelab` command: argument parsing only.
         .executableTarget(name: "JudgeLabCLI", dependencies: [
             "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: strict),
 
         .testTarget(name: "JudgeLabTests", dependencies: [
             "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore", "JudgeLabCLI",
-        ]),
+        ], swiftSettings: strict),
     ]
 )

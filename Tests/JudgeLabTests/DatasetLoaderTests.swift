@@ -213,23 +213,29 @@ import Testing
         #expect(throws: InputError.self) { try DatasetLoader.load(path: unclosed, format: .json) }
     }
 
-    // MARK: The public data sets beside the project
+    // MARK: The public data sets shipped for the tests (Tests/Data)
 
-    @Test(.enabled(if: Paths.hasSharedData))
+    @Test
     func pandaLMMajorityVotesMatchThePublishedSplit() throws {
-        let dataset = try DatasetLoader.load(path: Paths.sharedData + "/pandalm/testset-v1.json")
+        let dataset = try DatasetLoader.load(path: Paths.testData + "/pandalm/testset-v1.json")
         let stats = DatasetStats(dataset)
         #expect(stats.pairs == 999)
         #expect(stats.verdicts == [.answer1: 422, .tie: 105, .answer2: 472])
         #expect(dataset.pairs[157].answer1 == "true")  // a model answer recorded as a JSON boolean
     }
 
-    @Test(.enabled(if: Paths.hasSharedData))
+    @Test
     func llmEval2AndLLMBarLoad() throws {
-        let eval = DatasetStats(try DatasetLoader.load(path: Paths.sharedData + "/llmeval2/LLMEval2_benchmark.jsonl"))
-        #expect(eval.pairs == 2553)
-        #expect(eval.verdicts == [.answer1: 1050, .tie: 482, .answer2: 1021])
-        let natural = try DatasetLoader.load(path: Paths.sharedData + "/llmbar/Dataset/LLMBar/Natural", format: .llmbar)
+        // LLMEval² may not be shipped: a made-up file in its format (mixed-case verdicts, an empty
+        // query whose answers hold the conversation).
+        let evalSet = try DatasetLoader.load(path: Paths.testData + "/llmeval2-madeup.jsonl")
+        let eval = DatasetStats(evalSet)
+        #expect(eval.pairs == 5)
+        #expect(eval.verdicts == [.answer1: 2, .tie: 1, .answer2: 2])
+        #expect(evalSet.pairs.map(\.id) == (0..<5).map { "llmeval2-\($0)" })
+        #expect(evalSet.pairs[3].question == LLMEval2Format.conversationInAnswers)
+        #expect(evalSet.pairs[0].category == "made-up")
+        let natural = try DatasetLoader.load(path: Paths.testData + "/llmbar/Dataset/LLMBar/Natural", format: .llmbar)
         #expect(natural.pairs.count == 100)
         #expect(natural.pairs[0].id == "llmbar-natural-0")
         #expect(natural.pairs[0].label == .winner(.answer1))

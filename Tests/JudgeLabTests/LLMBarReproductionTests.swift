@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 
-@Suite(.enabled(if: Paths.hasSharedData)) struct LLMBarReproductionTests {
+@Suite struct LLMBarReproductionTests {
     static let subsets = ["LLMBar/Natural", "Processed/MT-Bench", "Processed/LLMEval^2", "Processed/FairEval",
                           "LLMBar/Adversarial/Neighbor", "LLMBar/Adversarial/GPTInst", "LLMBar/Adversarial/GPTOut", "LLMBar/Adversarial/Manual"]
 
@@ -13,7 +13,7 @@ import Testing
 
     @Test(arguments: subsets)
     func reproducesTheAuthorsStatistics(subset: String) throws {
-        let root = Paths.sharedData + "/llmbar/Dataset/" + subset
+        let root = Paths.testData + "/llmbar/Dataset/" + subset
         let imported = try LLMBarImport.load(path: root)
         // Every raw output parses to the verdict LLMBar recorded beside it.
         #expect(imported.mismatches.isEmpty, "\(imported.mismatches.prefix(5))")
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func leavesOutSwapAndRatingWithANote() throws {
-        let imported = try LLMBarImport.load(path: Paths.sharedData + "/llmbar/Dataset/LLMBar/Natural")
+        let imported = try LLMBarImport.load(path: Paths.testData + "/llmbar/Dataset/LLMBar/Natural")
         #expect(Set(imported.judgments.map(\.variant)) == ["GPT-4/Vanilla", "GPT-4/Vanilla_NoRules", "GPT-4/CoT",
                                                           "ChatGPT/Vanilla", "ChatGPT/Vanilla_NoRules", "ChatGPT/CoT"])
         #expect(imported.notes.contains { $0.hasPrefix("left out GPT-4/Swap") })
@@ -52,7 +52,7 @@ import Testing
     @Test func importCommandWritesBothFiles() throws {
         let folder = try TemporaryFolder()
         let out = folder.path + "/natural"
-        let result = try JudgeLabBinary.run(["import", "llmbar", Paths.sharedData + "/llmbar/Dataset/LLMBar/Natural", "--out", out])
+        let result = try JudgeLabBinary.run(["import", "llmbar", Paths.testData + "/llmbar/Dataset/LLMBar/Natural", "--out", out])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("agree with the recorded winners on 1200 of 1200"))
         #expect(try DatasetLoader.load(path: out + "/dataset.jsonl").pairs.count == 100)
@@ -60,10 +60,10 @@ import Testing
     }
 
     @Test func pandaLMVerdictsIncludingGarbage() throws {
-        let imported = try PandaLMImport.load(path: Paths.sharedData + "/pandalm")
+        let imported = try PandaLMImport.load(path: Paths.testData + "/pandalm")
         let gpt = imported.judgments.filter { $0.variant == "GPT-3.5/PandaLM" }
         #expect(gpt.count == 999)
-        let raw = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: Paths.sharedData + "/pandalm/gpt-3.5-turbo-testset-v1.json")))
+        let raw = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: Paths.testData + "/pandalm/gpt-3.5-turbo-testset-v1.json")))
         guard case let .array(records) = raw else { Issue.record("not an array"); return }
         for (record, judgment) in zip(records, gpt) {
             let expected: JudgeReading? = switch record["gpt_result"]!.stringValue! {

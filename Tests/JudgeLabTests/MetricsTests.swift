@@ -99,7 +99,7 @@ import Testing
 
     @Test func failUnderGatesTheBestVariant() throws {
         let folder = try TemporaryFolder()
-        try JudgeLabBinary.run(["import", "llmbar", Paths.sharedData + "/llmbar/Dataset/LLMBar/Natural", "--out", folder.path]).status.expect(0)
+        try JudgeLabBinary.run(["import", "llmbar", Paths.testData + "/llmbar/Dataset/LLMBar/Natural", "--out", folder.path]).status.expect(0)
         let args = ["analyze", "--dataset", folder.path + "/dataset.jsonl", "--judgments", folder.path + "/judgments.jsonl", "--bootstrap", "0"]
         #expect(try JudgeLabBinary.run(args + ["--fail-under", "agreement=0.9"]).status == 0)
         let failing = try JudgeLabBinary.run(args + ["--fail-under", "agreement=0.95"])

@@ -111,10 +111,10 @@ import Testing
         #expect(throws: InputError.self) { try OutputParser(name: "yaml") }
     }
 
-    @Test(.enabled(if: Paths.hasSharedData))
+    @Test
     func everyRecordedLLMBarOutputParsesToItsRecordedWinner() throws {
         // GPT-4 and ChatGPT, Vanilla, Vanilla_NoRules and CoT, both orders, every subset.
-        let imported = try LLMBarImport.load(path: Paths.sharedData + "/llmbar/Dataset")
+        let imported = try LLMBarImport.load(path: Paths.testData + "/llmbar/Dataset")
         #expect(imported.checked == 6892)  // 3,446 items × 2 orders over the 8 subsets' judges and styles
         #expect(imported.mismatches.isEmpty, "\(imported.mismatches.prefix(5))")
         #expect(Set(imported.judgments.map { $0.variant.split(separator: "/").last! }) == ["Vanilla", "Vanilla_NoRules", "CoT"])

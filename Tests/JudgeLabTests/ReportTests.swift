@@ -15,11 +15,11 @@ import Testing
     }
 
     static func imported(_ folder: TemporaryFolder) throws -> String {
-        let imported = try LLMBarImport.load(path: Paths.sharedData + "/llmbar/Dataset/LLMBar/Natural")
+        let imported = try LLMBarImport.load(path: Paths.testData + "/llmbar/Dataset/LLMBar/Natural")
         return try runFolder(folder, pairs: imported.dataset.pairs, judgments: imported.judgments)
     }
 
-    @Test(.enabled(if: Paths.hasSharedData))
+    @Test
     func theReportWritesThreeValidFiles() throws {
         let folder = try TemporaryFolder()
         let dir = try Self.imported(folder)
@@ -48,7 +48,7 @@ import Testing
         #expect(!text.contains("<link") && !text.contains("<img"))
     }
 
-    @Test(.enabled(if: Paths.hasSharedData))
+    @Test
     func theNumbersOnThePageEqualAnalyze() throws {
         let folder = try TemporaryFolder()
         let dir = try Self.imported(folder)

@@ -15,6 +15,7 @@ public enum HTMLReport {
 
     public static func render(_ report: RunReport) -> String {
         let analysis = report.analysis
+        let search: Any = if let optimize = report.optimize { searchView(optimize) } else { false }
         let view: [String: Any] = [
             "styleHash": hash(Templates.shared.style), "scriptHash": hash(Templates.shared.script),
             "style": Templates.shared.style, "script": Templates.shared.script,
@@ -24,7 +25,7 @@ public enum HTMLReport {
             "columns": leaderboardColumns(report), "rows": leaderboardRows(report),
             "mainCaption": mainCaption(analysis), "mainChart": mainChart(analysis), "figureVariants": figureVariants(report),
             "hasComparisons": !report.comparisons.isEmpty, "comparisons": report.comparisons.map(\.sentence),
-            "promptVariants": promptVariants(report), "search": report.optimize.map(searchView) ?? false,
+            "promptVariants": promptVariants(report), "search": search,
         ].merging(disagreements(report)) { a, _ in a }
         return Templates.shared.render(view, "report")
     }

@@ -41,9 +41,8 @@ enum Paths {
     }()
 
     static let samples = root + "/Sources/JudgeLab/Resources/Samples"
-    /// The shared data sets beside the repository (present on developers' machines and in CI).
-    static let sharedData = root + "/../shared/data"
-    static var hasSharedData: Bool { FileManager.default.fileExists(atPath: sharedData + "/pandalm/testset-v1.json") }
+    /// Public data the tests read, shipped in the repository (Tests/Data/README.md).
+    static let testData = root + "/Tests/Data"
 }
 
 /// The outcome of running the `judgelab` binary.
