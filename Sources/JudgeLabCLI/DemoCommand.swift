@@ -42,6 +42,14 @@ struct DemoCommand: AsyncParsableCommand {
                 reports.append(layout.htmlReport)
                 print("")
             }
+            // The search: the recorded configurations as the space, raced on dev, confirmed on test.
+            let searchStudy = try DemoStudies.writeSearch(into: directory)
+            print("== llmbar-natural-search: which recorded judge, in which answer order, agrees best with humans? Racing on dev, confirming on test, $0 spent")
+            let search = try await OptimizeCommand.search(study: searchStudy, out: FilePath.join(directory, "llmbar-natural-search"),
+                                                          maxCost: nil, concurrency: nil, estimate: false, quiet: true)
+            if search.status != 0 { throw ExitCode(search.status) }
+            reports.append(search.layout.run.htmlReport)
+            print("")
             print("Reports (open in a browser; each folder also has report.xml and metrics.json):")
             for path in reports { print("  \(path)") }
         }

@@ -30,11 +30,16 @@ struct OptimizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var exitCode: Int32 = 0
-        try await reportingInputErrorsAsync { exitCode = try await execute() }
+        try await reportingInputErrorsAsync {
+            exitCode = try await Self.search(study: study, out: out, maxCost: maxCost, concurrency: concurrency, estimate: estimate, quiet: quiet).status
+        }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
-    func execute() async throws -> Int32 {
+    /// Runs a study's search into its folder (`out`, or Results/<run id>) and publishes its
+    /// reports; returns the exit status and, when the search ran, its summary and folder.
+    static func search(study: String, out: String?, maxCost: Double?, concurrency: Int?, estimate: Bool,
+                       quiet: Bool) async throws -> (status: Int32, summary: OptimizeSummary?, layout: OptimizeLayout) {
             let loaded = try Study.load(path: study)
             let plan = try OptimizePlan(study: loaded)
             var settings = try RunSettings.from(plan: plan.studyPlan(variants: plan.candidates + [plan.baseline] + plan.probes(), items: plan.split.dev),
@@ -48,7 +53,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             let layout = OptimizeLayout(directory: out ?? "Results/\(runID)")
             print(try Self.describe(plan, settings: settings))
             fflush(nil)
-            if estimate { return 0 }
+            if estimate { return (0, nil, layout) }
 
             try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
             let lock = try RunLock(path: layout.run.lock)
@@ -64,7 +69,6 @@ struct OptimizeCommand: AsyncParsableCommand {
             let progress: (@Sendable (String, RunProgress) -> Void)? = quiet ? nil : { @Sendable (_: String, p: RunProgress) in update(p) }
             let engine = RunnerEngine(library: plan.library, settings: settings, store: store, judges: judges, file: loaded.file, cancel: cancel,
                                       progress: progress)
-            let quiet = self.quiet
             let result: OptimizeResult
             do {
                 let events: @Sendable (OptimizeEvent) -> Void = { event in
@@ -77,7 +81,7 @@ struct OptimizeCommand: AsyncParsableCommand {
                 interrupt.stop()
                 printer.finish()
                 print("interrupted: run the same command to continue where it stopped")
-                return 130
+                return (130, nil, layout)
             }
             interrupt.stop()
             printer.finish()
@@ -87,7 +91,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             try ReportPublisher.publish(report, to: layout.directory, xml: LibXML2ReportWriter())
             if !quiet { print(Leaderboard.text(report.analysis, limit: 10, judges: report.judgesShown)) }
             print(Self.conclusion(report.optimize!, layout: layout))
-            return result.confirmed ? 0 : 3
+            return (result.confirmed ? 0 : 3, report.optimize, layout)
     }
 
     /// The space, the splits and the most the search can spend, before anything is spent.

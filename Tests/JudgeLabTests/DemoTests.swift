@@ -45,6 +45,84 @@ import Testing
         #expect(try judgments(out) == judgments(again))
     }
 
+    /// The demo's search: LLMBar's recorded configurations raced on dev and confirmed on test.
+    /// The authors' own figures say GPT-4 agrees with humans on 91-95% of the Natural set and
+    /// ChatGPT on 63-77%, so the winner must be a GPT-4 configuration.
+    @Test func theDemoSearchesTheRecordedJudgesAndConfirmsTheWinnerOnTest() throws {
+        let folder = try TemporaryFolder()
+        let out = folder.path + "/demo"
+        let result = try JudgeLabBinary.run(["demo", "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let dir = out + "/llmbar-natural-search"
+        #expect(result.stdout.contains("== llmbar-natural-search"))
+        #expect(result.stdout.contains("of the full grid's 1200"))
+        #expect(result.stdout.contains(dir + "/report.html"))
+        let summary = try JSONDecoder().decode(OptimizeSummary.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/optimize.json")))
+        #expect(summary.winner.contains(".GPT-4/"), "\(summary.winner)")
+        #expect(summary.confirmed)
+        #expect(summary.candidates == 18 && summary.devItems == 50 && summary.testItems == 50)
+        #expect(summary.raceJudgments < summary.fullGridJudgments)
+        // Every round's standings: the candidates that went in, each with its record so far, and
+        // a dropped candidate in no later round; each candidate's last standing is its row's.
+        for (index, round) in summary.rounds.enumerated() {
+            let standings = round.standings ?? []
+            #expect(standings.count == round.survivorsBefore)
+            #expect(standings.allSatisfy { $0.items == round.items })
+            for later in summary.rounds[(index + 1)...] {
+                #expect(Set((later.standings ?? []).map(\.name)).isDisjoint(with: round.dropped))
+            }
+        }
+        for row in summary.candidateRows {
+            let mine = summary.rounds.flatMap { round in (round.standings ?? []).filter { $0.name == row.name } }
+            #expect(mine.last?.items == row.devItems, "\(row.name)")
+            #expect(mine.last.map { Double($0.agreements) } == (row.devAgreement ?? -1) * Double(row.devItems), "\(row.name)")
+        }
+        // The standings equal the dev judgments recounted: each candidate's agreements on the
+        // dev items it was judged on, from dev-judgments.jsonl and the humans' labels.
+        let dev = try JudgmentsFile.load(path: dir + "/dev-judgments.jsonl")
+        let pairs = Dictionary(uniqueKeysWithValues: try DatasetLoader.load(path: Paths.samples + "/llmbar-natural.jsonl").pairs.map { ($0.id, $0) })
+        for row in summary.candidateRows {
+            var byItem: [String: [Judgment]] = [:]
+            for judgment in dev where judgment.variant == row.name { byItem[judgment.item, default: []].append(judgment) }
+            #expect(byItem.count == row.devItems, "\(row.name)")
+            let agreements = byItem.filter { item, judgments in
+                // Both orders must name the human's answer (no ties in LLMBar); one order must too.
+                let verdicts = judgments.map { $0.verdict(tieBand: .standard) }
+                return verdicts.allSatisfy { $0 != nil && $0 == pairs[item]!.humanVerdict() }
+            }.count
+            #expect(Double(agreements) == (row.devAgreement ?? -1) * Double(row.devItems), "\(row.name)")
+        }
+        // The race picture: a line per candidate, a cross per drop (and one in the key).
+        let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        let figure = try #require(html.range(of: #"<figure class="race">.*?</figure>"#, options: .regularExpression).map { String(html[$0]) })
+        #expect(figure.components(separatedBy: "class=\"race-line\"").count - 1 == summary.candidateRows.count)
+        #expect(figure.components(separatedBy: "stroke=\"#a8434b\"").count - 1 == summary.candidateRows.count { $0.droppedIn != nil } + 1)
+        if Browser.isInstalled { #expect(try Browser.pageIsQuiet(dir + "/report.html", shots: folder.path + "/shots")) }
+        // The winner's study replays the winner's test figures.
+        let winnerRun = try JudgeLabBinary.run(["run", dir + "/winner.yaml", "--out", folder.path + "/winner", "--quiet"])
+        #expect(winnerRun.status == 0, "\(winnerRun.stdout)\(winnerRun.stderr)")
+        let metrics = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: folder.path + "/winner/metrics.json")))
+        let winner = try #require(summary.confirmation.first { $0.role == "winner" })
+        guard case let .array(variants)? = metrics["variants"] else { Issue.record("no variants in the winner's metrics.json"); return }
+        #expect(variants.count == 1)
+        #expect(variants.first?["agreement"]?.numberValue == winner.testAgreement)
+    }
+
+    @Test func onlyAReplayJudgeHasARecordedVariant() throws {
+        let folder = try TemporaryFolder()
+        let study = try folder.write("study.yaml", """
+        name: wrong
+        dataset: \(Paths.samples)/llmbar-natural.jsonl
+        judge: {provider: openai, base_url: "http://127.0.0.1:9/v1", model: m, recorded_variant: GPT-4/CoT}
+        variants: {list: [{template: choice-ab}]}
+        """)
+        let result = try JudgeLabBinary.run(["run", study, "--out", folder.path + "/out"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(study):3"), "\(result.stderr)")
+        #expect(result.stderr.contains("only a replay judge has a recorded variant"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
+    }
+
     @Test func aReplayWithoutARecordingFailsClearly() throws {
         let folder = try TemporaryFolder()
         let samples = Paths.samples

@@ -22,22 +22,29 @@ public struct ReplayJudge: Judge {
     public let name: String
     public var limits: JudgeLimits
     let recordings: [JudgmentKey: String]
+    /// The recorded variant answered for every request; nil: each request's own.
+    let variant: String?
 
-    /// - Parameter recordings: judgments with their raw outputs, e.g. from `judgelab import`.
-    public init(name: String, recordings: [Judgment], limits: JudgeLimits = JudgeLimits()) {
+    /// - Parameters:
+    ///   - recordings: judgments with their raw outputs, e.g. from `judgelab import`.
+    ///   - variant: give this recorded variant's outputs whichever variant asks (a search's
+    ///     candidates have names of their own); nil: each request's own variant.
+    public init(name: String, recordings: [Judgment], variant: String? = nil, limits: JudgeLimits = JudgeLimits()) {
         var byKey: [JudgmentKey: String] = [:]
-        for judgment in recordings {
+        for judgment in recordings where variant == nil || judgment.variant == variant {
             byKey[JudgmentKey(variant: judgment.variant, item: judgment.item, order: judgment.order)] = judgment.output ?? ""
         }
         self.name = name
         self.recordings = byKey
+        self.variant = variant
         self.limits = limits
     }
 
     public var isLocal: Bool { true }
 
     public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
-        guard let key = request.subject else { return JudgeAttempt(reply: .permanent(reason: "a replayed request names no judgment")) }
+        guard var key = request.subject else { return JudgeAttempt(reply: .permanent(reason: "a replayed request names no judgment")) }
+        if let variant { key.variant = variant }
         guard let output = recordings[key] else {
             return JudgeAttempt(reply: .permanent(reason: "no recording for variant '\(key.variant)', item '\(key.item)', \(key.order.rawValue) order"))
         }

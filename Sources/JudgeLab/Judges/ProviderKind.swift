@@ -122,6 +122,8 @@ public struct JudgeSettings: Sendable {
     public var jsonResponseFormat = false
     /// For `replay`: the recordings file, resolved against the study.
     public var recordings: String?
+    /// For `replay`: the recorded variant it gives the outputs of (nil: each request's own).
+    public var recordedVariant: String?
     /// For `baseline`.
     public var baseline: Baseline?
 
@@ -150,7 +152,7 @@ public struct JudgeSettings: Sendable {
         }
         switch kind {
         case .baseline: return BaselineJudge(name: name, baseline: baseline ?? .longer, pairs: pairs, seed: baselineSeed, limits: limits)
-        default: return ReplayJudge(name: name, recordings: recordings, limits: limits)
+        default: return ReplayJudge(name: name, recordings: recordings, variant: recordedVariant, limits: limits)
         }
     }
 }

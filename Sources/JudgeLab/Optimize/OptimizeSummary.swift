@@ -13,8 +13,23 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         public var dropped: [String]
         public var judgments: Int
         public var paidUSD: Double
+        /// Each candidate that went into the round, with its dev record after it (the race
+        /// picture's points); nil in a summary written before standings were kept.
+        public var standings: [Standing]? = nil
         enum CodingKeys: String, CodingKey {
-            case number, items, survivorsBefore = "survivors_before", leader, dropped, judgments, paidUSD = "paid_usd"
+            case number, items, survivorsBefore = "survivors_before", leader, dropped, judgments, paidUSD = "paid_usd", standings
+        }
+    }
+
+    /// A candidate's dev record after a round: the items it was judged on and its agreements.
+    public struct Standing: Codable, Sendable, Equatable {
+        public var name: String
+        public var items: Int
+        public var agreements: Int
+        public init(name: String, items: Int, agreements: Int) {
+            self.name = name
+            self.items = items
+            self.agreements = agreements
         }
     }
 

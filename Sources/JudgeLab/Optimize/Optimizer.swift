@@ -217,6 +217,7 @@ public struct Optimizer: Sendable {
             spent += items.count * perItem
             judged = end
             let before = survivors.count
+            let standings = survivors.map { OptimizeSummary.Standing(name: candidates[$0].name, items: records[$0].devItems, agreements: records[$0].devAgreements) }
             var (leader, dropped) = survivors.count > 1 ? Race.eliminate(agrees.filter { survivors.contains($0.key) }, alpha: alphaPerRound, indifference: spec.indifference) : (survivors[0], [])
             if survivors.count == 1 { leader = survivors[0] }
             for evidence in dropped {
@@ -228,7 +229,7 @@ public struct Optimizer: Sendable {
             survivors.removeAll { droppedSet.contains($0) }
             let paid = try engine.spending().paid
             rounds.append(.init(number: number + 1, items: judged, survivorsBefore: before, leader: candidates[leader].name,
-                                dropped: dropped.map { candidates[$0.candidate].name }, judgments: spent, paidUSD: paid))
+                                dropped: dropped.map { candidates[$0.candidate].name }, judgments: spent, paidUSD: paid, standings: standings))
             events?(.round(number: number + 1, items: judged, survivors: survivors.count, candidates: candidates.count, judgments: spent, paidUSD: paid))
             if survivors.count == 1 { stop = .separated; break }
             if end < target { stop = spec.maxJudgments != nil && (spec.maxJudgments! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }

@@ -51,6 +51,7 @@ public enum WinnerStudy {
             if let v = judge.seed { lines.append("    seed: \(v)") }
             if judge.jsonResponseFormat { lines.append("    json_response_format: true") }
             if let v = judge.recordings { lines.append("    recordings: \(q(study.resolve(v)))") }
+            if let v = judge.recordedVariant { lines.append("    recorded_variant: \(q(v))") }
         }
         if let cap = study.maxCostUSD { lines.append("budget: {max_cost_usd: \(n(cap))}") }
         if !study.prices.prices.isEmpty {

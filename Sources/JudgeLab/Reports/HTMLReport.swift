@@ -44,6 +44,7 @@ public enum HTMLReport {
             "design": "\(s.candidates) candidates drawn from a space of \(s.spaceSize) (seed \(s.seed))"
                 + (s.candidateRows.contains { $0.origin != nil } ? ", \(s.candidateRows.count { $0.origin != nil }) more proposed from the leaders during the race" : "")
                 + "; few-shot pool \(s.poolItems) items (examples only), dev \(s.devItems) (the race's only evidence), test \(s.testItems) (confirmation only). Rounds of \(s.firstRound) dev items, then \(s.growth) more; after each, the candidates significantly worse than the leader are dropped (Holm at \(JSONValue.format(number: s.alpha)) over the step's comparisons, split over the rounds planned).",
+            "raceChart": SVGChart.race(s, caption: "Each candidate's dev agreement after each round it raced in, with its 95% interval; a cross where it was dropped.").map { [$0] } ?? [],
             "versus": s.winnerAgainstBaseline.map { [$0.sentence] } ?? [],
             "confirmed": s.confirmed,
             "confirmation": s.confirmation.map { c -> [String: Any] in

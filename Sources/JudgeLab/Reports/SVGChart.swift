@@ -121,11 +121,11 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
-    private static func open(_ width: Double, _ height: Double, _ caption: String) -> String {
+    static func open(_ width: Double, _ height: Double, _ caption: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" role=\"img\" class=\"chart\"><title>\(HTML.escape(caption))</title>"
     }
 
-    private static func axis(left: Double, bottom: Double, right: Double, top: Double) -> String {
+    static func axis(left: Double, bottom: Double, right: Double, top: Double) -> String {
         "<line x1=\"\(fmt(left))\" y1=\"\(fmt(bottom))\" x2=\"\(fmt(right))\" y2=\"\(fmt(bottom))\" stroke=\"#888\"/>"
             + "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top))\" x2=\"\(fmt(left))\" y2=\"\(fmt(bottom))\" stroke=\"#888\"/>"
     }
@@ -134,7 +134,7 @@ enum SVGChart {
         "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(max(w, 0)))\" height=\"\(fmt(max(h, 0)))\" fill=\"\(color)\"><title>\(HTML.escape(title))</title></rect>"
     }
 
-    private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String) -> String {
+    static func text(_ x: Double, _ y: Double, _ content: String, anchor: String) -> String {
         "<text x=\"\(fmt(x))\" y=\"\(fmt(y))\" text-anchor=\"\(anchor)\" class=\"svg-label\">\(HTML.escape(content))</text>"
     }
 

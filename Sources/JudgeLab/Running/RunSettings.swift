@@ -85,6 +85,7 @@ public struct RunSettings: Sendable {
             settings.seed = judge.seed
             settings.jsonResponseFormat = judge.jsonResponseFormat
             settings.recordings = judge.recordings.map(study.resolve)
+            settings.recordedVariant = judge.recordedVariant
             settings.baseline = judge.baseline
             judges.append(settings)
         }

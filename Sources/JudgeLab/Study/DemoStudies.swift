@@ -59,6 +59,41 @@ public enum DemoStudies {
         return entries
     }
 
+    /// The demo's search: LLMBar's recorded judges (GPT-4 and ChatGPT under three prompt styles)
+    /// as the space, each in either answer order or both, raced on dev and confirmed on test
+    /// against ChatGPT's plain prompt in one order, the off-the-shelf judge.
+    public static func writeSearch(into directory: String) throws -> String {
+        let folder = FilePath.join(directory, "studies/llmbar-natural-search")
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        for file in ["llmbar-natural.jsonl", "llmbar-natural-recorded.jsonl"] {
+            try? FileManager.default.removeItem(atPath: folder + "/data/" + file)
+            try FileManager.default.copyItem(atPath: try StudyScaffold.samplePath(file), toPath: folder + "/data/" + file)
+        }
+        let recorded = ["GPT-4", "ChatGPT"].flatMap { judge in ["Vanilla", "Vanilla_NoRules", "CoT"].map { "\(judge)/\($0)" } }
+        let yaml = """
+        # JudgeLab demo: a search over recorded real judges. Each judge replays one of LLMBar's
+        # recorded configurations (a model and a prompt style); the search picks the configuration
+        # and the answer order that agree best with humans, judging a fraction of the full grid.
+        name: llmbar-natural-search
+        dataset: data/llmbar-natural.jsonl
+        templates: \(try TemplateLibrary.locateShipped())
+        judges:
+        \(recorded.map { "  \($0): {provider: replay, recordings: data/llmbar-natural-recorded.jsonl, recorded_variant: \($0)}" }.joined(separator: "\n"))
+        search:
+          seed: 1
+          split: {test: 0.5, by: verdict}
+          space:
+            template: [choice-ab]
+            judge: [\(recorded.joined(separator: ", "))]
+            order: [original, swapped, both]
+          racing: {first_round: 10, growth: 10, alpha: 0.05, finalists: 3, indifference: 0.05}
+          baseline: {template: choice-ab, judge: ChatGPT/Vanilla, order: original}
+
+        """
+        try AtomicFile.write(yaml, to: folder + "/study.yaml")
+        return folder + "/study.yaml"
+    }
+
     /// The shipped templates copied to `templates`, the 1–9 reply's reason bounded (`maxLength`
     /// 240, which llama.cpp's grammar enforces), so that a small model's constrained reply
     /// reaches its score within the token limit.

@@ -33,6 +33,9 @@ public struct Study: Sendable {
         public var batchPollSeconds: Double?
         /// For `replay`: recorded judgments (JSONL with `output`), relative to the study.
         public var recordings: String?
+        /// For `replay`: the recorded variant whose outputs this judge gives, whichever variant
+        /// asks (nil: each request's own variant). A recorded judge then takes part in a search.
+        public var recordedVariant: String?
         /// For `baseline`: which one.
         public var baseline: Baseline?
         /// Where it is written, for errors.
@@ -221,7 +224,7 @@ public struct Study: Sendable {
     static func judge(_ node: YAMLNode, name: String?) throws -> Judge {
         try node.requireKeys(in: ["provider", "base_url", "model", "models", "api_key_env", "concurrency", "requests_per_minute",
                                   "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format",
-                                  "recordings", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds", "endpoints"])
+                                  "recordings", "recorded_variant", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds", "endpoints"])
         var judge = Judge(name: name ?? "")
         judge.line = node.line
         judge.field = name.map { "judges.\($0)" } ?? "judge"
@@ -259,6 +262,10 @@ public struct Study: Sendable {
         judge.seed = try node["seed"]?.int()
         judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
         judge.recordings = try node["recordings"]?.string()
+        if let v = node["recorded_variant"] {
+            guard judge.provider == .replay else { throw v.error("only a replay judge has a recorded variant") }
+            judge.recordedVariant = try v.string()
+        }
         if let v = node["mode"] {
             let text = try v.string()
             guard let mode = JudgeMode(rawValue: text) else { throw v.error("unknown mode '\(text.excerpt())' (expected sync or batch)") }
