@@ -8,10 +8,11 @@ struct InitCommand: ParsableCommand {
         commandName: "init", abstract: "Write a working example study (study.yaml, templates, a data sample) into a new folder.")
 
     @Argument(help: "The folder to create.") var directory: String
+    @Option(help: "The judge's OpenAI-compatible endpoint (default: http://127.0.0.1:8080/v1, llama.cpp's server).") var baseURL: String?
 
     func run() throws {
         try reportingInputErrors {
-            try StudyScaffold.write(to: directory)
+            try StudyScaffold.write(to: directory, baseURL: baseURL)
             print("wrote \(directory)/study.yaml, \(directory)/templates and \(directory)/data")
             print("next: judgelab variants \(directory)/study.yaml, then judgelab preview \(directory)/study.yaml")
         }

@@ -19,7 +19,7 @@ public struct OptimizePlan: Sendable {
 
     public init(study: Study, templatesFallback: String? = nil) throws {
         guard let spec = study.search else {
-            throw InputError(file: study.file, field: "search", "the study has no 'search' section: nothing for `judgelab optimize` to search (see the README)")
+            throw InputError(file: study.file, field: "search", "the study has no 'search' section: nothing for `judgelab optimize` to search (see docs/optimize.md)")
         }
         self.study = study
         self.spec = spec

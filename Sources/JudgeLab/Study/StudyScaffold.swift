@@ -19,7 +19,7 @@ public enum StudyScaffold {
     name: example
 
     dataset:
-      path: data/pandalm-200.jsonl     # JudgeLab's native JSONL (see the README for CSV/JSON mappings)
+      path: data/pandalm-200.jsonl     # JudgeLab's native JSONL (docs/data.md has CSV/JSON mappings)
       format: native
 
     templates: templates               # a copy of JudgeLab's PromptTemplates: edit freely
@@ -65,7 +65,16 @@ public enum StudyScaffold {
       max_judgments: 4000
     """
 
-    public static func write(to directory: String) throws {
+    /// - Parameter baseURL: the judge's endpoint, written into the study (default: llama.cpp's
+    ///   server on this machine, as in `studyYAML`); checked as the study's other keys are.
+    public static func write(to directory: String, baseURL: String? = nil) throws {
+        var yaml = studyYAML
+        if let baseURL {
+            guard let url = URLComponents(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+                throw InputError(file: "--base-url", "'\(baseURL.excerpt())' is not an http(s) URL")
+            }
+            yaml = yaml.replacingOccurrences(of: "base_url: http://127.0.0.1:8080/v1", with: "base_url: \(baseURL)")
+        }
         let manager = FileManager.default
         if manager.fileExists(atPath: directory), !((try? manager.contentsOfDirectory(atPath: directory))?.isEmpty ?? true) {
             throw InputError(file: directory, "the folder exists and is not empty: choose a new one")
@@ -81,7 +90,7 @@ public enum StudyScaffold {
             for file in ["pandalm-200.jsonl", "SOURCE.md", "LICENSE-PandaLM"] {
                 try manager.copyItem(atPath: try samplePath(file), toPath: staging + "/data/" + file)
             }
-            try Data(studyYAML.utf8).write(to: URL(fileURLWithPath: staging + "/study.yaml"))
+            try Data(yaml.utf8).write(to: URL(fileURLWithPath: staging + "/study.yaml"))
             if manager.fileExists(atPath: directory) { try manager.removeItem(atPath: directory) }
             try manager.moveItem(atPath: staging, toPath: directory)
         } catch let error as InputError {
