@@ -23,6 +23,8 @@ public struct SearchSpec: Sendable {
     public var temperatures: [Double?] = [nil]
     public var outputs: [OutputMode] = [.free]
     public var verdicts: [VerdictSource] = [.parsed]
+    /// Where a constrained reply writes its reason (nil: the template's place); free candidates ignore it.
+    public var reasons: [ReasonPlacement?] = [nil]
     /// nil: the study's only judge.
     public var judges: [String?] = [nil]
     public var maxTokens: Int?
@@ -51,7 +53,7 @@ public struct SearchSpec: Sendable {
     public var field = "search"
 
     static let keys = ["seed", "candidates", "split", "space", "racing", "max_judgments", "baseline"]
-    static let spaceKeys = ["template", "shots", "selection", "example_sets", "rubric", "order", "temperature", "output", "verdict", "judge", "max_tokens"]
+    static let spaceKeys = ["template", "shots", "selection", "example_sets", "rubric", "order", "temperature", "output", "verdict", "judge", "max_tokens", "reason"]
 
     static func parse(_ node: YAMLNode) throws -> SearchSpec {
         try node.requireKeys(in: keys)
@@ -113,6 +115,7 @@ public struct SearchSpec: Sendable {
         } ?? spec.temperatures
         spec.outputs = try list("output") { n -> OutputMode in try choice(n, "free, json_schema") } ?? spec.outputs
         spec.verdicts = try list("verdict") { n -> VerdictSource in try choice(n, "parsed, logprobs") } ?? spec.verdicts
+        spec.reasons = try list("reason") { n -> ReasonPlacement? in try choice(n, ReasonPlacement.names) } ?? spec.reasons
         spec.judges = try list("judge") { n -> String? in try n.string() } ?? spec.judges
         if let v = space["max_tokens"] { spec.maxTokens = try Study.positive(v) }
         if let racing = node["racing"] {
@@ -159,7 +162,7 @@ public struct SearchSpace: Sendable {
     /// The example options: zero-shot once, then each positive shot count with each selection
     /// (and each draw of random examples).
     let examples: [(shots: Int, selection: ExampleSelection, draw: Int?)]
-    /// The axes' sizes, slowest first: template, examples, rubric, order, temperature, output, verdict, judge.
+    /// The axes' sizes, slowest first: template, examples, rubric, order, temperature, output, verdict, judge, reason.
     public let radices: [Int]
     public let size: Int
 
@@ -181,7 +184,8 @@ public struct SearchSpace: Sendable {
         }
         self.examples = examples
         radices = [spec.templates.uniqued().count, examples.count, spec.rubrics.uniqued().count, spec.orders.uniqued().count,
-                   spec.temperatures.uniqued().count, spec.outputs.uniqued().count, spec.verdicts.uniqued().count, spec.judges.uniqued().count]
+                   spec.temperatures.uniqued().count, spec.outputs.uniqued().count, spec.verdicts.uniqued().count, spec.judges.uniqued().count,
+                   spec.reasons.uniqued().count]
         var size = 1
         for radix in radices {
             let (product, overflow) = size.multipliedReportingOverflow(by: radix)
@@ -211,6 +215,8 @@ public struct SearchSpace: Sendable {
         variant.output = spec.outputs.uniqued()[digits[5]]
         variant.verdict = spec.verdicts.uniqued()[digits[6]]
         variant.judge = spec.judges.uniqued()[digits[7]]
+        // A reason is placed in constrained replies only: a free candidate is the same with any.
+        if variant.output == .jsonSchema { variant.reason = spec.reasons.uniqued()[digits[8]] }
         // Each draw of random examples its own seed; every other selection the search's seed.
         let seed = example.draw.map { SeededGenerator.mix(spec.seed, UInt64($0)) } ?? spec.seed
         return Candidate(spec: variant, exampleSeed: seed, draw: example.draw)

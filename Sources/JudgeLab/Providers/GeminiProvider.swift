@@ -41,9 +41,9 @@ public struct GeminiProvider: JudgeProvider {
             body.string("application/json")
         }
         if let schema = request.responseSchema {
-            // Gemini's schema is OpenAPI's subset: it has no additionalProperties.
+            // Gemini's schema is OpenAPI's subset: it has no additionalProperties, nor length keywords.
             body.key("responseSchema")
-            body.value(schema.removingKey("additionalProperties"))
+            body.value(ReplySchema.removing(ReplySchema.lengthKeywords.union(["additionalProperties"]), from: schema))
         }
         body.closeObject()
         body.closeObject()
@@ -91,16 +91,5 @@ extension JSONWriter {
         string(text)
         closeObject()
         closeArray()
-    }
-}
-
-extension JSONValue {
-    /// The value with `key` removed from every object in it, at any depth.
-    func removingKey(_ key: String) -> JSONValue {
-        switch self {
-        case let .object(members): return .object(members.filter { $0.0 != key }.map { ($0.0, $0.1.removingKey(key)) })
-        case let .array(items): return .array(items.map { $0.removingKey(key) })
-        default: return self
-        }
     }
 }

@@ -1,8 +1,15 @@
 // OpenAI-compatible chat completions: OpenAI, vLLM, Ollama, llama.cpp's server, OpenRouter, …
+import Foundation
 
 /// OpenAI-compatible chat completions: OpenAI, vLLM, Ollama, llama.cpp's server, OpenRouter, …
 public struct OpenAIProvider: JudgeProvider {
     public init() {}
+
+    /// Whether `baseURL` is OpenAI's own API (or Azure's), whose strict schemas take no length keywords.
+    static func isOpenAIProper(_ baseURL: String) -> Bool {
+        guard let host = URLComponents(string: baseURL)?.host?.lowercased() else { return false }
+        return host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
+    }
 
     public func httpRequest(for request: JudgeRequest, apiKey: String?, timeout: Double) -> HTTPRequest {
         var body = JSONWriter(capacity: request.bodyCapacity)
@@ -40,7 +47,8 @@ public struct OpenAIProvider: JudgeProvider {
             body.key("strict")
             body.bool(true)
             body.key("schema")
-            body.value(schema)
+            // OpenAI's own strict mode refuses length keywords; llama.cpp and vLLM enforce them.
+            body.value(Self.isOpenAIProper(request.baseURL) ? ReplySchema.removing(ReplySchema.lengthKeywords, from: schema) : schema)
             body.closeObject()
             body.closeObject()
         } else if request.jsonResponseFormat {

@@ -127,7 +127,7 @@ public struct TaskSource: Sendable {
                                    messages: try builder.messages(for: pair, order: order),
                                    // A recording answers one judgment: keep replayed variants apart in the cache.
                                    subject: key, subjectIsIdentity: judge.kind == .replay)
-        if variant.output == .jsonSchema { request.responseSchema = variant.template.replySchema }
+        if variant.output == .jsonSchema { request.responseSchema = variant.replySchema }
         if variant.verdict == .logprobs { request.topLogprobs = 20 }
         let price = judge.kind.isLocal ? Price(input: 0, output: 0) : judge.price(of: variant.model, in: prices)
         let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser

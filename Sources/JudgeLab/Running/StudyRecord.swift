@@ -84,6 +84,8 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var output: String?
         /// Absent before verdict sources: parsed.
         public var verdict: String?
+        /// Where a constrained reply's reason was placed; absent: where the template's schema has it.
+        public var reason: String?
         public var template: String
         public var parser: String
         public var shots: Int
@@ -100,7 +102,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var tieBand: [Double]?
 
         enum CodingKeys: String, CodingKey {
-            case name, judge, output, verdict, template, parser, shots, selection, rubric, order, model, temperature
+            case name, judge, output, verdict, reason, template, parser, shots, selection, rubric, order, model, temperature
             case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt", tieBand = "tie_band"
         }
 
@@ -110,6 +112,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
             if let judge { settings.append(("judge", judge)) }
             if let output, output != OutputMode.free.rawValue { settings.append(("output", output)) }
             if let verdict, verdict != VerdictSource.parsed.rawValue { settings.append(("verdict", verdict)) }
+            if let reason { settings.append(("reason", reason)) }
             let rest: [(name: String, value: String)] = [
                 ("template", template), ("parser", parser), ("shots", "\(shots)"), ("selection", selection), ("rubric", rubric),
                 ("order", order), ("model", model), ("temperature", JSONValue.format(number: temperature)), ("max_tokens", "\(maxTokens)"),
@@ -180,7 +183,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         fewshotPool = plan.split.fewShot.map(\.id)
         variants = try plan.variants.map { v in
             let prompt = try PromptBuilder(variant: v, library: plan.library).messages(for: plan.items[0], order: v.order.orders[0])
-            return VariantRecord(name: v.name, judge: v.judge, output: v.output.rawValue, verdict: v.verdict.rawValue, template: v.template.name, parser: v.template.parser.name, shots: v.shots,
+            return VariantRecord(name: v.name, judge: v.judge, output: v.output.rawValue, verdict: v.verdict.rawValue, reason: v.reason?.rawValue, template: v.template.name, parser: v.template.parser.name, shots: v.shots,
                                  selection: v.selection.rawValue, rubric: v.rubric ?? "none", order: v.order.rawValue, model: v.model,
                                  temperature: v.temperature, maxTokens: v.maxTokens, examples: v.examples.map(\.id),
                                  templateFiles: v.template.sources,

@@ -94,24 +94,6 @@ public enum DemoStudies {
         return folder + "/study.yaml"
     }
 
-    /// The shipped templates copied to `templates`, the 1–9 reply's reason bounded (`maxLength`
-    /// 240, which llama.cpp's grammar enforces), so that a small model's constrained reply
-    /// reaches its score within the token limit.
-    public static func copyTemplatesForSmallModels(to templates: String) throws {
-        try? FileManager.default.removeItem(atPath: templates)
-        try FileManager.default.copyItem(atPath: try TemplateLibrary.locateShipped(), toPath: templates)
-        let schemaPath = templates + "/rating-1to9/schema.json"
-        let schema = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: schemaPath)))
-        guard case var .object(members) = schema, case var .object(properties)? = schema["properties"],
-              let index = properties.firstIndex(where: { $0.0 == "reason" }), case var .object(reason) = properties[index].1 else {
-            throw InputError(file: schemaPath, "expected a reason property")
-        }
-        reason.append(("maxLength", 240))
-        properties[index].1 = .object(reason)
-        members[members.firstIndex { $0.0 == "properties" }!].1 = .object(properties)
-        try AtomicFile.write(JSONValue.object(members).prettyText + "\n", to: schemaPath)
-    }
-
     /// The live demo's study: the reference experiment's 1–9 prompt and the choice prompt on
     /// SummEval pairs (per-answer expert scores, 1..5), judged by a real model over OpenAI chat
     /// completions and Anthropic Messages, each free-form and constrained to the reply's schema.
@@ -125,18 +107,16 @@ public enum DemoStudies {
         try? FileManager.default.removeItem(atPath: folder + "/data/" + data)
         try FileManager.default.copyItem(atPath: try StudyScaffold.samplePath(data), toPath: folder + "/data/" + data)
         let root = baseURL.withoutFinalSlash
-        // The shipped templates, with one change for this model: the 1–9 reply's reason is
-        // bounded (`maxLength`, which llama.cpp's grammar enforces), so that a constrained reply
-        // reaches its score within the token limit; a 135M model's reasons otherwise run on.
-        // (OpenAI's strict mode takes no `maxLength`: the shipped schema has none.)
-        try copyTemplatesForSmallModels(to: folder + "/templates")
+        // The shipped templates as they are: their schemas bound each reason (`maxLength`, which
+        // llama.cpp's grammar enforces), so that a small model's constrained reply reaches its
+        // verdict within the token limit.
         // Both judges share the server's four slots. The 1–9 prompt's replies are cut at 150
         // tokens, so that a run stays within minutes on two cores (a 135M model rambles).
         let yaml = """
         # JudgeLab live demo: a real model (llama.cpp's server) judging SummEval summaries.
         name: live
         dataset: data/\(data)
-        templates: templates
+        templates: \(try TemplateLibrary.locateShipped())
         sample: {per_stratum: \(perStratum), by: verdict, seed: 1}
         judges:
           oai: {provider: openai, base_url: "\(root)/v1", model: smollm2-135m, concurrency: 2, timeout_seconds: 180, max_attempts: 3}

@@ -63,6 +63,9 @@ public struct Study: Sendable {
         /// The judge's name (`judges:`); nil: the study's only judge.
         public var judge: String?
         public var output: OutputMode = .free
+        /// Where a constrained reply writes its reason (nil: the template's schema's place).
+        public var reason: ReasonPlacement?
+        var reasonLine: Int?
         public var verdict: VerdictSource = .parsed
         public var tieBand: TieBand?
         /// Where the spec came from, for errors.
@@ -293,9 +296,9 @@ public struct Study: Sendable {
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "verdict", "tie_band", "baseline"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "reason", "verdict", "tie_band", "baseline"]
     /// The grid's axes, in odometer order (the last turns fastest).
-    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict", "tie_band"]
+    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict", "tie_band", "reason"]
 
     /// Expands `grid` (every combination, in the order written) and appends `list`.
     static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
@@ -389,6 +392,13 @@ public struct Study: Sendable {
             let text = try node.string()
             guard let source = VerdictSource(rawValue: text) else { throw node.error("expected parsed or logprobs") }
             spec.verdict = source
+        }
+        if let node = v["reason"] ?? nil {
+            let text = try node.string()
+            guard let placement = ReasonPlacement(rawValue: text) else { throw node.error("expected one of: \(ReasonPlacement.names)") }
+            guard spec.output == .jsonSchema else { throw node.error("'reason' places a constrained reply's reason: it needs output: json_schema") }
+            spec.reason = placement
+            spec.reasonLine = node.line
         }
         if let node = v["temperature"] ?? nil {
             spec.temperature = try node.double()

@@ -145,6 +145,10 @@ public struct VariantFactory {
             throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
                              "template '\(template.name.excerpt())' declares no reply schema (schema.json): it cannot be asked for json_schema output")
         }
+        if spec.reason != nil, let schema = template.replySchema, ReplySchema.reasonPlacement(of: schema) == nil {
+            throw InputError(file: study.file, line: spec.reasonLine ?? spec.line, field: spec.field + ".reason",
+                             "template '\(template.name.excerpt())' has no 'reason' in its reply schema: nothing to place")
+        }
         if spec.output == .jsonSchema, judge.provider.isLocal {
             throw InputError(file: study.file, line: spec.line, field: spec.field + ".output",
                              "judge '\(judge.name.excerpt())' answers in the process: json_schema output needs a model endpoint")
@@ -165,7 +169,7 @@ public struct VariantFactory {
             let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
                 ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
                                        model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
-                                       output: spec.output, verdict: spec.verdict, draw: draw)
+                                       output: spec.output, verdict: spec.verdict, reason: spec.reason, draw: draw)
                 + (spec.tieBand.map { ".tie\($0.lo.shortText)-\($0.hi.shortText)" } ?? "")
             if unique, let first = lineOfName[name] {
                 throw InputError(file: study.file, line: spec.line, field: spec.field,
@@ -182,6 +186,7 @@ public struct VariantFactory {
                                   examples: examples)
             variant.judge = judge.name
             variant.output = spec.output
+            variant.reason = spec.reason
             variant.verdict = spec.verdict
             variant.tieBand = spec.tieBand
             if spec.selection == .nearest, spec.shots > 0 {

@@ -41,6 +41,11 @@ public struct PromptBuilder: Sendable {
         context["has_rubric"] = variant.rubric != nil
         context["rubric_name"] = variant.rubric ?? "none"
         context["allows_tie"] = template.allowsTie
+        // Where a constrained reply's reason stands, for instructions that describe the reply.
+        let reason = variant.output == .jsonSchema ? variant.effectiveReason : nil
+        context["reason_first"] = reason == .first
+        context["reason_last"] = reason == .last
+        context["reason_none"] = reason == ReasonPlacement.none
         let examples = variant.examples(for: pair)
         context["has_examples"] = !examples.isEmpty
         context["examples"] = examples.enumerated().map { index, example -> [String: Any] in

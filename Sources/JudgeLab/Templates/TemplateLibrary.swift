@@ -15,7 +15,7 @@ public struct TemplateLibrary: Sendable {
 
     /// Variables a template may use, by where it is rendered.
     static let itemVariables: Set<String> = ["question", "first_answer", "second_answer", "category", "explanation"]
-    static let variantVariables: Set<String> = ["has_rubric", "rubric_name", "has_examples", "examples", "allows_tie"]
+    static let variantVariables: Set<String> = ["has_rubric", "rubric_name", "has_examples", "examples", "allows_tie", "reason_first", "reason_last", "reason_none"]
     static let exampleVariables: Set<String> = ["number", "gold"]
     static let goldVariables: Set<String> = ["score", "choice", "reason", "reason_json"]
     static let partials: Set<String> = ["rubric", "examples"]

@@ -22,8 +22,21 @@ public struct Variant: Sendable {
     public var output: OutputMode = .free
     /// From the text, or from the token probabilities.
     public var verdict: VerdictSource = .parsed
+    /// Where a constrained reply writes its reason (nil: where the template's schema puts it).
+    public var reason: ReasonPlacement?
     /// The band its 1..9 scores are read with, when not the analysis's (`tie_band`; fitted on dev by a search).
     public var tieBand: TieBand?
+
+    /// The schema its constrained replies follow: the template's, its reason placed as asked.
+    public var replySchema: JSONValue? {
+        guard let schema = template.replySchema else { return nil }
+        return reason.map { ReplySchema.placing(reason: $0, in: schema) } ?? schema
+    }
+
+    /// Where its reply's reason stands: as asked, or as the template's schema has it.
+    public var effectiveReason: ReasonPlacement? {
+        reason ?? template.replySchema.flatMap(ReplySchema.reasonPlacement(of:))
+    }
 
     /// The examples shown with `pair`.
     public func examples(for pair: Pair) -> [Pair] {
@@ -34,13 +47,13 @@ public struct Variant: Sendable {
     /// (with the judge's name before the model in a study of several judges).
     public static func defaultName(template: String, shots: Int, selection: ExampleSelection, rubric: String?,
                                    order: OrderPolicy, model: String, temperature: Double, judge: String? = nil,
-                                   output: OutputMode = .free, verdict: VerdictSource = .parsed, draw: Int? = nil) -> String {
+                                   output: OutputMode = .free, verdict: VerdictSource = .parsed, reason: ReasonPlacement? = nil, draw: Int? = nil) -> String {
         // A search's random draws are told apart by their number: k3-random2.
         let k = shots == 0 ? "k0" : "k\(shots)-\(selection.rawValue)" + (draw.map(String.init) ?? "")
         // The judge is named only in studies with several: one model may be served by two.
         // Constrained output is named only when asked for: free variants keep their old names.
         return ([template, k, "rubric-\(rubric ?? "none")", order.rawValue] + (judge.map { [$0] } ?? []) + [model, "t\(temperature.shortText)"]
-                + (output == .free ? [] : [output.rawValue]) + (verdict == .parsed ? [] : [verdict.rawValue]))
+                + (output == .free ? [] : [output.rawValue]) + (reason.map { ["reason-\($0.rawValue)"] } ?? []) + (verdict == .parsed ? [] : [verdict.rawValue]))
             .joined(separator: ".")
     }
 }
