@@ -1,28 +1,6 @@
-// Recorded judge outputs from public data sets, turned into a data set and judgments.
+// LLMBar: `dataset.json` plus `evaluators/JUDGE/STYLE/result.json`, both answer orders.
+
 import Foundation
-
-/// What an import produced: the pairs, the judgments, and notes for the user.
-public struct RecordedJudges: Sendable {
-    public var dataset: Dataset
-    public var judgments: [Judgment]
-    /// What was left out, and why.
-    public var notes: [String]
-    /// Outputs whose parse disagrees with the verdict the data set's authors recorded.
-    public var mismatches: [String]
-    /// Outputs compared with a recorded verdict.
-    public var checked: Int
-
-    /// Writes `DIR/dataset.jsonl` and `DIR/judgments.jsonl` (the folder is created if needed).
-    public func write(to directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(file: directory, "cannot create the folder: \(error.localizedDescription)")
-        }
-        try AtomicFile.write(NativeFormat.text(dataset.pairs), to: directory + "/dataset.jsonl")
-        try AtomicFile.write(JudgmentsFile.text(judgments), to: directory + "/judgments.jsonl")
-    }
-}
 
 /// LLMBar: `dataset.json` plus `evaluators/JUDGE/STYLE/result.json`, both answer orders.
 public enum LLMBarImport {
@@ -101,40 +79,5 @@ public enum LLMBarImport {
             }
         }
         return (judgments, mismatches, checked)
-    }
-}
-
-/// PandaLM: the test set with GPT-3.5's and PandaLM-7B's recorded verdicts (one order).
-public enum PandaLMImport {
-    public static let judges = [
-        (file: "gpt-3.5-turbo-testset-v1.json", variant: "GPT-3.5/PandaLM", verdict: "gpt_result", reason: "gpt_reason"),
-        (file: "pandalm-7b-testset-v1.json", variant: "PandaLM-7B/PandaLM", verdict: "pandalm_result", reason: "pandalm_reason"),
-    ]
-
-    /// Imports from a folder holding `testset-v1.json` and the judges' files.
-    public static func load(path: String) throws -> RecordedJudges {
-        let dataset = try DatasetLoader.load(path: path + "/testset-v1.json", format: .pandalm)
-        let ids = Set(dataset.pairs.map(\.id))
-        var judgments: [Judgment] = [], notes: [String] = []
-        var checked = 0
-        for judge in judges {
-            let file = path + "/" + judge.file
-            guard FileManager.default.fileExists(atPath: file) else {
-                notes.append("left out \(judge.variant): \(judge.file) is not in \(path)")
-                continue
-            }
-            for record in try DatasetLoader.jsonRecords(try SourceText(path: file)) {
-                let id = "pandalm-\(Int(try record.number("idx")))"
-                guard ids.contains(id) else { throw record.error("idx", "no item \(id) in testset-v1.json") }
-                guard let value = record.value(judge.verdict) else { throw record.error(judge.verdict, "missing") }
-                // GPT-3.5's verdicts are text ('1', '2', 'Tie', 'garbage'); PandaLM-7B's are 0 (tie), 1, 2.
-                let output = value.stringValue ?? (value.numberValue == 0 ? "Tie" : value.compactText)
-                let parsed = OutputParser.choice.parse(output)
-                checked += 1
-                judgments.append(Judgment(item: id, variant: judge.variant, order: .original, output: output,
-                                          reading: parsed.reading, reason: try record.optionalString(judge.reason)))
-            }
-        }
-        return RecordedJudges(dataset: dataset, judgments: judgments, notes: notes, mismatches: [], checked: checked)
     }
 }

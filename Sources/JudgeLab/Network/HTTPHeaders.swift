@@ -1,42 +1,4 @@
-// The seam between the runner and the network: one HTTP exchange, asynchronously.
-
-/// An HTTP request to send: a POST of `body` (a judge request), or, for the batch APIs, a GET,
-/// a POST streamed from a file, and a response body streamed to a file.
-public struct HTTPRequest: Sendable {
-    public var url: String
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
-    /// Whole-exchange and connect time limits, in seconds.
-    public var timeout: Double
-    public var connectTimeout: Double
-    public var method: HTTPMethod = .post
-    /// The body read from a file as it is sent, in place of `body` (which is then empty).
-    public var upload: HTTPUpload?
-    /// A file the response body is written to as it arrives, in place of the outcome's `body`
-    /// (an error status's body is kept in memory, for its message).
-    public var downloadTo: String?
-
-    public init(url: String, headers: [(name: String, value: String)], body: [UInt8], timeout: Double = 120, connectTimeout: Double = 10) {
-        self.url = url
-        self.headers = headers
-        self.body = body
-        self.timeout = timeout
-        self.connectTimeout = connectTimeout
-    }
-}
-
-public enum HTTPMethod: Sendable {
-    case get
-    case post
-}
-
-/// A request body streamed from disk.
-public enum HTTPUpload: Sendable {
-    /// The file itself is the body.
-    case file(path: String)
-    /// multipart/form-data: text fields, then the file as `field` with `fileName`.
-    case multipart(fields: [(name: String, value: String)], field: String, path: String, fileName: String, contentType: String)
-}
+// A response's header lines, as received; looked up by name, ignoring case. Kept as bytes: a
 
 /// A response's header lines, as received; looked up by name, ignoring case. Kept as bytes: a
 /// response's headers are read once or not at all (the runner asks only for `retry-after`, on
@@ -92,28 +54,4 @@ public struct HTTPHeaders: Sendable, ExpressibleByDictionaryLiteral {
 
     private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
-}
-
-/// What came back: a response (any status), or why none did.
-public enum HTTPOutcome: Sendable {
-    case response(status: Int, headers: HTTPHeaders, body: [UInt8])
-    case timedOut(String)
-    case connectionFailed(String)
-    case failed(String)
-}
-
-/// Sends HTTP requests. The real one is libcurl's multi interface (JudgeLabHTTP); everything
-/// above it is testable without a socket.
-public protocol HTTPTransport: Sendable {
-    func send(_ request: HTTPRequest) async -> HTTPOutcome
-
-    /// Where the runner's `index`th worker should run, or nil for Swift's global executor. A
-    /// transport with event-loop threads runs each worker on one of them, so that an answer is
-    /// handled on the thread it arrived on and the next request leaves from there: no hand-off
-    /// between threads per request.
-    func executor(forWorker index: Int) -> (any TaskExecutor)?
-}
-
-extension HTTPTransport {
-    public func executor(forWorker index: Int) -> (any TaskExecutor)? { nil }
 }

@@ -1,0 +1,21 @@
+// One judgment to make: its key, its judge, its request and how to read the answer.
+import Foundation
+
+/// One judgment to make: its key, its judge, its request and how to read the answer.
+public struct RunTask: Sendable {
+    public var key: JudgmentKey
+    /// The name of the judge that answers it.
+    public var judge: String
+    public var request: JudgeRequest
+    public var hash: String
+    public var parser: OutputParser
+    /// The most this request can cost; nil when the model has no price.
+    public var maximumCost: Double?
+    /// The verdict is read from the token probabilities (`verdict: logprobs`), not the text.
+    public var verdictFromLogprobs = false
+    /// Whether a tie is a verdict the template allows (for the probabilities read).
+    public var allowsTie = true
+    /// Whether the response cache answers it and keeps its reply. Not for in-process judges:
+    /// a recording edited between two runs must be replayed as it is now, and they cost nothing.
+    public var cacheable = true
+}
