@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "judgelab", targets: ["JudgeLabCLI"]),
         .library(name: "JudgeLab", targets: ["JudgeLab"]),
+        .library(name: "JudgeLabTesting", targets: ["JudgeLabTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,14 +46,20 @@ let package = Package(
         // The disk: the run store (journal) and the response cache, in SQLite.
         .target(name: "JudgeLabStore", dependencies: ["JudgeLab", "CSQLite"], swiftSettings: strict),
 
+        // Test doubles users can import too: an in-memory run store, a virtual clock, a scripted
+        // judge, a simulated judge and its search trials, and the loopback test server's launcher.
+        .target(name: "JudgeLabTesting", dependencies: [
+            "JudgeLab", "JudgeLabHTTP", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+
         // The `judgelab` command: argument parsing only.
         .executableTarget(name: "JudgeLabCLI", dependencies: [
-            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore",
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore", "JudgeLabTesting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 
         .testTarget(name: "JudgeLabTests", dependencies: [
-            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore", "JudgeLabCLI",
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore", "JudgeLabTesting", "JudgeLabCLI",
         ], swiftSettings: strict),
     ]
 )

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import JudgeLab
+import JudgeLabTesting
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

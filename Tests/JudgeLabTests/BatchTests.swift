@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 @testable import JudgeLabStore
 import JudgeLabHTTP
 

@@ -1,6 +1,7 @@
 // The documentation cannot drift from the tool: every command shown in docs/ and the README runs.
 import Foundation
 import Testing
+import JudgeLabTesting
 
 @Suite struct DocsTests {
     /// A command of a page's `sh` block: continuation lines joined, the comment dropped.

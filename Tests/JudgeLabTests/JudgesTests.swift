@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 @testable import JudgeLabStore
 
 @Suite(.serialized) struct JudgesTests {

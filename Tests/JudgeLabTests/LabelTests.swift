@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 
 /// Hugging Face's `datasets` in `make label-deps`'s virtual environment.
 enum PreferenceLoader {

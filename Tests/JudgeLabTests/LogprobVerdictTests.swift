@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 
 @Suite struct LogprobVerdictTests {
     static func token(_ text: String, _ alternatives: [(String, Double)] = []) -> TokenLogprobs {

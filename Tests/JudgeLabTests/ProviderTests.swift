@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 
 @Suite struct ProviderTests {
     static let request = JudgeRequest(provider: "openai", baseURL: "http://h/v1/", model: "m", temperature: 0.3, maxTokens: 50, seed: 7,

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 
 @Suite struct ReviewTests {
     static func pair(_ n: Int, _ verdict: Verdict) -> Pair {

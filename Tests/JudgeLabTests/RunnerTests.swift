@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 
 @Suite struct RunnerTests {
     @Test func retryAfterIsHonouredInVirtualTime() async throws {

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTesting
 
 @Suite struct StructuredOutputTests {
     static let schema: JSONValue = ["type": "object", "properties": ["verdict": ["type": "string", "enum": ["A", "B", "tie"]], "reason": ["type": "string"]],

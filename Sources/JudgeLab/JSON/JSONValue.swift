@@ -148,7 +148,7 @@ extension JSONValue {
 
     /// Integers print without a fraction; other numbers in Swift's shortest round-trip form.
     /// Non-finite numbers have no JSON form and print as null.
-    static func format(number n: Double) -> String {
+    public static func format(number n: Double) -> String {
         guard n.isFinite else { return "null" }
         if let integer = exactInteger(n) { return String(integer) }
         return n.description  // what "\(n)" writes, without an interpolation buffer

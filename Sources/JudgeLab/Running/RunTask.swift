@@ -18,4 +18,17 @@ public struct RunTask: Sendable {
     /// Whether the response cache answers it and keeps its reply. Not for in-process judges:
     /// a recording edited between two runs must be replayed as it is now, and they cost nothing.
     public var cacheable = true
+
+    public init(key: JudgmentKey, judge: String, request: JudgeRequest, hash: String, parser: OutputParser, maximumCost: Double?,
+                verdictFromLogprobs: Bool = false, allowsTie: Bool = true, cacheable: Bool = true) {
+        self.key = key
+        self.judge = judge
+        self.request = request
+        self.hash = hash
+        self.parser = parser
+        self.maximumCost = maximumCost
+        self.verdictFromLogprobs = verdictFromLogprobs
+        self.allowsTie = allowsTie
+        self.cacheable = cacheable
+    }
 }

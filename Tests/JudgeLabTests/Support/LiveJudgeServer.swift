@@ -2,6 +2,7 @@
 // environment `make live-deps` makes), started by a test and stopped with it.
 import Foundation
 import JudgeLab
+import JudgeLabTesting
 
 final class LiveJudgeServer {
     static let python = Paths.root + "/.build/live/bin/python"

@@ -1,6 +1,7 @@
 // A simulated judge with a hidden quality per prompt: what `judgelab simulate` races the
 // optimizer against, in the process (this type) and over HTTP (the test server's `--simulate`,
 // which implements the same model).
+import JudgeLab
 import Crypto
 import Foundation
 

@@ -1,25 +1,25 @@
 // An in-process judge whose every reply a test writes, and which counts what it was asked.
 import Foundation
 import Synchronization
-@testable import JudgeLab
+import JudgeLab
 
 /// Answers by a script: the request and how many times this judgment was asked before. Counts
 /// the attempts per judgment and the most attempts in flight at once.
-final class ScriptedJudge: Judge {
-    let name: String
-    let limits: JudgeLimits
+public final class ScriptedJudge: Judge {
+    public let name: String
+    public let limits: JudgeLimits
     let local: Bool
     private let script: @Sendable (JudgeRequest, Int) -> ProviderReply
     private struct Counts {
-        var attempts: [JudgmentKey: Int] = [:]
+        public var attempts: [JudgmentKey: Int] = [:]
         var inFlight = 0
         var maxInFlight = 0
     }
     private let counts = Mutex(Counts())
     /// Called after each attempt, with the number of attempts so far (to cancel a run mid-way, say).
-    let afterAttempt: (@Sendable (Int) -> Void)?
+    public let afterAttempt: (@Sendable (Int) -> Void)?
 
-    init(name: String = "scripted", concurrency: Int = 4, maxAttempts: Int = 6, isLocal: Bool = false,
+    public init(name: String = "scripted", concurrency: Int = 4, maxAttempts: Int = 6, isLocal: Bool = false,
          script: @escaping @Sendable (JudgeRequest, Int) -> ProviderReply = { _, _ in .answer(text: "A", usage: Usage(outputTokens: 1)) },
          afterAttempt: (@Sendable (Int) -> Void)? = nil) {
         var limits = JudgeLimits()
@@ -32,9 +32,9 @@ final class ScriptedJudge: Judge {
         self.afterAttempt = afterAttempt
     }
 
-    var isLocal: Bool { local }
+    public var isLocal: Bool { local }
 
-    func answer(_ request: JudgeRequest) async -> JudgeAttempt {
+    public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
         let key = request.subject!
         let previous = counts.withLock { counts in
             counts.inFlight += 1
@@ -54,14 +54,15 @@ final class ScriptedJudge: Judge {
         return JudgeAttempt(reply: reply, sent: Array(request.canonicalText.utf8))
     }
 
-    var attempts: [JudgmentKey: Int] { counts.withLock { $0.attempts } }
-    var totalAttempts: Int { counts.withLock { $0.attempts.values.reduce(0, +) } }
-    var maxInFlight: Int { counts.withLock { $0.maxInFlight } }
+    public var attempts: [JudgmentKey: Int] { counts.withLock { $0.attempts } }
+    public var totalAttempts: Int { counts.withLock { $0.attempts.values.reduce(0, +) } }
+    public var maxInFlight: Int { counts.withLock { $0.maxInFlight } }
 }
 
-enum RunFixture {
+/// Tasks and settings for run-loop tests.
+public enum RunFixture {
     /// `count` distinct one-message tasks for `judge`, model "m", each able to cost `maximumCost`.
-    static func tasks(_ count: Int, judge: String = "scripted", variant: String = "v", maximumCost: Double? = 1) -> [RunTask] {
+    public static func tasks(_ count: Int, judge: String = "scripted", variant: String = "v", maximumCost: Double? = 1) -> [RunTask] {
         (0..<count).map { index in
             let key = JudgmentKey(variant: variant, item: "item-\(index)", order: .original)
             let request = JudgeRequest(provider: "openai", baseURL: "http://judge.invalid/" + judge, model: "m", temperature: 0, maxTokens: 1,
@@ -72,7 +73,7 @@ enum RunFixture {
     }
 
     /// Prices where model "m" costs $1 per output token and nothing per input token.
-    static func settings(cap: Double? = nil) -> RunSettings {
+    public static func settings(cap: Double? = nil) -> RunSettings {
         var settings = RunSettings(judges: [], prices: PriceTable(prices: ["m": Price(input: 0, output: 1_000_000)]))
         settings.maxCostUSD = cap
         return settings

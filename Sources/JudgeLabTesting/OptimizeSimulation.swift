@@ -2,6 +2,7 @@
 // seeded trials of `judgelab optimize` on synthetic items with `SimulatedJudge`, through the
 // runner, against the full grid (every candidate on every dev item, then the best: what
 // DSPy's random-search few-shot optimizer does).
+import JudgeLab
 import Foundation
 
 public enum OptimizeSimulation {

@@ -1,5 +1,6 @@
 // Virtual time: a sleep returns at once and moves the clock on by its length, so code that waits
 // minutes runs in microseconds, and a test reads back every wait it asked for.
+import JudgeLab
 import Foundation
 import Synchronization
 

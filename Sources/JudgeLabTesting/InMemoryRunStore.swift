@@ -1,4 +1,5 @@
 // A run store in memory: the in-process double of the SQLite store, for tests and simulations.
+import JudgeLab
 import Synchronization
 
 /// Keeps the response cache and the journal in memory, with the SQLite store's semantics: a
