@@ -26,13 +26,19 @@ struct DemoCommand: AsyncParsableCommand {
                 return
             }
             var reports: [String] = []
+            let context = CommandContext(quiet: true)
             for entry in try DemoStudies.write(into: directory) {
                 let study = try Study.load(path: entry.studyFile)
                 let plan = try StudyPlan(study: study)
                 let settings = try RunSettings.from(plan: plan, environment: [:])
                 let layout = RunLayout(directory: FilePath.join(directory, entry.name))
-                let (summary, report, recorded) = try await StudyRun(plan: plan, settings: settings, layout: layout, runID: entry.name)
-                    .execute(cancel: CancellationFlag(), progress: nil, compare: entry.comparisons, notes: entry.notes)
+                let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs, seed: study.sampleSeed)
+                let (summary, report, recorded) = try await { () async throws -> (RunSummary, RunReport?, Int) in
+                    defer { session.close() }
+                    let outcome = try await StudyJob.run(plan, runID: entry.name, session: session, compare: entry.comparisons, notes: entry.notes)
+                    return (outcome.summary, outcome.report, outcome.recorded)
+                }()
+                if summary.cancelled { throw ExitCode(130) }
                 print("== \(entry.name): \(plan.items.count) sampled items (stratified by human verdict, seed 1), \(recorded) judgments replayed through the runner, $0 spent")
                 if let report {
                     print(Leaderboard.text(report.analysis, judges: report.judgesShown))
@@ -42,13 +48,14 @@ struct DemoCommand: AsyncParsableCommand {
                 reports.append(layout.htmlReport)
                 print("")
             }
+            context.finish()
             // The search: the recorded configurations as the space, raced on dev, confirmed on test.
             let searchStudy = try DemoStudies.writeSearch(into: directory)
             print("== llmbar-natural-search: which recorded judge, in which answer order, agrees best with humans? Racing on dev, confirming on test, $0 spent")
             let search = try await OptimizeCommand.search(study: searchStudy, out: FilePath.join(directory, "llmbar-natural-search"),
                                                           maxCost: nil, concurrency: nil, estimate: false, quiet: true)
             if search.status != 0 { throw ExitCode(search.status) }
-            reports.append(search.layout.run.htmlReport)
+            reports.append(search.layout.htmlReport)
             print("")
             print("Reports (open in a browser; each folder also has report.xml and metrics.json):")
             for path in reports { print("  \(path)") }
@@ -66,15 +73,14 @@ struct DemoCommand: AsyncParsableCommand {
         let plan = try StudyPlan(study: study)
         let settings = try RunSettings.from(plan: plan, environment: [:])
         let layout = RunLayout(directory: FilePath.join(directory, entry.name))
-        let cancel = CancellationFlag()
-        let interrupt = Interrupt(cancel: cancel)
-        let printer = ProgressPrinter(quiet: false)
+        let context = CommandContext(quiet: false)
         let tasks = plan.items.count * plan.variants.reduce(0) { $0 + $1.order.orders.count }
         print("== live: \(plan.items.count) SummEval pairs (stratified by the experts' verdict), \(plan.variants.count) variants, \(tasks) judgments by a real model at \(url)")
-        let (summary, report, recorded) = try await StudyRun(plan: plan, settings: settings, layout: layout, runID: entry.name)
-            .execute(cancel: cancel, progress: printer.update, compare: entry.comparisons, notes: entry.notes)
-        interrupt.stop()
-        printer.finish()
+        let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs, seed: study.sampleSeed)
+        defer { session.close() }
+        let outcome = try await StudyJob.run(plan, runID: entry.name, session: session, compare: entry.comparisons, notes: entry.notes)
+        let (summary, report, recorded) = (outcome.summary, outcome.report, outcome.recorded)
+        context.finish()
         if let report {
             print(Leaderboard.text(report.analysis, judges: report.judgesShown))
             print("")
@@ -88,7 +94,7 @@ struct DemoCommand: AsyncParsableCommand {
             print(TextTable.render(rows, header: true))
             for comparison in report.comparisons { print("- " + comparison.sentence) }
         }
-        print(RunCommand.describe(summary, judgments: recorded, layout: layout))
+        print(summary.describe(judgments: recorded, layout: layout))
         if summary.cancelled { throw ExitCode(130) }
         if summary.failed > 0 { throw ExitCode(1) }
     }

@@ -3,8 +3,6 @@
 import ArgumentParser
 import Foundation
 import JudgeLab
-import JudgeLabHTTP
-import JudgeLabStore
 
 struct LabelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,70 +50,21 @@ struct LabelCommand: AsyncParsableCommand {
         if let maxCost { settings.maxCostUSD = maxCost }
 
         let runID = RunLayout.labelRunID(plan: one, settings: settings, pairs: pairs)
-        let folder = out ?? "Results/\(runID)"
-        let layout = RunLayout(directory: folder)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let lock = try RunLock(path: layout.lock)
-        defer { lock.release() }
-        let curl = settings.httpJudges.isEmpty ? nil : CurlTransport()
-        defer { curl?.shutdown() }
-        let judges = try StudyRun.judges(settings, transport: curl, pairs: plan.dataset.pairs + pairs, seed: plan.study.sampleSeed)
-        let cancel = CancellationFlag()
-        let interrupt = Interrupt(cancel: cancel)
-        defer { interrupt.stop() }
-        let printer = ProgressPrinter(quiet: quiet)
-
-        // 1. The variant on its study's labelled items: what its labels are worth.
-        let studyStore = try SQLiteRunStore(runPath: FilePath.join(folder, "study.sqlite"), cachePath: layout.sharedCache)
-        let studyTasks = try Runner.tasks(variants: [chosen], items: plan.items, library: plan.library, settings: settings, file: plan.study.file)
-        let measured = try await Runner.run(studyTasks, judges: judges, settings: settings, store: studyStore, cancel: cancel,
-                                            progress: quiet ? nil : printer.update)
-        printer.finish()
-        if let stop = Self.stopped(measured) { return stop }
-        let studyJudgments = try studyStore.entries().compactMap(\.judgment)
-        let analysis = Analysis(dataset: Dataset(source: plan.dataset.source, pairs: plan.items), judgments: studyJudgments,
-                                options: { var o = AnalysisOptions(); if let band = chosen.tieBand { o.judgeTieBands[chosen.name] = band }; return o }())
-        let studyLabels = PairLabel.labels(plan.items, judgments: studyJudgments, judgeBand: chosen.tieBand)
-
-        // 2. The pairs to label.
-        let store = try SQLiteRunStore(runPath: layout.store, cachePath: layout.sharedCache)
-        let tasks = try Runner.tasks(variants: [chosen], items: pairs, library: plan.library, settings: settings, file: plan.study.file)
-        let summary = try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: quiet ? nil : printer.update)
-        printer.finish()
-        if let stop = Self.stopped(summary) { return stop }
-        let judgments = try store.entries().compactMap(\.judgment)
-        let labels = PairLabel.labels(pairs, judgments: judgments, judgeBand: chosen.tieBand)
-
-        // 3. The files: preferences, the policies' own files, the datasheet.
-        let parts = PreferenceExport.partition(labels)
-        func jsonl(_ list: [PairLabel]) -> String {
-            list.map { PreferenceExport.record($0, messages: messages, variant: chosen.name, judge: chosen.judge, runID: runID).compactText + "\n" }.joined()
-        }
-        try AtomicFile.write(jsonl(parts.exported), to: FilePath.join(folder, "preferences.jsonl"))
-        for (name, list, policy) in [("ties.jsonl", parts.ties, tiePolicy), ("inconsistent.jsonl", parts.inconsistent, inconsistentPolicy)] {
-            let path = FilePath.join(folder, name)
-            if policy == .separate { try AtomicFile.write(jsonl(list), to: path) } else { try? FileManager.default.removeItem(atPath: path) }
-        }
-        try AtomicFile.write(JudgmentsFile.text(judgments), to: layout.judgments)
-        try AtomicFile.write(NativeFormat.text(pairs), to: layout.dataset)
-        let datasheet = Datasheet(study: plan.study.name, variant: chosen.name, judge: chosen.judge, runID: runID, metrics: analysis.metrics(of: chosen.name),
-                                  studyLabels: studyLabels, labels: labels, ties: tiePolicy, inconsistent: inconsistentPolicy)
-        try AtomicFile.write(String(decoding: try datasheet.encoded(), as: UTF8.self) + "\n", to: FilePath.join(folder, "datasheet.json"))
-        try AtomicFile.write(HTMLReport.renderDatasheet(datasheet), to: FilePath.join(folder, "datasheet.html"))
-        print(Self.describe(datasheet, folder: folder))
-        return summary.failed > 0 || measured.failed > 0 ? 1 : 0
-    }
-
-    static func stopped(_ summary: RunSummary) -> Int32? {
-        if summary.cancelled {
+        let layout = RunLayout(directory: out ?? "Results/\(runID)")
+        let context = CommandContext(quiet: quiet)
+        let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs + pairs, seed: plan.study.sampleSeed)
+        defer { session.close() }
+        let outcome = try await LabelJob.run(plan: plan, chosen: chosen, pairs: pairs, ties: tiePolicy, inconsistent: inconsistentPolicy,
+                                             messages: messages, runID: runID, session: session)
+        context.finish()
+        if let datasheet = outcome.datasheet {
+            print(Self.describe(datasheet, folder: layout.directory))
+        } else if outcome.status == 130 {
             print("interrupted: run the same command to continue where it stopped")
-            return 130
-        }
-        if summary.stoppedForBudget {
+        } else if outcome.status == 3 {
             print("stopped at the budget: raise --max-cost and run the same command to continue")
-            return 3
         }
-        return nil
+        return outcome.status
     }
 
     static func describe(_ d: Datasheet, folder: String) -> String {

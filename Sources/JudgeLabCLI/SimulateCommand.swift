@@ -49,7 +49,7 @@ struct SimulateCommand: AsyncParsableCommand {
             if let score {
                 guard let study else { throw ValidationError("--score needs the trial's --study") }
                 let plan = try OptimizePlan(study: try Study.load(path: study))
-                let summary = try OptimizeSummary.load(path: OptimizeLayout(directory: score).summary)
+                let summary = try OptimizeSummary.load(path: RunLayout(directory: score).searchSummary)
                 let trial = try OptimizeSimulation.score(plan: plan, summary: summary, seed: seed, strategy: .race, setup: setup)
                 print(Self.describe(trial))
                 print(Self.json(trial).compactText)

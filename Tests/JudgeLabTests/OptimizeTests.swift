@@ -305,18 +305,18 @@ import JudgeLabXML
         #expect(optimized.status == 0, "\(optimized.stdout)\(optimized.stderr)")
         let results = folder.path + "/Results"
         let out = try #require(try FileManager.default.contentsOfDirectory(atPath: results).first { $0.contains("-optimize-") })
-        let layout = OptimizeLayout(directory: results + "/" + out)
-        for file in [layout.winnerStudy, layout.winnerDataset, layout.summary, layout.devJudgments, layout.run.store, layout.run.judgments,
-                     layout.run.htmlReport, layout.run.xmlReport, layout.run.studyRecord] {
+        let layout = RunLayout(directory: results + "/" + out)
+        for file in [layout.winnerStudy, layout.winnerDataset, layout.searchSummary, layout.devJudgments, layout.store, layout.judgments,
+                     layout.htmlReport, layout.xmlReport, layout.studyRecord] {
             #expect(FileManager.default.fileExists(atPath: file), "\(file)")
         }
-        #expect(try XMLReportWriter.validate(file: layout.run.xmlReport).isEmpty)
-        let page = try String(contentsOfFile: layout.run.htmlReport, encoding: .utf8)
+        #expect(try XMLReportWriter.validate(file: layout.xmlReport).isEmpty)
+        let page = try String(contentsOfFile: layout.htmlReport, encoding: .utf8)
         #expect(page.contains("id=\"search\"") && page.contains("Dev against test") && page.contains("id=\"search-candidates\""))
         #expect(page.contains("Best on the test split") && page.contains("The search's winner"), "the headline tells the test split's best from the winner")
-        let summary = try OptimizeSummary.load(path: layout.summary)
+        let summary = try OptimizeSummary.load(path: layout.searchSummary)
         #expect(summary.candidates == 12 && summary.rounds.count >= 1)
-        #expect(try SQLiteRunStore(runPath: layout.run.store, cachePath: results + "/cache.sqlite").entries().count
+        #expect(try SQLiteRunStore(runPath: layout.store, cachePath: results + "/cache.sqlite").entries().count
                 == summary.probeJudgments + summary.raceJudgments + summary.confirmationJudgments)
 
         let requestsBefore = try await server.stats()["requests"]!.int
@@ -348,7 +348,7 @@ import JudgeLabXML
         let whole = folder.path + "/A/run"
         let uninterrupted = try JudgeLabBinary.run(["optimize", path, "--out", whole, "--quiet"])
         #expect(uninterrupted.status == 0, "\(uninterrupted.stdout)\(uninterrupted.stderr)")
-        let expected = try OptimizeSummary.load(path: OptimizeLayout(directory: whole).summary)
+        let expected = try OptimizeSummary.load(path: RunLayout(directory: whole).searchSummary)
         let total = try RunTests.entries(whole).count
         #expect(expected.candidateRows.contains { $0.droppedIn != nil }, "a race with drops")
 
@@ -363,11 +363,11 @@ import JudgeLabXML
             process.waitUntilExit()
             let journaled = try RunTests.entries(out).count
             #expect(journaled < total, "killed at \(journaled) of \(total) (aimed at \(moment))")
-            #expect(!FileManager.default.fileExists(atPath: OptimizeLayout(directory: out).summary), "no record of a finished search yet")
+            #expect(!FileManager.default.fileExists(atPath: RunLayout(directory: out).searchSummary), "no record of a finished search yet")
         }
         let resumed = try JudgeLabBinary.run(["optimize", path, "--out", out, "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
-        let summary = try OptimizeSummary.load(path: OptimizeLayout(directory: out).summary)
+        let summary = try OptimizeSummary.load(path: RunLayout(directory: out).searchSummary)
         #expect(Self.decisions(summary) == Self.decisions(expected))
         #expect(try RunTests.entries(out).count == total, "every judgment journaled once")
     }

@@ -1,8 +1,4 @@
-// An HTTP request to send: a POST of `body` (a judge request), or, for the batch APIs, a GET, a
-// POST streamed from a file, and a response body streamed to a file.
-
-/// An HTTP request to send: a POST of `body` (a judge request), or, for the batch APIs, a GET,
-/// a POST streamed from a file, and a response body streamed to a file.
+// The network seam: what a transport sends, and what comes back.
 
 /// What came back: a response (any status), or why none did.
 public enum HTTPOutcome: Sendable {
@@ -22,8 +18,13 @@ public protocol HTTPTransport: Sendable {
     /// handled on the thread it arrived on and the next request leaves from there: no hand-off
     /// between threads per request.
     func executor(forWorker index: Int) -> (any TaskExecutor)?
+
+    /// Stops the transport's threads, if it has any; after it, nothing is sent.
+    func shutdown()
 }
 
 extension HTTPTransport {
     public func executor(forWorker index: Int) -> (any TaskExecutor)? { nil }
+    /// Stops the transport's threads, if it has any; after it, nothing is sent.
+    public func shutdown() {}
 }

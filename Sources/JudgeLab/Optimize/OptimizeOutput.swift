@@ -3,28 +3,10 @@
 // winner as a study of its own.
 import Foundation
 
-public struct OptimizeLayout: Sendable {
-    public var run: RunLayout
-    public init(directory: String) { run = RunLayout(directory: directory) }
-    public var directory: String { run.directory }
-    public var summary: String { FilePath.join(directory, "optimize.json") }
-    public var devJudgments: String { FilePath.join(directory, "dev-judgments.jsonl") }
-    public var winnerStudy: String { FilePath.join(directory, "winner.yaml") }
-    public var winnerDataset: String { FilePath.join(directory, "winner-dataset.jsonl") }
-
-    /// `STUDY-optimize-<hash>`: the same search gives the same folder, so the same command resumes it.
-    public static func runID(plan: OptimizePlan, settings: RunSettings) -> String {
-        let all = plan.studyPlan(variants: plan.candidates + [plan.baseline], items: plan.split.dev + plan.split.test + plan.split.pool)
-        let id = RunLayout.runID(plan: all, settings: settings)
-        guard let dash = id.lastIndex(of: "-") else { return id + "-optimize" }
-        return id[..<dash] + "-optimize" + id[dash...]
-    }
-}
-
 public enum OptimizeOutput {
     /// Writes every file but the report pages, and returns the report to publish: the test
     /// split's analysis (the finalists and the baseline) with the search's section.
-    public static func write(_ result: OptimizeResult, plan: OptimizePlan, settings: RunSettings, layout: OptimizeLayout, runID: String,
+    public static func write(_ result: OptimizeResult, plan: OptimizePlan, settings: RunSettings, layout: RunLayout, runID: String,
                              paidUSD: Double, templatesPath: String) throws -> RunReport {
         let test = plan.split.test
         var confirming = result.finalists
@@ -34,20 +16,20 @@ public enum OptimizeOutput {
         let confirmationPlan = plan.studyPlan(variants: variants, items: test)
         let record = try StudyRecord(plan: confirmationPlan, settings: settings, runID: runID,
                                      notes: ["The test split of `judgelab optimize`: the search's finalists and its baseline, on \(test.count) items the search never used to decide. Racing, rounds and evidence: the search section and optimize.json."])
-        try AtomicFile.write(String(decoding: try record.encoded(), as: UTF8.self) + "\n", to: layout.run.studyRecord)
+        try AtomicFile.write(String(decoding: try record.encoded(), as: UTF8.self) + "\n", to: layout.studyRecord)
         var items = test
         var seen = Set(test.map(\.id))
         for pair in plan.split.pool where seen.insert(pair.id).inserted { items.append(pair) }
-        try AtomicFile.write(NativeFormat.text(items), to: layout.run.dataset)
+        try AtomicFile.write(NativeFormat.text(items), to: layout.dataset)
         let testJudgments = RunLayout.orderedJudgments(result.testJudgments.map {
             JournalEntry(key: JudgmentKey(variant: $0.variant, item: $0.item, order: $0.order), requestHash: "", judgment: $0, paidUSD: 0, attempts: 0, fromCache: false, finalError: nil)
         }, plan: confirmationPlan)
-        try AtomicFile.write(JudgmentsFile.text(testJudgments), to: layout.run.judgments)
+        try AtomicFile.write(JudgmentsFile.text(testJudgments), to: layout.judgments)
         try AtomicFile.write(JudgmentsFile.text(result.devJudgments), to: layout.devJudgments)
 
         let report = try RunReport(dataset: Dataset(source: plan.dataset.source, pairs: test), judgments: testJudgments, record: record, runID: runID)
         let summary = OptimizeSummary(result: result, plan: plan, paidUSD: paidUSD, testAnalysis: report.analysis)
-        try AtomicFile.write(String(decoding: try summary.encoded(), as: UTF8.self) + "\n", to: layout.summary)
+        try AtomicFile.write(String(decoding: try summary.encoded(), as: UTF8.self) + "\n", to: layout.searchSummary)
 
         let winner = byName[result.winner]!
         try AtomicFile.write(NativeFormat.text(WinnerStudy.items(winner: winner, plan: plan)), to: layout.winnerDataset)

@@ -52,7 +52,7 @@ public struct RunReport: Sendable {
         let record = FileManager.default.fileExists(atPath: layout.studyRecord) ? try StudyRecord.load(path: layout.studyRecord) : nil
         var report = try RunReport(dataset: dataset, judgments: judgments, record: record, runID: record?.runID ?? FilePath.name(runDirectory),
                                    options: options, compare: extra, created: created)
-        let search = OptimizeLayout(directory: runDirectory).summary
+        let search = RunLayout(directory: runDirectory).searchSummary
         if FileManager.default.fileExists(atPath: search) { report.optimize = try OptimizeSummary.load(path: search) }
         return report
     }

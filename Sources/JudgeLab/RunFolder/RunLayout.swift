@@ -23,6 +23,28 @@ public struct RunLayout: Sendable {
     public var batches: String { FilePath.join(directory, "batches") }
     public var htmlReport: String { FilePath.join(directory, "report.html") }
     public var xmlReport: String { FilePath.join(directory, "report.xml") }
+    // A label run's files (`judgelab label`).
+    /// The journal of the variant judged on its own study's items (the datasheet's evidence).
+    public var labelStudyStore: String { FilePath.join(directory, "study.sqlite") }
+    public var preferences: String { FilePath.join(directory, "preferences.jsonl") }
+    public var ties: String { FilePath.join(directory, "ties.jsonl") }
+    public var inconsistent: String { FilePath.join(directory, "inconsistent.jsonl") }
+    public var datasheet: String { FilePath.join(directory, "datasheet.json") }
+    public var datasheetPage: String { FilePath.join(directory, "datasheet.html") }
+
+    // A search's files (`judgelab optimize`).
+    public var searchSummary: String { FilePath.join(directory, "optimize.json") }
+    /// Every candidate's dev judgments, as the race saw them.
+    public var devJudgments: String { FilePath.join(directory, "dev-judgments.jsonl") }
+    /// The winner as a study of its own, and the items it judges (the test split).
+    public var winnerStudy: String { FilePath.join(directory, "winner.yaml") }
+    public var winnerDataset: String { FilePath.join(directory, "winner-dataset.jsonl") }
+
+    // A review of a run (`judgelab review`) and its audit (`judgelab audit`).
+    public var reviewSheet: String { FilePath.join(directory, "review.csv") }
+    public var reviewPage: String { FilePath.join(directory, "review.html") }
+    public var audit: String { FilePath.join(directory, "audit.json") }
+
     /// The response cache, shared by every run under the same Results folder.
     public var sharedCache: String { FilePath.join(FilePath.parent(directory).isEmpty ? "." : FilePath.parent(directory), "cache.sqlite") }
 
@@ -42,6 +64,14 @@ public struct RunLayout: Sendable {
         let digest = Hex.string(SHA256.hash(data: Data(signature.utf8)).prefix(5))
         let slug = plan.study.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         return "\(slug)-\(digest)"
+    }
+
+    /// `STUDY-optimize-<hash>`: the same search gives the same folder, so the same command resumes it.
+    public static func searchRunID(plan: OptimizePlan, settings: RunSettings) -> String {
+        let all = plan.studyPlan(variants: plan.candidates + [plan.baseline], items: plan.split.dev + plan.split.test + plan.split.pool)
+        let id = runID(plan: all, settings: settings)
+        guard let dash = id.lastIndex(of: "-") else { return id + "-optimize" }
+        return id[..<dash] + "-optimize" + id[dash...]
     }
 
     /// `STUDY-label-<hash>`: a label run of the plan's variant over `pairs` (the same pairs and

@@ -1,5 +1,6 @@
-//
+// Identifies one judgment of a run: its variant, its item and the order its answers were shown in.
 
+/// Identifies one judgment of a run.
 public struct JudgmentKey: Hashable, Sendable {
     public var variant: String
     public var item: String

@@ -1,7 +1,5 @@
 // The seam between the runner and the disk: the response cache and the run's journal.
 
-/// Identifies one judgment of a run.
-
 /// Where a run keeps what it learns. Every call is durable when it returns, so a crash loses
 /// nothing that was recorded.
 public protocol RunStore: Sendable {
@@ -14,6 +12,12 @@ public protocol RunStore: Sendable {
     /// The judgments already answered in this run.
     func answeredKeys() throws -> Set<JudgmentKey>
     func entries() throws -> [JournalEntry]
+    /// The answered judgments alone, in journal order: what a run's files and reports are made of.
+    func judgments() throws -> [Judgment]
     /// Dollars paid so far in this run, across every resume.
     func paidUSD() throws -> Double
+}
+
+extension RunStore {
+    public func judgments() throws -> [Judgment] { try entries().compactMap(\.judgment) }
 }

@@ -1,0 +1,72 @@
+// What a search says on the terminal: its plan and the most it can spend before anything is
+// spent, each event as it happens, and its conclusion.
+import Foundation
+
+extension OptimizePlan {
+    /// The space, the splits and the most the search can spend, before anything is spent.
+    public func describe(settings: RunSettings) throws -> String {
+        let plan = self
+        let most = plan.maximumJudgments
+        var rows = [
+            ["space", "\(plan.space.size) candidates (\(plan.spec.templates.count) templates × \(plan.space.radices.dropFirst().map(String.init).joined(separator: " × ")))"],
+            ["drawn", "\(plan.candidates.count) candidates (seed \(plan.spec.seed))"],
+            ["splits", "few-shot pool \(plan.split.pool.count), dev \(plan.split.dev.count), test \(plan.split.test.count) items"],
+            ["racing", "first \(plan.spec.firstRound) dev items, then \(plan.spec.growth) more a round; alpha \(plan.spec.alpha) a step (Holm), \(plan.spec.finalists) finalists"],
+            ["judgments at most", "\(most.total) (probe \(most.probe), race \(most.race), confirmation \(most.confirmation)\(plan.spec.maxJudgments.map { "; budget \($0)" } ?? ""))"],
+            ["full grid", "\(plan.fullGridJudgments) judgments (every candidate on every dev item)"],
+        ]
+        // Dollars at most: the probe, every candidate on every dev item, and the dearest
+        // finalists and the baseline on test, at every output token.
+        func tasks(_ variants: [Variant], _ items: [Pair]) throws -> [RunTask] {
+            try Runner.tasks(variants: variants, items: items, library: plan.library, settings: settings, file: plan.study.file)
+        }
+        func dollars(_ tasks: [RunTask]) -> Double { tasks.reduce(0.0) { $0 + ($1.maximumCost ?? 0) } }
+        let probe = try plan.probes().flatMap { try tasks([$0], plan.probeItems($0.template.name)) }
+        let race = try tasks(plan.candidates, plan.split.dev)
+        let finalists = try plan.candidates.map { dollars(try tasks([$0], plan.split.test)) }.sorted(by: >).prefix(plan.spec.finalists).reduce(0, +)
+        let baseline = try tasks([plan.baseline], plan.split.test)
+        let unpriced = Set((probe + race + baseline).filter { $0.maximumCost == nil }.map(\.request.model))
+        let dearest = try plan.candidates.map { dollars(try tasks([$0], plan.split.dev)) }.max() ?? 0
+        let total = dollars(probe) + dollars(race) + Double(plan.spec.proposals) * dearest + finalists + dollars(baseline)
+        rows.append(["dollars at most", String(format: "$%.4f", total) + (plan.spec.proposals > 0 ? " (each proposal at the dearest candidate's cost)" : "") + (unpriced.isEmpty ? "" : " (no price for \(unpriced.sorted().joined(separator: ", ")))")
+                     + (settings.maxCostUSD.map { String(format: "; budget $%.2f", $0) } ?? "")])
+        return TextTable.render(rows)
+    }
+}
+
+extension OptimizeEvent: CustomStringConvertible {
+    /// The line the terminal shows.
+    public var description: String {
+        switch self {
+        case let .probe(template, items):
+            return "probe: \(template) zero-shot on \(items) pool items, to find the hard examples"
+        case let .round(number, items, survivors, candidates, judgments, paid):
+            return String(format: "round %d: %d dev items, %d of %d candidates left, %d judgments, $%.4f spent", number, items, survivors, candidates, judgments, paid)
+        case let .dropped(name, _, e):
+            return String(format: "  dropped %@: %d of %d against the leader's %d (p = %.2g < %.2g)", name, e.agreements, e.items, e.leaderAgreements, e.p, e.threshold)
+        case let .proposed(name, origin):
+            return "  proposed \(name): \(origin)"
+        case let .confirming(variants, items):
+            return "confirmation: \(variants.count) variants on \(items) test items"
+        }
+    }
+}
+
+extension OptimizeSummary {
+    /// What the terminal says when a search is done: the winner, the race, the files.
+    public func conclusion(layout: RunLayout) -> String {
+        let s = self
+        let winner = s.confirmation.first { $0.role == "winner" }
+        func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+        var lines = [
+            "winner: \(s.winner) (dev \(pct(winner?.devAgreement)), test \(pct(winner?.testAgreement))\(winner?.testCI.map { " [\(pct($0[0])), \(pct($0[1]))]" } ?? ""))",
+            "race: \(s.rounds.count) rounds, stopped: \(s.stop.replacingOccurrences(of: "_", with: " ")); \(s.raceJudgments) judgments, "
+                + String(format: "%.0f%% of the full grid's %d", s.raceShare * 100, s.fullGridJudgments)
+                + "; \(s.probeJudgments + s.raceJudgments + s.confirmationJudgments) judgments in all, " + String(format: "$%.4f", s.paidUSD),
+        ]
+        if let t = s.winnerAgainstBaseline { lines.append("on test: \(t.sentence)") }
+        if !s.confirmed { lines.append("stopped at the budget before the confirmation was complete: raise --max-cost and run the same command to continue") }
+        lines.append("wrote \(layout.winnerStudy) (run it with `judgelab run \(layout.winnerStudy)`), \(layout.searchSummary), \(layout.htmlReport)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,67 @@
+// What a run still needs, before anything is spent: judgments answered, cached and to send,
+// tokens, and dollars one request at a time and through the batch APIs.
+import Foundation
+
+public enum RunEstimate {
+    /// The estimate as the terminal shows it. Reads the run's journal and the shared cache where
+    /// they exist (through `openStore`), and creates nothing.
+    public static func text(plan: StudyPlan, settings: RunSettings, layout: RunLayout,
+                            openStore: (_ run: String, _ cache: String) throws -> any RunStore) throws -> String {
+        let tasks = try Runner.tasks(for: plan, settings: settings)
+        let manager = FileManager.default
+        // Read only what exists: an estimate creates no run folder.
+        let store: (any RunStore)? = manager.fileExists(atPath: layout.sharedCache) || manager.fileExists(atPath: layout.store)
+            ? try openStore(manager.fileExists(atPath: layout.store) ? layout.store : ":memory:",
+                            manager.fileExists(atPath: layout.sharedCache) ? layout.sharedCache : ":memory:")
+            : nil
+        let (answered, cached, toSend) = try Runner.estimate(tasks, store: store)
+        let input = toSend.reduce(0) { $0 + $1.request.estimatedInputTokens }
+        let output = toSend.reduce(0) { $0 + $1.request.maxTokens }
+        var rows = [
+            ["judgments", "\(tasks.count) (\(plan.variants.count) variants × \(plan.items.count) items × their orders)"],
+            ["answered before", "\(answered)"],
+            ["from the cache", "\(cached)"],
+            ["requests to send", "\(toSend.count) (before retries)"],
+            ["input tokens", "about \(input) (UTF-8 bytes / 4)"],
+            ["output tokens", "at most \(output)"],
+        ]
+        // Both prices for the judges with a batch API: one request at a time, and through the
+        // provider's batch API (half price, within 24 hours). The run's own mode comes first.
+        let judgeOf = Dictionary(settings.judges.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func dollars(batch: Bool) -> String {
+            var input = 0.0, maximum = 0.0
+            var unpriced = Set<String>()
+            for task in toSend {
+                guard let judge = judgeOf[task.judge], !judge.kind.isLocal else { continue }
+                let useBatch = batch && judge.kind.hasBatchAPI
+                guard let price = useBatch ? settings.prices.batchPrice(of: task.request.model) : settings.prices.price(of: task.request.model) else {
+                    unpriced.insert(task.request.model)
+                    continue
+                }
+                input += Double(task.request.estimatedInputTokens) * price.input / 1_000_000
+                maximum += price.maximumCost(inputTokens: task.request.estimatedInputTokens, maxOutputTokens: task.request.maxTokens)
+            }
+            return String(format: "$%.4f to $%.4f (input only, to every output token used)", input, maximum)
+                + (unpriced.isEmpty ? "" : "; no \(batch ? "batch " : "")price for \(unpriced.sorted().joined(separator: ", "))")
+        }
+        let batchMode = !settings.batchJudges.isEmpty
+        let hasBatchAPI = settings.judges.contains { $0.kind.hasBatchAPI }
+        let syncRow = ["dollars" + (batchMode ? ", one request at a time" : ""), dollars(batch: false)]
+        let batchRow = ["dollars, batch API" + (batchMode ? " (this run)" : ""), dollars(batch: true) + " within 24 hours"]
+        rows += batchMode ? [batchRow, syncRow] : hasBatchAPI ? [syncRow, batchRow] : [syncRow]
+        if let cap = settings.maxCostUSD { rows.append(["budget", String(format: "$%.2f", cap)]) }
+        var text = TextTable.render(rows)
+        // Each judge's share, when there are several: who is sent what, at what concurrency.
+        if settings.judges.count > 1 {
+            var perJudge = [["judge", "provider", "endpoint", "variants", "requests to send", "at most $", "concurrency"]]
+            for judge in settings.judges {
+                let sending = toSend.filter { $0.judge == judge.name }
+                perJudge.append([judge.name, judge.kind.rawValue, judge.baseURL.isEmpty ? "in process" : judge.baseURL,
+                                 "\(plan.variants.count { $0.judge == judge.name })", "\(sending.count)",
+                                 String(format: "%.4f", sending.reduce(0.0) { $0 + ($1.maximumCost ?? 0) }), "\(judge.limits.concurrency)"])
+            }
+            text += "\n\n" + TextTable.render(perJudge, header: true)
+        }
+        return text
+    }
+}

@@ -1,0 +1,85 @@
+// One judged command's run: its folder and lock, its judges and their transport, its stop flag
+// and progress. Every judged command (run, label, optimize, demo) opens one and judges through it.
+import Foundation
+
+/// A run in its folder: created, locked (a second command judging into the same folder stops
+/// at once), its judges made once (those over HTTP share one transport, one event loop), the
+/// flag that Ctrl-C sets, and where progress goes. Close it when done (the lock is released and
+/// the transport stopped); closing twice is harmless.
+public final class RunSession: @unchecked Sendable {
+    public let layout: RunLayout
+    public let settings: RunSettings
+    public let edges: RunEdges
+    public let cancel: CancellationFlag
+    public let progress: (@Sendable (RunProgress) -> Void)?
+    public let judges: [any Judge]
+    /// The transport of the judges over HTTP; nil when every judge answers in the process.
+    public let transport: (any HTTPTransport)?
+    private let lock: RunLock
+    private let closed = NSLock()
+    private var isClosed = false
+
+    /// - Parameters:
+    ///   - pairs: every item a judge may be asked about (baselines read the answers).
+    ///   - seed: the baselines' coin.
+    public init(layout: RunLayout, settings: RunSettings, pairs: [Pair], seed: UInt64, edges: RunEdges,
+                cancel: CancellationFlag = CancellationFlag(), progress: (@Sendable (RunProgress) -> Void)? = nil) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(file: layout.directory, "cannot create the run folder: \(String(cString: strerror(errno))) (\(error.localizedDescription))")
+        }
+        // Before anything in the folder is written: a second run into the same folder stops here.
+        lock = try RunLock(path: layout.lock)
+        self.layout = layout
+        self.settings = settings
+        self.edges = edges
+        self.cancel = cancel
+        self.progress = progress
+        let transport = settings.httpJudges.isEmpty ? nil : edges.makeTransport()
+        self.transport = transport
+        do {
+            judges = try settings.judges.map { judge -> any Judge in
+                let recordings = try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? []
+                return judge.makeJudge(transport: transport!, pairs: pairs, recordings: recordings, seed: seed)
+            }
+        } catch {
+            transport?.shutdown()
+            lock.release()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// A store in the run's folder: the journal at `path` (default: the run's own), with the
+    /// response cache every run under the same Results folder shares.
+    public func store(_ path: String? = nil) throws -> any BatchRunStore {
+        try edges.openStore(path ?? layout.store, layout.sharedCache)
+    }
+
+    /// Judges `tasks` through the runner into `store`: journaled, cached, within the budget,
+    /// stopped by the session's flag.
+    public func judge(_ tasks: [RunTask], into store: any RunStore) async throws -> RunSummary {
+        try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: progress)
+    }
+
+    /// Releases the folder's lock and stops the transport.
+    public func close() {
+        let first = closed.withLock { () -> Bool in
+            defer { isClosed = true }
+            return !isClosed
+        }
+        guard first else { return }
+        transport?.shutdown()
+        lock.release()
+    }
+}
+
+extension RunSummary {
+    /// The exit status every judged command ends with: 130 interrupted, 3 stopped at the budget,
+    /// 1 requests failed for good, 0 done.
+    public var exitStatus: Int32 {
+        cancelled ? 130 : stoppedForBudget ? 3 : failed > 0 ? 1 : 0
+    }
+}

@@ -1,0 +1,25 @@
+// What the terminal says when a run is done.
+import Foundation
+
+extension RunSummary {
+    /// The run's last words: what was recorded where, what was sent and paid, what failed and why.
+    public func describe(judgments: Int, layout: RunLayout) -> String {
+        let s = self
+        var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) (report: \(layout.htmlReport)) " +
+                     "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
+                     "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all; " +
+                     String(format: "judged in %.2f s wall, %.3f s CPU)", s.seconds, s.cpuSeconds)]
+        if s.batchesCreated > 0 || s.ignoredResults > 0 {
+            lines.append("\(s.batchesCreated) batches created" + (s.ignoredResults > 0 ? "; \(s.ignoredResults) batch results ignored (for no request of their batch: sent again)" : ""))
+        }
+        if s.failed > 0 {
+            lines.append("\(s.failed) requests failed for good; run the same command again to retry them:")
+            lines += s.failureReasons.sorted { $0.value > $1.value }.prefix(5).map { "  \($0.value) × \($0.key)" }
+        }
+        if s.stoppedForBudget {
+            lines.append("stopped at the budget: the next request could have taken the spend past the cap; raise --max-cost and run the same command to continue")
+        }
+        if s.cancelled { lines.append("interrupted: run the same command to continue where it stopped") }
+        return lines.joined(separator: "\n")
+    }
+}
