@@ -35,7 +35,7 @@ struct CriticsCommand: ParsableCommand {
                 print(comparison.json.prettyText)
                 return
             }
-            func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+            let pct: (Double?) -> String = Percent.text
             var rows = [["critic", "exported", "reviewed", "right", "accuracy [95% CI]"]]
             for c in comparison.critics {
                 rows.append([c.name, "\(c.exported)", "\(c.reviewed)", "\(c.right)", pct(c.accuracy) + (c.interval.map { " [\(pct($0.lo)), \(pct($0.hi))]" } ?? "")])

@@ -88,8 +88,7 @@ struct DemoCommand: AsyncParsableCommand {
             var rows = [["variant", "judgments", "unparsed", "parse failure rate", "agreement"]]
             for m in report.analysis.variants.sorted(by: { $0.variant < $1.variant }) {
                 rows.append([m.variant, "\(m.nJudgments)", "\(m.parseFailures)",
-                             m.parseFailureRate.map { String(format: "%.1f%%", $0 * 100) } ?? "—",
-                             m.agreement.map { String(format: "%.1f%%", $0 * 100) } ?? "—"])
+                             Percent.text(m.parseFailureRate), Percent.text(m.agreement)])
             }
             print(TextTable.render(rows, header: true))
             for comparison in report.comparisons { print("- " + comparison.sentence) }

@@ -68,7 +68,7 @@ struct LabelCommand: AsyncParsableCommand {
     }
 
     static func describe(_ d: Datasheet, folder: String) -> String {
-        func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+        let pct: (Double?) -> String = Percent.text
         var lines = [
             "\(d.exported) of \(d.pairs) pairs labelled as preferences in \(folder)/preferences.jsonl "
                 + "(\(d.ties) ties \(d.tiePolicy == "drop" ? "dropped" : "in ties.jsonl"), \(d.inconsistent) order-inconsistent \(d.inconsistentPolicy == "drop" ? "dropped" : "in inconsistent.jsonl"), \(d.unparsed) unparsed)",

@@ -21,26 +21,14 @@ import JudgeLabHTTP
         let judge = api == .openai
             ? "base_url: \(server.baseURL)\n  model: gpt-4o-mini"
             : "provider: anthropic\n  base_url: http://127.0.0.1:\(server.port)\n  model: claude-3-5-haiku-latest"
-        return try folder.write("study-\(api.rawValue)-\(mode).yaml", """
-        name: batchtest
-        dataset: data.jsonl
-        templates: \(Paths.root)/PromptTemplates
-        split: {fewshot_fraction: 0.1, seed: 3}
-        sample: {first: \(items)}
-        judge:
+        return try TestStudy.write(in: folder, file: "study-\(api.rawValue)-\(mode).yaml", name: "batchtest", items: items, judge: """
           \(judge)
           mode: \(mode)
           batch_max_requests: \(perBatch)
           batch_poll_seconds: 0.02
           retry_base_seconds: 0.01
           max_attempts: 6
-        \(extra)
-        variants:
-          list:
-            - {template: rating-1to9, order: both}
-            - {template: choice-ab, order: both}
-            - {template: rating-1to9, shots: 2, selection: balanced, order: both}
-        """)
+        """, extra: extra)
     }
 
     /// judgments.jsonl as records by key, without what differs between the two modes by design.

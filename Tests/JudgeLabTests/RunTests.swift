@@ -10,26 +10,14 @@ import JudgeLabTesting
     /// A study of 3 variants × `items` items × both orders against `server`.
     static func study(in folder: TemporaryFolder, server: FakeJudgeServer, items: Int = 100, extra: String = "", judge: String = "") throws -> String {
         try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
-        return try folder.write("study.yaml", """
-        name: runtest
-        dataset: data.jsonl
-        templates: \(Paths.root)/PromptTemplates
-        split: {fewshot_fraction: 0.1, seed: 3}
-        sample: {first: \(items)}
-        judge:
+        return try TestStudy.write(in: folder, file: "study.yaml", name: "runtest", items: items, judge: """
           base_url: \(server.baseURL)
           model: gpt-4o-mini
           timeout_seconds: 1.0
           retry_base_seconds: 0.02
           max_attempts: 8
         \(judge)
-        \(extra)
-        variants:
-          list:
-            - {template: rating-1to9, order: both}
-            - {template: choice-ab, order: both}
-            - {template: rating-1to9, shots: 2, selection: balanced, order: both}
-        """)
+        """, extra: extra)
     }
 
     /// Waits until the run's journal holds at least `count` answered judgments (at most 20 s), so

@@ -57,7 +57,7 @@ extension OptimizeSummary {
     public func conclusion(layout: RunLayout) -> String {
         let s = self
         let winner = s.confirmation.first { $0.role == "winner" }
-        func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+        let pct: (Double?) -> String = Percent.text
         var lines = [
             "winner: \(s.winner) (dev \(pct(winner?.devAgreement)), test \(pct(winner?.testAgreement))\(winner?.testCI.map { " [\(pct($0[0])), \(pct($0[1]))]" } ?? ""))",
             "race: \(s.rounds.count) rounds, stopped: \(s.stop.replacingOccurrences(of: "_", with: " ")); \(s.raceJudgments) judgments, "

@@ -26,9 +26,7 @@ public enum HTML {
     }
 
     /// A percentage with one decimal, or an em dash for null.
-    static func pct(_ value: Double?) -> String {
-        value.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
-    }
+    static func pct(_ value: Double?) -> String { Percent.text(value) }
 
     static func number(_ value: Double?, _ format: String = "%.3f") -> String {
         value.map { String(format: format, $0) } ?? "—"

@@ -164,7 +164,5 @@ public enum MetricTable {
         all.compactMap { if case .scalar = $0.value { $0.key } else { nil } }
     }
 
-    static func pct(_ value: Double?) -> String {
-        value.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
-    }
+    static func pct(_ value: Double?) -> String { Percent.text(value) }
 }

@@ -18,14 +18,3 @@ public enum TextTable {
         return lines.joined(separator: "\n")
     }
 }
-
-/// Percentages as people read them: `42.2%`.
-public enum Percent {
-    public static func text(_ part: Double, of whole: Double) -> String {
-        whole > 0 ? text(part / whole) : "—"
-    }
-
-    public static func text(_ share: Double) -> String {
-        String(format: "%.1f%%", share * 100)
-    }
-}

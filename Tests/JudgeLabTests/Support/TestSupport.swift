@@ -142,3 +142,26 @@ enum Browser {
         return check.terminationStatus == 0
     }
 }
+
+/// The run and batch tests' study: data.jsonl (PandaLM's slice, in the folder already), its first
+/// `items` items with a tenth of them as the few-shot pool, 3 variants in both orders.
+enum TestStudy {
+    /// - Parameter judge: the judge's keys, each line indented by two spaces.
+    static func write(in folder: TemporaryFolder, file: String, name: String, items: Int, judge: String, extra: String) throws -> String {
+        try folder.write(file, """
+        name: \(name)
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        split: {fewshot_fraction: 0.1, seed: 3}
+        sample: {first: \(items)}
+        judge:
+        \(judge)
+        \(extra)
+        variants:
+          list:
+            - {template: rating-1to9, order: both}
+            - {template: choice-ab, order: both}
+            - {template: rating-1to9, shots: 2, selection: balanced, order: both}
+        """)
+    }
+}
