@@ -62,7 +62,7 @@ struct RunCommand: AsyncParsableCommand {
             if let maxCost { settings.maxCostUSD = maxCost }
             if batch { try settings.setBatchMode(file: target.study) }
             for judge in settings.httpJudges where judge.apiKey == nil && !quiet {
-                FileHandle.standardError.write(Data("note: judge '\(judge.name)': $\(judge.apiKeyVariable ?? "?") is not set: sending requests to \(judge.baseURL) without an API key\n".utf8))
+                FileHandle.standardError.write(Data("note: judge '\(judge.name)': $\(judge.apiKeyVariable ?? "?") is not set: sending requests to \(judge.endpointURL) without an API key\n".utf8))
             }
             let context = CommandContext(quiet: quiet)
             let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs, seed: plan.study.sampleSeed)

@@ -158,7 +158,7 @@ import JudgeLabHTTP
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let judge = settings.judges[0]
-        let service = judge.kind.batchService(baseURL: judge.baseURL, apiKey: nil, transport: transport, limits: judge.batch, timeout: 10)!
+        let service = judge.provider.batchService(baseURL: judge.endpointURL, apiKey: nil, transport: transport, limits: judge.batch, timeout: 10)!
         let summary = try await BatchRunner.run(try TaskSource(plan: plan, settings: settings), judge: judge, service: service, settings: settings,
                                                 context: BatchRunner.Context(store: store, folder: folder.path + "/batches"))
         #expect(summary.total == 30 && summary.failed == 0 && summary.batchesCreated == 1)

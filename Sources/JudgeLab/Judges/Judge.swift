@@ -1,5 +1,5 @@
-import Foundation
 // The seam between the runner and whoever answers: one judge, one attempt at one request.
+import Foundation
 
 /// How hard a judge may be pushed: requests at once, per-minute limits, retries and time limits.
 public struct JudgeLimits: Sendable {

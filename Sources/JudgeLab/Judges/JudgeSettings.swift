@@ -1,39 +1,58 @@
-// What a study says about its judges, with the key's value read from the environment: enough to
-// make every judge of a run.
+// A judge as the study describes it, from the study file to the wire: who answers, where, with
+// which key, how fast and how often. The one judge type; `makeJudge` turns it into the object
+// that answers requests.
 
-/// What a study says about its judges, with the key's value read from the environment: enough to
-/// make every judge of a run.
+/// A judge as the study describes it (`judges:` or `judge:`), with its key's value read from the
+/// environment when a run starts: enough to make the judge that answers.
 public struct JudgeSettings: Sendable {
+    /// The name variants give as `judge:` (for the single `judge:` form, the provider's name).
     public var name: String
-    public var kind: ProviderKind
-    /// The endpoint; empty for in-process judges. With several endpoints, the first: it names
-    /// the judge's requests in the cache, whichever server answers them.
-    public var baseURL: String
-    /// Several servers of the same model, requests spread over them (`endpoints:`); empty for one.
+    public var provider: ProviderKind = .openai
+    /// As the study writes it; nil: the provider's default (`endpointURL`).
+    public var baseURL: String?
+    /// Several servers of the same model (`endpoints:`), each with its concurrency; requests
+    /// are spread over them. Empty for one.
     public var endpoints: [Endpoint] = []
-    /// The API key's value. Sent in a header, never stored, logged or reported.
+    /// The default model of this judge's variants.
+    public var model: String?
+    /// Several models: a variant that names none is made once for each.
+    public var models: [String] = []
+    /// The environment variable holding the API key (nil: the provider's usual one).
+    public var apiKeyEnv: String?
+    /// The API key's value, read from the environment when a run starts (`RunSettings.from`).
+    /// Sent in a header, never stored, logged or reported.
     public var apiKey: String?
-    /// The variable it was read from (the name only is recorded).
-    public var apiKeyVariable: String?
+    /// Requests at once (with several endpoints, their sum), per-minute limits, retries, timeout.
     public var limits = JudgeLimits()
     /// Through the provider's batch API (`mode: batch`) rather than a request at a time.
     public var mode: JudgeMode = .sync
     public var batch = BatchLimits()
     public var seed: Int?
     public var jsonResponseFormat = false
-    /// For `replay`: the recordings file, resolved against the study.
+    /// For `replay`: recorded judgments (JSONL with `output`), resolved against the study.
     public var recordings: String?
-    /// For `replay`: the recorded variant it gives the outputs of (nil: each request's own).
+    /// For `replay`: the recorded variant whose outputs this judge gives, whichever variant
+    /// asks (nil: each request's own variant). A recorded judge then takes part in a search.
     public var recordedVariant: String?
-    /// For `baseline`.
+    /// For `baseline`: which one.
     public var baseline: Baseline?
+    /// Where the study writes it, for errors.
+    public var line: Int?
+    public var field: String = "judge"
 
-    public init(name: String, kind: ProviderKind, baseURL: String, apiKey: String? = nil) {
+    public init(name: String, provider: ProviderKind = .openai, baseURL: String? = nil, apiKey: String? = nil) {
         self.name = name
-        self.kind = kind
+        self.provider = provider
         self.baseURL = baseURL
         self.apiKey = apiKey
     }
+
+    /// The endpoint requests go to; empty for in-process judges. With several endpoints, the
+    /// first: it names the judge's requests in the cache, whichever server answers them.
+    public var endpointURL: String { baseURL ?? provider.defaultBaseURL ?? "" }
+
+    /// The variable the key is read from (the name only is recorded); nil for in-process judges.
+    public var apiKeyVariable: String? { provider.isLocal ? nil : apiKeyEnv ?? provider.defaultKeyVariable }
 
     /// The model's price as this judge is billed: the batch price in batch mode.
     public func price(of model: String, in table: PriceTable) -> Price? {
@@ -46,12 +65,12 @@ public struct JudgeSettings: Sendable {
     ///   - pairs: the data set's items, for baselines.
     ///   - recordings: replayed judgments, already loaded from `recordings`.
     public func makeJudge(transport: @autoclosure () -> any HTTPTransport, pairs: [Pair], recordings: [Judgment], seed baselineSeed: UInt64) -> any Judge {
-        if let provider = kind.httpProvider {
-            var judge = HTTPJudge(name: name, provider: provider, transport: transport(), apiKey: apiKey, limits: limits)
+        if let http = provider.httpProvider {
+            var judge = HTTPJudge(name: name, provider: http, transport: transport(), apiKey: apiKey, limits: limits)
             if endpoints.count > 1 { judge.pool = EndpointPool(endpoints) }
             return judge
         }
-        switch kind {
+        switch provider {
         case .baseline: return BaselineJudge(name: name, baseline: baseline ?? .longer, pairs: pairs, seed: baselineSeed, limits: limits)
         default: return ReplayJudge(name: name, recordings: recordings, variant: recordedVariant, limits: limits)
         }

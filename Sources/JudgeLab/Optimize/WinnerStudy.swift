@@ -42,15 +42,15 @@ public enum WinnerStudy {
             if let v = judge.baseURL { lines.append("    base_url: \(q(v))") }
             lines.append("    model: \(q(winner.model))")
             if let v = judge.apiKeyEnv { lines.append("    api_key_env: \(q(v))") }
-            if let v = judge.concurrency { lines.append("    concurrency: \(v)") }
-            if let v = judge.requestsPerMinute { lines.append("    requests_per_minute: \(v)") }
-            if let v = judge.tokensPerMinute { lines.append("    tokens_per_minute: \(v)") }
-            if let v = judge.timeoutSeconds { lines.append("    timeout_seconds: \(n(v))") }
-            if let v = judge.maxAttempts { lines.append("    max_attempts: \(v)") }
-            if let v = judge.retryBaseSeconds { lines.append("    retry_base_seconds: \(n(v))") }
+            let limits = judge.limits
+            lines.append("    concurrency: \(limits.concurrency)")
+            if let v = limits.requestsPerMinute { lines.append("    requests_per_minute: \(v)") }
+            if let v = limits.tokensPerMinute { lines.append("    tokens_per_minute: \(v)") }
+            lines += ["    timeout_seconds: \(n(limits.timeout))", "    max_attempts: \(limits.retry.maxAttempts)", "    retry_base_seconds: \(n(limits.retry.baseDelay))"]
             if let v = judge.seed { lines.append("    seed: \(v)") }
             if judge.jsonResponseFormat { lines.append("    json_response_format: true") }
-            if let v = judge.recordings { lines.append("    recordings: \(q(study.resolve(v)))") }
+            // Already resolved against the study when read; absolute here, since winner.yaml is elsewhere.
+            if let v = judge.recordings { lines.append("    recordings: \(q(URL(fileURLWithPath: v).standardizedFileURL.path))") }
             if let v = judge.recordedVariant { lines.append("    recorded_variant: \(q(v))") }
         }
         if let cap = study.maxCostUSD { lines.append("budget: {max_cost_usd: \(n(cap))}") }

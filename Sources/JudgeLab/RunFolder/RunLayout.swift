@@ -52,10 +52,10 @@ public struct RunLayout: Sendable {
     /// command again resumes the same run.
     public static func runID(plan: StudyPlan, settings: RunSettings) -> String {
         // One judge: the same signature as before judges were named, so that old runs resume.
-        let http = settings.judges.filter { !$0.kind.isLocal || $0.kind == .replay }
+        let http = settings.judges.filter { !$0.provider.isLocal || $0.provider == .replay }
         let judges: [(String, JSONValue)] = http.count == 1
-            ? [("provider", .string(http[0].kind.rawValue)), ("base_url", .string(http[0].kind.isLocal ? "judgelab-local:" : http[0].baseURL))]
-            : [("judges", .array(http.map { .string([$0.name, $0.kind.rawValue, $0.baseURL].joined(separator: "|")) }))]
+            ? [("provider", .string(http[0].provider.rawValue)), ("base_url", .string(http[0].provider.isLocal ? "judgelab-local:" : http[0].endpointURL))]
+            : [("judges", .array(http.map { .string([$0.name, $0.provider.rawValue, $0.endpointURL].joined(separator: "|")) }))]
         let signature = JSONValue.object(judges + [
             ("variants", .array(plan.variants.map { .string($0.name + "|" + $0.examples.map(\.id).joined(separator: ",") + "|" + $0.maxTokens.description) })),
             ("items", .array(plan.items.map { .string($0.id) })),

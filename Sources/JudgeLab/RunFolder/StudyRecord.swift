@@ -172,7 +172,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         dataset = plan.dataset.source
         judgelabVersion = JudgeLabVersion.text
         judges = settings.judges.map {
-            JudgeRecord(name: $0.name, provider: $0.kind.rawValue, baseURL: $0.baseURL, apiKeyEnv: $0.apiKeyVariable,
+            JudgeRecord(name: $0.name, provider: $0.provider.rawValue, baseURL: $0.endpointURL, apiKeyEnv: $0.apiKeyVariable,
                         concurrency: $0.limits.concurrency, seed: $0.seed, mode: $0.mode == .batch ? "batch" : nil,
                         endpoints: $0.endpoints.count > 1 ? $0.endpoints.map { "\($0.baseURL) (concurrency \($0.concurrency))" } : nil)
         }

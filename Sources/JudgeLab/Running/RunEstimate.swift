@@ -32,8 +32,8 @@ public enum RunEstimate {
             var input = 0.0, maximum = 0.0
             var unpriced = Set<String>()
             for task in toSend {
-                guard let judge = judgeOf[task.judge], !judge.kind.isLocal else { continue }
-                let useBatch = batch && judge.kind.hasBatchAPI
+                guard let judge = judgeOf[task.judge], !judge.provider.isLocal else { continue }
+                let useBatch = batch && judge.provider.hasBatchAPI
                 guard let price = useBatch ? settings.prices.batchPrice(of: task.request.model) : settings.prices.price(of: task.request.model) else {
                     unpriced.insert(task.request.model)
                     continue
@@ -45,7 +45,7 @@ public enum RunEstimate {
                 + (unpriced.isEmpty ? "" : "; no \(batch ? "batch " : "")price for \(unpriced.sorted().joined(separator: ", "))")
         }
         let batchMode = !settings.batchJudges.isEmpty
-        let hasBatchAPI = settings.judges.contains { $0.kind.hasBatchAPI }
+        let hasBatchAPI = settings.judges.contains { $0.provider.hasBatchAPI }
         let syncRow = ["dollars" + (batchMode ? ", one request at a time" : ""), dollars(batch: false)]
         let batchRow = ["dollars, batch API" + (batchMode ? " (this run)" : ""), dollars(batch: true) + " within 24 hours"]
         rows += batchMode ? [batchRow, syncRow] : hasBatchAPI ? [syncRow, batchRow] : [syncRow]
@@ -56,7 +56,7 @@ public enum RunEstimate {
             var perJudge = [["judge", "provider", "endpoint", "variants", "requests to send", "at most $", "concurrency"]]
             for judge in settings.judges {
                 let sending = toSend.filter { $0.judge == judge.name }
-                perJudge.append([judge.name, judge.kind.rawValue, judge.baseURL.isEmpty ? "in process" : judge.baseURL,
+                perJudge.append([judge.name, judge.provider.rawValue, judge.endpointURL.isEmpty ? "in process" : judge.endpointURL,
                                  "\(plan.variants.count { $0.judge == judge.name })", "\(sending.count)",
                                  String(format: "%.4f", sending.reduce(0.0) { $0 + ($1.maximumCost ?? 0) }), "\(judge.limits.concurrency)"])
             }

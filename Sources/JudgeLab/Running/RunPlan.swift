@@ -121,20 +121,20 @@ public struct TaskSource: Sendable {
         let builder = builders[variantIndex], judge = judges[variantIndex]
         let variant = builder.variant
         let key = JudgmentKey(variant: variant.name, item: pair.id, order: order)
-        var request = JudgeRequest(provider: judge.kind.identity(baseline: judge.baseline), baseURL: judge.kind.isLocal ? "" : judge.baseURL,
+        var request = JudgeRequest(provider: judge.provider.identity(baseline: judge.baseline), baseURL: judge.provider.isLocal ? "" : judge.endpointURL,
                                    model: variant.model, temperature: variant.temperature, maxTokens: variant.maxTokens, seed: judge.seed,
                                    jsonResponseFormat: judge.jsonResponseFormat && variant.template.parser.kind == .score,
                                    messages: try builder.messages(for: pair, order: order),
                                    // A recording answers one judgment: keep replayed variants apart in the cache.
-                                   subject: key, subjectIsIdentity: judge.kind == .replay)
+                                   subject: key, subjectIsIdentity: judge.provider == .replay)
         if variant.output == .jsonSchema { request.responseSchema = variant.replySchema }
         if variant.verdict == .logprobs { request.topLogprobs = 20 }
-        let price = judge.kind.isLocal ? Price(input: 0, output: 0) : judge.price(of: variant.model, in: prices)
+        let price = judge.provider.isLocal ? Price(input: 0, output: 0) : judge.price(of: variant.model, in: prices)
         let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
         return RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
                        maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
                        verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
-                       cacheable: !judge.kind.isLocal)
+                       cacheable: !judge.provider.isLocal)
     }
 }
 

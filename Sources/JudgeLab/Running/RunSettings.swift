@@ -18,7 +18,7 @@ public struct RunSettings: Sendable {
     }
 
     /// The judges that go over the network.
-    public var httpJudges: [JudgeSettings] { judges.filter { !$0.kind.isLocal } }
+    public var httpJudges: [JudgeSettings] { judges.filter { !$0.provider.isLocal } }
 
     /// The judges that go through a batch API.
     public var batchJudges: [JudgeSettings] { judges.filter { $0.mode == .batch } }
@@ -26,10 +26,10 @@ public struct RunSettings: Sendable {
     /// Every judge with a batch API put in batch mode (`--batch`); an error naming the first
     /// judge over HTTP without one.
     public mutating func setBatchMode(file: String) throws {
-        for index in judges.indices where !judges[index].kind.isLocal {
-            guard judges[index].kind.hasBatchAPI else {
+        for index in judges.indices where !judges[index].provider.isLocal {
+            guard judges[index].provider.hasBatchAPI else {
                 throw InputError(file: file, field: "judges.\(judges[index].name)",
-                                 "--batch: judge '\(judges[index].name.excerpt())' (\(judges[index].kind.rawValue)) has no batch API; only openai and anthropic judges do")
+                                 "--batch: judge '\(judges[index].name.excerpt())' (\(judges[index].provider.rawValue)) has no batch API; only openai and anthropic judges do")
             }
             judges[index].mode = .batch
         }
@@ -49,45 +49,18 @@ public struct RunSettings: Sendable {
     public static func from(plan: StudyPlan, environment: [String: String]) throws -> RunSettings {
         let study = plan.study
         var judges: [JudgeSettings] = []
-        for judge in plan.judgesUsed {
-            let kind = judge.provider
-            var settings = JudgeSettings(name: judge.name, kind: kind, baseURL: judge.baseURL ?? kind.defaultBaseURL ?? "")
-            if !kind.isLocal {
-                let variable = judge.apiKeyEnv ?? kind.defaultKeyVariable
-                settings.apiKeyVariable = variable
-                settings.apiKey = variable.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+        for var judge in plan.judgesUsed {
+            if !judge.provider.isLocal {
+                judge.apiKey = judge.apiKeyVariable.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
                 // A hosted API refuses every request without its key: say so before anything is
                 // sent. A server on this machine (llama.cpp, vLLM, Ollama) usually needs none.
-                if settings.apiKey == nil, !Self.isLoopback(settings.baseURL) {
+                let urls = judge.endpoints.isEmpty ? [judge.endpointURL] : judge.endpoints.map(\.baseURL)
+                for url in urls where judge.apiKey == nil && !Self.isLoopback(url) {
                     throw InputError(file: study.file, line: judge.line, field: judge.field + ".api_key_env",
-                                     "judge '\(judge.name.excerpt())': $\(variable ?? "?") is not set (the key for \(settings.baseURL.excerpt()))")
+                                     "judge '\(judge.name.excerpt())': $\(judge.apiKeyVariable ?? "?") is not set (the key for \(url.excerpt()))")
                 }
             }
-            if let concurrency = judge.concurrency { settings.limits.concurrency = concurrency }
-            if !judge.endpoints.isEmpty {
-                // As many workers as the endpoints take together; each request goes to one of them.
-                settings.endpoints = judge.endpoints
-                settings.limits.concurrency = judge.endpoints.reduce(0) { $0 + $1.concurrency }
-                for endpoint in judge.endpoints where settings.apiKey == nil && !Self.isLoopback(endpoint.baseURL) {
-                    throw InputError(file: study.file, line: judge.line, field: judge.field + ".api_key_env",
-                                     "judge '\(judge.name.excerpt())': $\(settings.apiKeyVariable ?? "?") is not set (the key for \(endpoint.baseURL.excerpt()))")
-                }
-            }
-            settings.limits.requestsPerMinute = judge.requestsPerMinute
-            settings.limits.tokensPerMinute = judge.tokensPerMinute
-            if let timeout = judge.timeoutSeconds { settings.limits.timeout = timeout }
-            if let attempts = judge.maxAttempts { settings.limits.retry.maxAttempts = attempts }
-            if let base = judge.retryBaseSeconds { settings.limits.retry.baseDelay = base }
-            settings.mode = judge.mode
-            settings.batch.maxRequests = judge.batchMaxRequests
-            settings.batch.maxBytes = judge.batchMaxBytes
-            if let poll = judge.batchPollSeconds { settings.batch.pollSeconds = poll }
-            settings.seed = judge.seed
-            settings.jsonResponseFormat = judge.jsonResponseFormat
-            settings.recordings = judge.recordings.map(study.resolve)
-            settings.recordedVariant = judge.recordedVariant
-            settings.baseline = judge.baseline
-            judges.append(settings)
+            judges.append(judge)
         }
         var settings = RunSettings(judges: judges, prices: try PriceTable.shipped().merging(study.prices))
         settings.maxCostUSD = study.maxCostUSD

@@ -30,7 +30,7 @@ public enum StudyJob {
         tasks = []
         for judge in settings.batchJudges where !session.cancel.isSet {
             guard let transport = session.transport,
-                  let service = judge.kind.batchService(baseURL: judge.baseURL, apiKey: judge.apiKey, transport: transport,
+                  let service = judge.provider.batchService(baseURL: judge.endpointURL, apiKey: judge.apiKey, transport: transport,
                                                         limits: judge.batch, timeout: judge.limits.timeout) else { continue }
             var context = BatchRunner.Context(store: store, folder: layout.batches)
             context.cancel = session.cancel

@@ -3,51 +3,6 @@ import Foundation
 
 /// A parsed study file (YAML). Paths in it are relative to the file's folder.
 public struct Study: Sendable {
-    /// One named judge: who answers, where, with which key, how fast and how often.
-    public struct Judge: Sendable {
-        /// The name variants give as `judge:` (for the single `judge:` form, the provider's name).
-        public var name: String
-        public var provider: ProviderKind = .openai
-        public var baseURL: String?
-        /// Several servers of the same model (`endpoints:`), each with its concurrency.
-        public var endpoints: [Endpoint] = []
-        /// The default model of this judge's variants.
-        public var model: String?
-        /// Several models: a variant that names none is made once for each.
-        public var models: [String] = []
-        /// The environment variable holding the API key; its value is never written anywhere.
-        public var apiKeyEnv: String?
-        public var concurrency: Int?
-        public var requestsPerMinute: Int?
-        public var tokensPerMinute: Int?
-        public var timeoutSeconds: Double?
-        public var maxAttempts: Int?
-        /// The first retry's wait; later ones double (with jitter).
-        public var retryBaseSeconds: Double?
-        public var seed: Int?
-        public var jsonResponseFormat: Bool = false
-        /// `mode: batch`: through the provider's batch API.
-        public var mode: JudgeMode = .sync
-        public var batchMaxRequests: Int?
-        public var batchMaxBytes: Int?
-        public var batchPollSeconds: Double?
-        /// For `replay`: recorded judgments (JSONL with `output`), relative to the study.
-        public var recordings: String?
-        /// For `replay`: the recorded variant whose outputs this judge gives, whichever variant
-        /// asks (nil: each request's own variant). A recorded judge then takes part in a search.
-        public var recordedVariant: String?
-        /// For `baseline`: which one.
-        public var baseline: Baseline?
-        /// Where it is written, for errors.
-        public var line: Int?
-        public var field: String = "judge"
-
-        public init(name: String, provider: ProviderKind = .openai) {
-            self.name = name
-            self.provider = provider
-        }
-    }
-
     public struct VariantSpec: Sendable {
         public var name: String?
         /// A baseline judge instead of a model.
@@ -90,7 +45,7 @@ public struct Study: Sendable {
     public var sampleSeed: UInt64 = 1
     /// The study's judges, in the order written: `judges:` (a map of names), or the single
     /// `judge:` as one judge named after its provider.
-    public var judges: [Judge] = [Judge(name: ProviderKind.openai.rawValue)]
+    public var judges: [JudgeSettings] = [JudgeSettings(name: ProviderKind.openai.rawValue)]
     /// The line of `judges:` or `judge:`, for errors.
     public var judgesLine: Int?
     public var maxCostUSD: Double?

@@ -72,13 +72,13 @@ public struct StudyPlan: Sendable {
     }
 
     /// The judges the variants use, in the study's order, then the baselines' own.
-    public var judgesUsed: [Study.Judge] {
+    public var judgesUsed: [JudgeSettings] {
         let used = Set(variants.map(\.judge))
         var judges = study.judges.filter { used.contains($0.name) }
         var seen = Set(judges.map(\.name))
         for variant in variants where !seen.contains(variant.judge) {
             guard let baseline = Baseline.allCases.first(where: { $0.judgeName == variant.judge }) else { continue }
-            var judge = Study.Judge(name: variant.judge, provider: .baseline)
+            var judge = JudgeSettings(name: variant.judge, provider: .baseline)
             judge.baseline = baseline
             judges.append(judge)
             seen.insert(variant.judge)
@@ -124,9 +124,9 @@ public struct VariantFactory {
                              "unknown rubric '\(rubric.excerpt())' (available: none, \(library.rubricNames.joined(separator: ", ")))")
         }
         // Who answers: a baseline's own judge, the judge named, or the study's only judge.
-        var judge: Study.Judge
+        var judge: JudgeSettings
         if let baseline = spec.baseline {
-            judge = Study.Judge(name: baseline.judgeName, provider: .baseline)
+            judge = JudgeSettings(name: baseline.judgeName, provider: .baseline)
             judge.baseline = baseline
             judge.model = "baseline"
         } else if let name = spec.judge {

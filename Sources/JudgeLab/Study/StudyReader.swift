@@ -54,7 +54,7 @@ extension Study {
             throw both.error("give either 'judge' (one judge) or 'judges' (named judges), not both")
         }
         if let judge = root["judge"] {
-            var one = try Self.judge(judge, name: nil)
+            var one = try Self.judge(judge, name: nil, file: path)
             one.name = one.provider == .baseline ? (one.baseline ?? .longer).judgeName : one.provider.rawValue
             study.judges = [one]
             study.judgesLine = judge.line
@@ -62,7 +62,7 @@ extension Study {
         if let judges = root["judges"] {
             study.judges = try judges.members().map { name, node in
                 guard !name.isBlank, !name.contains(where: { $0 == "\t" || $0 == "\n" }) else { throw node.error("a judge's name may not be blank or hold tabs or line breaks") }
-                return try Self.judge(node, name: name)
+                return try Self.judge(node, name: name, file: path)
             }
             guard !study.judges.isEmpty else { throw judges.error("no judges: name at least one") }
             study.judgesLine = judges.line
@@ -119,11 +119,12 @@ extension Study {
         return mapping
     }
 
-    static func judge(_ node: YAMLNode, name: String?) throws -> Judge {
+    /// - Parameter file: the study file, which paths in the judge (`recordings`) are relative to.
+    static func judge(_ node: YAMLNode, name: String?, file: String) throws -> JudgeSettings {
         try node.requireKeys(in: ["provider", "base_url", "model", "models", "api_key_env", "concurrency", "requests_per_minute",
                                   "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format",
                                   "recordings", "recorded_variant", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds", "endpoints"])
-        var judge = Judge(name: name ?? "")
+        var judge = JudgeSettings(name: name ?? "")
         judge.line = node.line
         judge.field = name.map { "judges.\($0)" } ?? "judge"
         if let v = node["provider"] {
@@ -151,15 +152,20 @@ extension Study {
             guard !judge.models.isEmpty else { throw list.error("an empty list of models") }
         }
         judge.apiKeyEnv = try node["api_key_env"]?.string()
-        judge.concurrency = try node["concurrency"].map(positive)
-        judge.requestsPerMinute = try node["requests_per_minute"].map(positive)
-        judge.tokensPerMinute = try node["tokens_per_minute"].map(positive)
-        judge.timeoutSeconds = try node["timeout_seconds"]?.double()
-        judge.maxAttempts = try node["max_attempts"].map(positive)
-        judge.retryBaseSeconds = try node["retry_base_seconds"]?.double()
+        if let v = node["concurrency"] { judge.limits.concurrency = try positive(v) }
+        // As many workers as the endpoints take together; each request goes to one of them.
+        if !judge.endpoints.isEmpty { judge.limits.concurrency = judge.endpoints.reduce(0) { $0 + $1.concurrency } }
+        judge.limits.requestsPerMinute = try node["requests_per_minute"].map(positive)
+        judge.limits.tokensPerMinute = try node["tokens_per_minute"].map(positive)
+        if let v = node["timeout_seconds"] { judge.limits.timeout = try v.double() }
+        if let v = node["max_attempts"] { judge.limits.retry.maxAttempts = try positive(v) }
+        if let v = node["retry_base_seconds"] { judge.limits.retry.baseDelay = try v.double() }
         judge.seed = try node["seed"]?.int()
         judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
-        judge.recordings = try node["recordings"]?.string()
+        if let v = node["recordings"] {
+            let recordings = try v.string()
+            judge.recordings = recordings.hasPrefix("/") ? recordings : FilePath.join(FilePath.parent(file), recordings)
+        }
         if let v = node["recorded_variant"] {
             guard judge.provider == .replay else { throw v.error("only a replay judge has a recorded variant") }
             judge.recordedVariant = try v.string()
@@ -169,12 +175,12 @@ extension Study {
             guard let mode = JudgeMode(rawValue: text) else { throw v.error("unknown mode '\(text.excerpt())' (expected sync or batch)") }
             judge.mode = mode
         }
-        judge.batchMaxRequests = try node["batch_max_requests"].map(positive)
-        judge.batchMaxBytes = try node["batch_max_bytes"].map(positive)
+        judge.batch.maxRequests = try node["batch_max_requests"].map(positive)
+        judge.batch.maxBytes = try node["batch_max_bytes"].map(positive)
         if let v = node["batch_poll_seconds"] {
             let seconds = try v.double()
             guard seconds >= 0 else { throw v.error("batch_poll_seconds may not be negative") }
-            judge.batchPollSeconds = seconds
+            judge.batch.pollSeconds = seconds
         }
         if judge.mode == .batch, !judge.provider.hasBatchAPI, let v = node["mode"] {
             throw v.error("mode: batch needs a provider with a batch API (openai or anthropic), not \(judge.provider.rawValue)")
