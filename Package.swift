@@ -58,8 +58,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 
-        .testTarget(name: "JudgeLabTests", dependencies: [
-            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore", "JudgeLabTesting", "JudgeLabCLI",
+        // Tests. Helpers every test target shares (temporary folders, the repository's paths, the
+        // built binary, headless Chromium, llama.cpp's launcher) are a target of their own.
+        .target(name: "JudgeLabTestSupport", dependencies: ["JudgeLab", "JudgeLabTesting"], path: "Tests/JudgeLabTestSupport",
+                swiftSettings: strict),
+        // The library's own logic, in the process: parsers, metrics, templates, providers' bodies, the run loop.
+        .testTarget(name: "JudgeLabTests", dependencies: ["JudgeLab", "JudgeLabTesting", "JudgeLabTestSupport"], swiftSettings: strict),
+        // The edges: libcurl's transport and the C libraries' wrappers.
+        .testTarget(name: "JudgeLabEdgeTests", dependencies: [
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabTesting", "JudgeLabTestSupport",
+        ], swiftSettings: strict),
+        // End to end: the judgelab binary against the test servers, the SQLite store, reports, the live judge.
+        .testTarget(name: "JudgeLabCommandTests", dependencies: [
+            "JudgeLab", "JudgeLabHTTP", "JudgeLabXML", "JudgeLabStore", "JudgeLabTesting", "JudgeLabTestSupport", "JudgeLabCLI",
         ], swiftSettings: strict),
     ]
 )

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct AuditTests {
     static func reference(_ exported: [(String, Verdict)], _ reviewed: [(String, Verdict, Bool)]) throws -> JSONValue {

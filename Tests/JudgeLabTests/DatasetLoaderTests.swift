@@ -2,9 +2,10 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct DatasetLoaderTests {
-    static let good = #"{"id":"a","question":"Q?","answer_1":"x","answer_2":"y","winner":"1"}"#
+    static let good = Fixtures.goodPair
 
     @Test func loadsEveryLabelForm() throws {
         let folder = try TemporaryFolder()

@@ -1,6 +1,7 @@
 // The human side of METRICS.md section 2: simulated scores and verdicts from each label form.
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct HumanLabelTests {
     @Test func simulatedScoreMapsScoreDifferencesOntoOneToNine() {

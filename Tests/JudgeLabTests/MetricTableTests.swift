@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct MetricTableTests {
     /// The `MetricName` enumeration of report-1.xsd, in order.

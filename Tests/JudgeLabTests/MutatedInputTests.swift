@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct MutatedInputTests {
     static let sources = ["pandalm-200.jsonl", "scored-handmade.jsonl", "llmbar-natural.jsonl"]

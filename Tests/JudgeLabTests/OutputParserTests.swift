@@ -1,6 +1,7 @@
 // Reading judges' raw outputs: JSON scores, choices in their many forms, user regexes.
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct OutputParserTests {
     static let scoreCases: [(String, JudgeReading)] = [

@@ -3,10 +3,10 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabTesting
+import JudgeLabTestSupport
 
 @Suite struct ProviderTests {
-    static let request = JudgeRequest(provider: "openai", baseURL: "http://h/v1/", model: "m", temperature: 0.3, maxTokens: 50, seed: 7,
-                                      jsonResponseFormat: true, messages: [ChatMessage(role: "system", content: "S"), ChatMessage(role: "user", content: "U")])
+    static let request = Fixtures.request
 
     @Test func openAIRequestsCarryTheKeyOnlyInTheHeader() throws {
         let http = OpenAIProvider().httpRequest(for: Self.request, apiKey: "sk-secret", timeout: 9)

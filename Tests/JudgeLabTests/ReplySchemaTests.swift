@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct ReplySchemaTests {
     static func plan(_ variants: String, judge: String = #"{provider: openai, base_url: "http://127.0.0.1:9/v1", model: m}"#) throws -> StudyPlan {

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabTesting
+import JudgeLabTestSupport
 
 @Suite struct RunnerTests {
     @Test func retryAfterIsHonouredInVirtualTime() async throws {

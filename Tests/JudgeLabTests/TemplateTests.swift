@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct TemplateTests {
     static let templates = Paths.root + "/PromptTemplates"

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabTesting
+import JudgeLabTestSupport
 
 @Suite struct LogprobVerdictTests {
     static func token(_ text: String, _ alternatives: [(String, Double)] = []) -> TokenLogprobs {
@@ -40,11 +41,11 @@ import JudgeLabTesting
     }
 
     @Test func openAIIsAskedForLogprobsAndTheyComeBackWithTheReply() throws {
-        var request = ProviderTests.request
+        var request = Fixtures.request
         request.topLogprobs = 20
         let body = try JSONValue.parse(Data(OpenAIProvider().httpRequest(for: request, apiKey: nil, timeout: 9).body))
         #expect(body["logprobs"] == .bool(true) && body["top_logprobs"] == 20)
-        #expect(request.hash != ProviderTests.request.hash)
+        #expect(request.hash != Fixtures.request.hash)
         let reply = #"{"choices":[{"message":{"content":"A"},"logprobs":{"content":[{"token":"A","logprob":-0.1,"top_logprobs":[{"token":"A","logprob":-0.1},{"token":"B","logprob":-2.5}]}]}}],"usage":{"prompt_tokens":9,"completion_tokens":1}}"#
         guard case let .answer(text, _, logprobs) = OpenAIProvider().interpret(.response(status: 200, headers: [:], body: Array(reply.utf8))) else {
             Issue.record("no answer"); return

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct DemoTests {
     @Test func theDemoPublishesReportsWhoseNumbersEqualAnalyze() throws {

@@ -4,13 +4,14 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabTesting
+import JudgeLabTestSupport
 
 @Suite struct StructuredOutputTests {
     static let schema: JSONValue = ["type": "object", "properties": ["verdict": ["type": "string", "enum": ["A", "B", "tie"]], "reason": ["type": "string"]],
                                     "required": ["verdict", "reason"], "additionalProperties": false]
 
     static var request: JudgeRequest {
-        var request = ProviderTests.request
+        var request = Fixtures.request
         request.jsonResponseFormat = false
         request.responseSchema = schema
         return request
@@ -29,8 +30,8 @@ import JudgeLabTesting
         #expect(gemini["generationConfig"]?["responseSchema"] == ["type": "object", "properties": Self.schema["properties"]!,
                                                                  "required": ["verdict", "reason"]] as JSONValue)
         // The schema is part of the request's cache identity; a free request's identity is as before.
-        #expect(Self.request.hash != ProviderTests.request.hash)
-        #expect(!ProviderTests.request.canonicalText.contains("response_schema"))
+        #expect(Self.request.hash != Fixtures.request.hash)
+        #expect(!Fixtures.request.canonicalText.contains("response_schema"))
     }
 
     @Test func anthropicsToolUseInputIsTheReply() {

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 @testable import JudgeLabStore
+import JudgeLabTestSupport
 
 @Suite(.serialized, .enabled(if: LiveJudgeServer.unavailable == nil, Comment(rawValue: LiveJudgeServer.unavailable ?? "")))
 struct LiveJudgeTests {

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct LLMBarReproductionTests {
     static let subsets = ["LLMBar/Natural", "Processed/MT-Bench", "Processed/LLMEval^2", "Processed/FairEval",

@@ -5,6 +5,7 @@ import Testing
 @testable import JudgeLab
 import JudgeLabTesting
 @testable import JudgeLabStore
+import JudgeLabTestSupport
 
 @Suite(.serialized) struct JudgesTests {
     /// A study of two judges (OpenAI-compatible on `gpt`, Anthropic on `claude`) and a judge axis.

@@ -1,13 +1,12 @@
 // Helpers shared by the tests: temporary folders, fixture paths, and running the real binary.
 import Foundation
-import Testing
 import JudgeLab
 
 /// A fresh temporary folder, removed when the value goes away.
-final class TemporaryFolder {
-    let path: String
+public final class TemporaryFolder {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         path = NSTemporaryDirectory() + "judgelab-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -16,52 +15,52 @@ final class TemporaryFolder {
 
     /// Writes a file in the folder and returns its path.
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         let file = path + "/" + name
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         return file
     }
 
     @discardableResult
-    func write(_ name: String, bytes: [UInt8]) throws -> String {
+    public func write(_ name: String, bytes: [UInt8]) throws -> String {
         let file = path + "/" + name
         try Data(bytes).write(to: URL(fileURLWithPath: file))
         return file
     }
 
-    var files: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? [] }
+    public var files: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? [] }
 }
 
-enum Paths {
+public enum Paths {
     /// The repository's root folder.
-    static let root: String = {
+    public static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
+        for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
-    static let samples = root + "/Sources/JudgeLab/Resources/Samples"
+    public static let samples = root + "/Sources/JudgeLab/Resources/Samples"
     /// Public data the tests read, shipped in the repository (Tests/Data/README.md).
-    static let testData = root + "/Tests/Data"
+    public static let testData = root + "/Tests/Data"
 }
 
 /// The outcome of running the `judgelab` binary.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct CommandResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
-enum JudgeLabBinary {
+public enum JudgeLabBinary {
     /// `judgelab`, built beside the test bundle (the test target depends on it).
-    static let path: String = {
+    public static let path: String = {
         if let override = ProcessInfo.processInfo.environment["JUDGELAB_BIN"] { return override }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("judgelab").path
     }()
 
     /// Starts `judgelab` in the background with its output discarded (for kill tests).
-    static func start(_ arguments: [String]) throws -> Process {
+    public static func start(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -73,7 +72,7 @@ enum JudgeLabBinary {
 
     /// A shell command line, its status.
     @discardableResult
-    static func runShell(_ line: String) throws -> Int32 {
+    public static func runShell(_ line: String) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", line]
@@ -84,7 +83,7 @@ enum JudgeLabBinary {
         return process.terminationStatus
     }
 
-    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    public static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -106,8 +105,8 @@ enum JudgeLabBinary {
 
 /// A Python script of the repository's (the reference implementations, the page checks), run
 /// with `python3` from the PATH: its status and standard output.
-enum PythonScript {
-    static func run(_ script: String, _ arguments: [String] = [], input: String? = nil) throws -> (status: Int32, output: Data) {
+public enum PythonScript {
+    public static func run(_ script: String, _ arguments: [String] = [], input: String? = nil) throws -> (status: Int32, output: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script] + arguments
@@ -126,12 +125,12 @@ enum PythonScript {
 }
 
 /// Headless Chromium, through Tests/Support/report_screenshots.sh.
-enum Browser {
-    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") }
+public enum Browser {
+    public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") }
 
     /// Opens `page` at desktop and phone widths: true when it logged nothing to the console and
     /// asked for nothing beyond itself.
-    static func pageIsQuiet(_ page: String, shots: String) throws -> Bool {
+    public static func pageIsQuiet(_ page: String, shots: String) throws -> Bool {
         let check = Process()
         check.executableURL = URL(fileURLWithPath: Paths.root + "/Tests/Support/report_screenshots.sh")
         check.arguments = [page, shots]
@@ -145,9 +144,9 @@ enum Browser {
 
 /// The run and batch tests' study: data.jsonl (PandaLM's slice, in the folder already), its first
 /// `items` items with a tenth of them as the few-shot pool, 3 variants in both orders.
-enum TestStudy {
+public enum TestStudy {
     /// - Parameter judge: the judge's keys, each line indented by two spaces.
-    static func write(in folder: TemporaryFolder, file: String, name: String, items: Int, judge: String, extra: String) throws -> String {
+    public static func write(in folder: TemporaryFolder, file: String, name: String, items: Int, judge: String, extra: String) throws -> String {
         try folder.write(file, """
         name: \(name)
         dataset: data.jsonl
@@ -164,4 +163,13 @@ enum TestStudy {
             - {template: rating-1to9, shots: 2, selection: balanced, order: both}
         """)
     }
+}
+
+/// Small values several test targets share.
+public enum Fixtures {
+    /// One valid native pair, as a JSONL line.
+    public static let goodPair = #"{"id":"a","question":"Q?","answer_1":"x","answer_2":"y","winner":"1"}"#
+    /// A judge request with every optional field set (seed, JSON mode, a system message).
+    public static let request = JudgeRequest(provider: "openai", baseURL: "http://h/v1/", model: "m", temperature: 0.3, maxTokens: 50, seed: 7,
+                                             jsonResponseFormat: true, messages: [ChatMessage(role: "system", content: "S"), ChatMessage(role: "user", content: "U")])
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabXML
+import JudgeLabTestSupport
 
 @Suite struct DiffTests {
     /// Two runs of the same recorded study, the second with one variant's recordings changed.

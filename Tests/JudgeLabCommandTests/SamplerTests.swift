@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct SamplerTests {
     static let pairs: [Pair] = (0..<300).map { i in

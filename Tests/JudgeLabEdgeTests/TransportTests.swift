@@ -5,6 +5,7 @@ import Testing
 @testable import JudgeLab
 import JudgeLabTesting
 import JudgeLabHTTP
+import JudgeLabTestSupport
 
 @Suite struct TransportTests {
     /// A chat completion request, addressed to `server` when one is given.

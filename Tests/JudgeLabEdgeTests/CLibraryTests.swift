@@ -5,6 +5,7 @@ import Foundation
 import Testing
 @testable import JudgeLabHTTP
 @testable import JudgeLabXML
+import JudgeLabTestSupport
 
 @Suite struct CLibraryTests {
     @Test func libcurlReportsItsVersion() {

@@ -5,6 +5,7 @@ import Testing
 @testable import JudgeLab
 import JudgeLabTesting
 @testable import JudgeLabStore
+import JudgeLabTestSupport
 
 @Suite(.serialized) struct RunTests {
     /// A study of 3 variants × `items` items × both orders against `server`.

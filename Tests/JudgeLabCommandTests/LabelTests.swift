@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabTesting
+import JudgeLabTestSupport
 
 /// Hugging Face's `datasets` in `make label-deps`'s virtual environment.
 enum PreferenceLoader {

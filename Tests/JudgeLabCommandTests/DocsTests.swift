@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import JudgeLabTesting
+import JudgeLabTestSupport
 
 @Suite struct DocsTests {
     /// A command of a page's `sh` block: continuation lines joined, the comment dropped.

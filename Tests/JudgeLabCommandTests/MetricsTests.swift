@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct MetricsTests {
     static func pair(_ id: String, _ label: HumanLabel) -> Pair {

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct ReferenceImplementationTests {
     static let reference = Paths.root + "/Tests/Reference/metrics_reference.py"

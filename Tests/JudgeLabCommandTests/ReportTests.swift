@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 @testable import JudgeLabXML
+import JudgeLabTestSupport
 
 @Suite struct ReportTests {
     /// A run folder made by hand: items, judgments, and no study record.

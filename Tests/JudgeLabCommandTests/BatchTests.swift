@@ -7,6 +7,7 @@ import Testing
 import JudgeLabTesting
 @testable import JudgeLabStore
 import JudgeLabHTTP
+import JudgeLabTestSupport
 
 @Suite(.serialized) struct BatchTests {
     enum API: String, CaseIterable { case openai, anthropic }

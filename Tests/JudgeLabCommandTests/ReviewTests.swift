@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabTesting
+import JudgeLabTestSupport
 
 @Suite struct ReviewTests {
     static func pair(_ n: Int, _ verdict: Verdict) -> Pair {

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import JudgeLab
+import JudgeLabTestSupport
 
 @Suite struct DataCommandTests {
     @Test func statsAsJSONHasTheDocumentedKeys() throws {
@@ -22,7 +23,7 @@ import Testing
 
     @Test func badInputExitsTwoWithOneLineAndWritesNothing() throws {
         let folder = try TemporaryFolder()
-        let bad = try folder.write("bad.jsonl", DatasetLoaderTests.good + "\n" + #"{"id":"b","question":"Q","answer_1":"x","answer_2":"y","winner":"3"}"# + "\n")
+        let bad = try folder.write("bad.jsonl", Fixtures.goodPair + "\n" + #"{"id":"b","question":"Q","answer_1":"x","answer_2":"y","winner":"3"}"# + "\n")
         let out = folder.path + "/out.jsonl"
         let result = try JudgeLabBinary.run(["data", "convert", bad, "--out", out])
         #expect(result.status == 2)
