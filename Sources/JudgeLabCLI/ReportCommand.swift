@@ -37,7 +37,7 @@ struct ReportCommand: ParsableCommand {
             }
             let report = try RunReport.load(runDirectory: runDirectory!, compare: pairs)
             let target = out ?? runDirectory!
-            try ReportPublisher.publish(report, to: target, xml: LibXML2ReportWriter())
+            try ReportPublisher.publish(report, to: target, xml: RunEdges.live.xml)
             print("wrote \(FilePath.join(target, "report.html")), report.xml and metrics.json")
         }
     }
@@ -100,7 +100,7 @@ struct PublishCommand: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let pages = try SitePublisher.publish(results: results, to: out, xml: LibXML2ReportWriter())
+            let pages = try SitePublisher.publish(results: results, to: out, xml: RunEdges.live.xml)
             print("wrote \(pages.count) pages into \(out) (open \(FilePath.join(out, "index.html")))")
         }
     }

@@ -2,9 +2,6 @@
 import ArgumentParser
 import Foundation
 import JudgeLab
-import JudgeLabHTTP
-import JudgeLabStore
-import JudgeLabXML
 
 /// The overrides `run` and `estimate` share.
 struct RunTarget: ParsableArguments {
