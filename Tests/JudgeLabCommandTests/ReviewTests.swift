@@ -43,8 +43,9 @@ import JudgeLabTestSupport
         #expect(confidences == confidences.sorted() && confidences.allSatisfy { $0 <= 0.5 }, "\(confidences)")
     }
 
-    /// The page in headless Chromium: keys pressed, a note typed, reloaded (work kept), the
-    /// export read back and merged; no console message and no request leaves the page.
+    /// The page in headless Chromium: keys pressed, a note typed, its stored state read, reloaded
+    /// (work kept), the export read back and merged; no console message and no request leaves
+    /// the page.
     @Test(.enabled(if: Browser.isInstalled, "chromium is not installed (make test installs it as root)"))
     func thePageLabelsKeepsWorkAcrossAReloadAndExportsLabelsThatMerge() async throws {
         let server = try FakeJudgeServer()
@@ -61,7 +62,12 @@ import JudgeLabTestSupport
                                                   [out + "/review/review.html", "1t2", "checked <b>by</b> hand"])
         #expect(status == 0)
         let result = try JSONValue.parse(data)
-        #expect(result["before"]?.stringValue == "3 of 10 labelled" && result["after"]?.stringValue == "3 of 10 labelled", "work kept across the reload")
+        #expect(result["before"]?.stringValue == "3 of 10 labelled" && result["after"]?.stringValue == "3 of 10 labelled", "work kept across the reload: \(result.compactText)")
+        // What the page stored before the reload: the three labels, the note with the first.
+        let stored = try JSONValue.parse(Data((result["stored"]?.stringValue ?? "").utf8))
+        guard case let .object(entries)? = stored["labels"] else { Issue.record("nothing stored: \(result.compactText)"); return }
+        #expect(entries.count { $0.1["verdict"] != nil } == 3, "\(stored.compactText)")
+        #expect(entries.contains { $0.1["note"]?.stringValue == "checked <b>by</b> hand" }, "\(stored.compactText)")
         #expect(result["console"] == .array([]) && result["requests"] == .array([]), "\(result.compactText)")
         let export = try #require(result["export"]?.stringValue)
         let labelsFile = try folder.write("review-labels.jsonl", export)
@@ -78,7 +84,7 @@ import JudgeLabTestSupport
             key == "t" ? .tie : ((key == "1") != (flip == .bool(true)) ? .answer1 : .answer2)
         }
         #expect(exported.map(\.verdict) == expected)
-        #expect(exported[0].note == "checked <b>by</b> hand" && exported[1].note.isEmpty)
+        #expect(exported.first?.note == "checked <b>by</b> hand" && exported.dropFirst().first?.note.isEmpty == true)
 
         let merged = folder.path + "/merged.jsonl"
         let merge = try JudgeLabBinary.run(["data", "merge", out + "/dataset.jsonl", "--labels", labelsFile, "--out", merged, "--reviewed-only"])

