@@ -18,7 +18,10 @@ struct RunTarget: ParsableArguments {
                                  "--base-url and --model override a study of one judge; this one has \(loaded.judges.count) (\(loaded.judges.map(\.name).joined(separator: ", ")))")
             }
         }
-        if let baseURL { loaded.judges[0].baseURL = baseURL }
+        if let baseURL {
+            if let problem = BaseURL.problem(baseURL) { throw InputError(file: "--base-url", problem) }
+            loaded.judges[0].baseURL = baseURL
+        }
         if let model {
             loaded.judges[0].model = model
             loaded.judges[0].models = []

@@ -349,6 +349,10 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private func newHandle() -> UnsafeMutableRawPointer? {
         guard let easy = curl_easy_init() else { return nil }
         _ = jl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        // Only HTTP and HTTPS, redirects included: libcurl itself refuses file://, ftp:// and the
+        // rest, whatever URL reaches it.
+        _ = jl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = jl_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         _ = jl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         _ = jl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         _ = jl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, Self.writeBody)

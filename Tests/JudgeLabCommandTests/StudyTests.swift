@@ -75,6 +75,15 @@ import JudgeLabTestSupport
         .init(name: "overlapping pools", yaml: base + "\nsplit: {fewshot_ids: [h-01, h-02, h-03]}\nsample: {first: 100}\nvariants:\n  list:\n    - {template: choice-ab, shots: 2, selection: fixed}\n", line: nil, field: nil, says: ""),
         .init(name: "missing dataset", yaml: "variants:\n  grid: {template: choice-ab}\n", line: 1, field: nil, says: "missing 'dataset'"),
         .init(name: "duplicate key", yaml: base + "\njudge: {model: n}\nvariants:\n  grid: {template: choice-ab}\n", line: nil, field: nil, says: "appears twice"),
+        // Only HTTP(S) reaches the network, and a key never sits in a URL (issue 28).
+        .init(name: "a file URL", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {base_url: \"file:///etc/hostname?\", model: m}\nvariants:\n  grid: {template: choice-ab}\n",
+              line: 3, field: "judge.base_url", says: "only http and https endpoints are allowed, not file://"),
+        .init(name: "an ftp endpoint", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudges:\n  a:\n    endpoints:\n      - {base_url: \"ftp://127.0.0.1/x\"}\n    model: m\nvariants:\n  grid: {template: choice-ab}\n",
+              line: 6, field: "judges.a.endpoints[0].base_url", says: "only http and https endpoints are allowed, not ftp://"),
+        .init(name: "credentials in a URL", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {base_url: \"http://me:sk-secret@127.0.0.1:9/v1\", model: m}\nvariants:\n  grid: {template: choice-ab}\n",
+              line: 3, field: "judge.base_url", says: "a base URL may not hold credentials"),
+        .init(name: "not a URL", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {base_url: \"127.0.0.1:8080\", model: m}\nvariants:\n  grid: {template: choice-ab}\n",
+              line: 3, field: "judge.base_url", says: "is not a URL: expected http(s)://HOST[:PORT]/PATH"),
     ]
 
     @Test(arguments: badStudies)

@@ -99,6 +99,22 @@ import JudgeLabTestSupport
         #expect(try await server.stats()["requests"]?.int == 4)
     }
 
+    /// A file:// or ftp:// URL never reaches libcurl's other protocols: a base URL of
+    /// `file:///…/secret.txt?` once read the file and printed it back (issue 28).
+    @Test func onlyHTTPAndHTTPSLeaveTheProcess() async throws {
+        let folder = try TemporaryFolder()
+        let secret = try folder.write("secret.txt", "secret-of-this-machine")
+        let transport = CurlTransport(loops: 1)
+        defer { transport.shutdown() }
+        for url in ["file://" + secret, "file://" + secret + "?", "ftp://127.0.0.1:9/x", "gopher://127.0.0.1:9/x"] {
+            let outcome = await transport.send(HTTPRequest(url: url, headers: [], body: Array("{}".utf8), timeout: 5))
+            if case let .response(_, _, body) = outcome {
+                Issue.record("\(url) was answered: \(String(decoding: body, as: UTF8.self))")
+            }
+            #expect(!"\(outcome)".contains("secret-of-this-machine"), "\(url): \(outcome)")
+        }
+    }
+
     @Test func aRetryAfterHeaderIsReadAndARefusedConnectionIsReported() async throws {
         let server = try FakeJudgeServer(["--fault-rate", "1", "--faults", "429", "--max-faults-per-request", "1"])
         defer { server.stop() }

@@ -134,12 +134,17 @@ extension Study {
             }
             judge.provider = kind
         }
-        judge.baseURL = try node["base_url"]?.string()
+        if let v = node["base_url"] {
+            let url = try v.string()
+            if let problem = BaseURL.problem(url) { throw v.error(problem) }
+            judge.baseURL = url
+        }
         if let list = node["endpoints"] {
             guard judge.baseURL == nil else { throw list.error("give either 'base_url' or 'endpoints'") }
             judge.endpoints = try list.list().map { entry in
                 try entry.requireKeys(in: ["base_url", "concurrency"])
                 guard let url = entry["base_url"] else { throw entry.error("an endpoint needs a base_url") }
+                if let problem = BaseURL.problem(try url.string()) { throw url.error(problem) }
                 return Endpoint(baseURL: try url.string(), concurrency: try entry["concurrency"].map(positive) ?? 16)
             }
             guard !judge.endpoints.isEmpty else { throw list.error("an empty list of endpoints") }

@@ -70,9 +70,7 @@ public enum StudyScaffold {
     public static func write(to directory: String, baseURL: String? = nil) throws {
         var yaml = studyYAML
         if let baseURL {
-            guard let url = URLComponents(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
-                throw InputError(file: "--base-url", "'\(baseURL.excerpt())' is not an http(s) URL")
-            }
+            if let problem = BaseURL.problem(baseURL) { throw InputError(file: "--base-url", problem) }
             yaml = yaml.replacingOccurrences(of: "base_url: http://127.0.0.1:8080/v1", with: "base_url: \(baseURL)")
         }
         let manager = FileManager.default
