@@ -174,6 +174,30 @@ import JudgeLabTestSupport
         second.release()
     }
 
+    /// A refused key ends the judge's work at once: before, a wrong key sent every request of
+    /// the study, each refused one by one (issue 28).
+    @Test func aRefusedKeyEndsTheJudgesWorkAtOnce() async throws {
+        let server = try FakeJudgeServer(["--require-key", "sk-right"])
+        let folder = try TemporaryFolder()
+        // 3 variants × 40 items × both orders: 240 requests, two at a time.
+        let study = try Self.study(in: folder, server: server, items: 40, judge: "  api_key_env: JUDGELAB_TEST_KEY\n  concurrency: 2")
+        let result = try JudgeLabBinary.run(["run", study, "--out", folder.path + "/out", "--quiet"], environment: ["JUDGELAB_TEST_KEY": "sk-wrong"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("judge 'openai': its endpoint refused the key (HTTP 401: Incorrect API key provided); check $JUDGELAB_TEST_KEY."),
+                "\(result.stdout)")
+        // At most the requests already in flight when the first refusal came back; none retried.
+        let requests = try await server.stats()["requests"]!.int
+        #expect(requests >= 1 && requests <= 2, "\(requests) requests sent")
+        // The study's 240 judgments share fewer distinct requests (a request can serve two
+        // judgments); all but those sent stayed unsent, and nothing says to retry them.
+        let unsent = try #require(result.stdout.firstMatch(of: /Its (\d+) other requests were not sent; nothing was retried/).flatMap { Int($0.1) })
+        #expect(unsent > 200 && unsent + requests <= 240, "\(result.stdout)")
+        #expect(!result.stdout.contains("run the same command again"), "\(result.stdout)")
+        let entries = try Self.entries(folder.path + "/out")
+        #expect(entries.count >= requests && entries.count <= 2 * requests)
+        #expect(entries.allSatisfy { $0.attempts == 1 && $0.finalError?.hasPrefix("HTTP 401") == true })
+    }
+
     @Test func theAPIKeyIsNeverWrittenOrShown() async throws {
         let key = "sk-judgelab-TEST-5f1e9c2b7a"
         let server = try FakeJudgeServer(["--require-key", key, "--fault-rate", "0.05"])

@@ -21,6 +21,20 @@ import JudgeLabTestSupport
         #expect(OpenAIProvider().httpRequest(for: Self.request, apiKey: nil, timeout: 9).headers.count == 1)
     }
 
+    /// A refused key, in each provider's way, ends the judge's work (issue 28); other 4xx do not.
+    @Test func aRefusedKeyIsUnauthorizedForEveryProvider() {
+        let body = Array(#"{"error":{"message":"bad key"}}"#.utf8)
+        for status in [401, 403] {
+            #expect(OpenAIProvider().interpret(.response(status: status, headers: [:], body: body)) == .unauthorized(reason: "HTTP \(status): bad key"))
+            #expect(AnthropicProvider().interpret(.response(status: status, headers: [:], body: body)) == .unauthorized(reason: "HTTP \(status): bad key"))
+        }
+        let gemini = Array(#"{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"reason":"API_KEY_INVALID"}]}}"#.utf8)
+        #expect(GeminiProvider().interpret(.response(status: 400, headers: [:], body: gemini))
+                == .unauthorized(reason: "HTTP 400: API key not valid. Please pass a valid API key."))
+        #expect(OpenAIProvider().interpret(.response(status: 400, headers: [:], body: body)) == .permanent(reason: "HTTP 400: bad key"))
+        #expect(OpenAIProvider().interpret(.response(status: 404, headers: [:], body: body)) == .permanent(reason: "HTTP 404: bad key"))
+    }
+
     /// The bodies as a tree of values would write them: the providers write them straight to bytes.
     @Test func bodiesAreTheJSONOfTheRequest() {
         let messages = [ChatMessage(role: "system", content: "Rubric:\n\"be fair\" \\ é\u{2028}"), ChatMessage(role: "user", content: "Q\tA\u{1}B")]

@@ -51,7 +51,7 @@ extension BatchRun {
                     tries[leader] = tryCount
                     retry.append(contentsOf: group.map(\.task))
                     summary.retries += 1
-                case let .retryable(reason, _), let .permanent(reason):
+                case let .retryable(reason, _), let .permanent(reason), let .unauthorized(reason):
                     for member in group {
                         let task = member.task == leader ? leaderTask : try source.task(at: member.task)
                         entries.append(JournalEntry(key: task.key, requestHash: task.hash, judgment: nil, paidUSD: 0, attempts: tryCount,

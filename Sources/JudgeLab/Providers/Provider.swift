@@ -28,6 +28,9 @@ public enum ProviderReply: Equatable, Sendable {
     case retryable(reason: String, retryAfter: Double?)
     /// Not worth retrying (other 4xx): the server's message is recorded.
     case permanent(reason: String)
+    /// The endpoint refused the judge's key (401, 403, or a provider's invalid-key error): no
+    /// request of this judge will fare better, so its work ends at once.
+    case unauthorized(reason: String)
 }
 
 /// A judge API over HTTP: how a request is written, and how its reply is read. An `HTTPJudge`
@@ -47,6 +50,10 @@ extension JudgeProvider {
         case let .response(status, headers, body):
             if status == 200 { return readBody(body) }
             let message = Self.errorMessage(body) ?? "HTTP \(status)"
+            // Gemini answers a wrong key with 400 and API_KEY_INVALID; the others with 401 or 403.
+            if status == 401 || status == 403 || (status == 400 && String(decoding: body.prefix(2000), as: UTF8.self).contains("API_KEY_INVALID")) {
+                return .unauthorized(reason: "HTTP \(status): \(message)")
+            }
             if status == 408 || status == 409 || status == 429 || status >= 500 {
                 return .retryable(reason: "HTTP \(status): \(message)", retryAfter: headers["retry-after"].flatMap(RetryPolicy.parseRetryAfter))
             }

@@ -20,6 +20,7 @@ final class Dispatcher: @unchecked Sendable {
     private(set) var stoppedForBudget = false
     private(set) var cancelled = false
     private var abandoned = false
+    private var refused: [Int: (reason: String, notSent: Int)] = [:]
 
     /// - Parameter queues: for each judge, its distinct requests (each the tasks that share it).
     init(_ queues: [[[RunTask]]], ledger: RunLedger, cancel: CancellationFlag) {
@@ -83,6 +84,19 @@ final class Dispatcher: @unchecked Sendable {
         }
         for continuation in woken { continuation.resume() }
     }
+
+    /// Judge `judge`'s endpoint refused its key: none of its requests is sent any more (the
+    /// other judges go on). The first refusal's reason is kept, with how many were not sent.
+    func refuse(judge: Int, reason: String) {
+        lock.withLock {
+            guard refused[judge] == nil else { return }
+            refused[judge] = (reason, queues[judge].count - positions[judge])
+            positions[judge] = queues[judge].count
+        }
+    }
+
+    /// The judges whose keys were refused: the reason, and their requests left unsent.
+    var refusals: [Int: (reason: String, notSent: Int)] { lock.withLock { refused } }
 
     /// A request came back (and its reservation was settled).
     func returned() {

@@ -17,6 +17,8 @@ struct Delivery: Sendable {
     var result: Result
     /// The HTTP body sent, kept beside the reply in the cache.
     var body: [UInt8] = []
+    /// The endpoint refused the judge's key: its other requests are not sent.
+    var refusedKey = false
 }
 
 /// Records deliveries durably, in order, one transaction per batch.

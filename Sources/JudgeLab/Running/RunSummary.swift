@@ -27,6 +27,19 @@ public struct RunSummary: Sendable {
     /// Result lines of a batch that answered no request of it (unreadable, repeated, or for
     /// another request): ignored, and their requests sent again.
     public var ignoredResults = 0
+    /// Judges whose endpoint refused their key: their work ended at the first refusal.
+    public var refusedJudges: [Refusal] = []
+
+    /// A judge whose key its endpoint refused.
+    public struct Refusal: Sendable, Equatable {
+        public var judge: String
+        /// The variable its key is read from (the name only).
+        public var keyVariable: String?
+        /// The endpoint's answer, e.g. `HTTP 401: Incorrect API key provided`.
+        public var reason: String
+        /// Its requests left unsent.
+        public var notSent: Int
+    }
 
     public var complete: Bool { !stoppedForBudget && !cancelled && failed == 0 }
 
@@ -48,5 +61,6 @@ public struct RunSummary: Sendable {
         failureReasons.merge(other.failureReasons, uniquingKeysWith: +)
         batchesCreated += other.batchesCreated
         ignoredResults += other.ignoredResults
+        refusedJudges += other.refusedJudges
     }
 }

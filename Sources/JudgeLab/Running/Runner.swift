@@ -74,6 +74,8 @@ public enum Runner {
                                     let delivery = try await send(tasks, reservation: reservation, judge: judge, prices: settings.prices,
                                                                   limiter: limiter, ledger: ledger, clock: clock, random: random)
                                     ledger.settle(delivery)
+                                    // A refused key ends this judge's work: none of its requests is sent after it.
+                                    if delivery.refusedKey, case let .failed(reason, _) = delivery.result { dispatcher.refuse(judge: index, reason: reason) }
                                     dispatcher.returned()
                                     try recorder.put(delivery)  // throws if recording has failed (a full disk, say)
                                 }
@@ -95,6 +97,11 @@ public enum Runner {
         }
         summary.stoppedForBudget = dispatcher.stoppedForBudget
         summary.cancelled = dispatcher.cancelled
+        for (index, refusal) in dispatcher.refusals.sorted(by: { $0.key < $1.key }) {
+            let name = judges[index].name
+            summary.refusedJudges.append(RunSummary.Refusal(judge: name, keyVariable: settings.judge(named: name)?.apiKeyVariable,
+                                                            reason: refusal.reason, notSent: refusal.notSent))
+        }
         let tally = ledger.tally
         summary.requestsSent = tally.requestsSent
         summary.answered = tally.answered
@@ -133,6 +140,9 @@ public enum Runner {
                 return Delivery(tasks: tasks, reservation: reservation, attempts: attempt,
                                 result: .failed(reason: judge.redact(reason),
                                                 detail: judge.redact(attempt > 1 ? "\(reason) (after \(attempt) attempts)" : reason)))
+            case let .unauthorized(reason):
+                return Delivery(tasks: tasks, reservation: reservation, attempts: attempt,
+                                result: .failed(reason: judge.redact(reason), detail: judge.redact(reason)), refusedKey: true)
             }
         }
     }

@@ -12,8 +12,13 @@ extension RunSummary {
         if s.batchesCreated > 0 || s.ignoredResults > 0 {
             lines.append("\(s.batchesCreated) batches created" + (s.ignoredResults > 0 ? "; \(s.ignoredResults) batch results ignored (for no request of their batch: sent again)" : ""))
         }
+        for refusal in s.refusedJudges {
+            lines.append("judge '\(refusal.judge)': its endpoint refused the key (\(refusal.reason)); "
+                         + (refusal.keyVariable.map { "check $\($0)" } ?? "check its key") + ". Its \(refusal.notSent) other requests were not sent; nothing was retried")
+        }
         if s.failed > 0 {
-            lines.append("\(s.failed) requests failed for good; run the same command again to retry them:")
+            // A refused key fails the same way again: no advice to retry until the key is mended.
+            lines.append("\(s.failed) requests failed for good" + (s.refusedJudges.isEmpty ? "; run the same command again to retry them:" : ":"))
             lines += s.failureReasons.sorted { $0.value > $1.value }.prefix(5).map { "  \($0.value) × \($0.key)" }
         }
         if s.stoppedForBudget {
