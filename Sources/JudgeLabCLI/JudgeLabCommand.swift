@@ -23,16 +23,24 @@ struct JudgeLabCommand: ParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
-            exit(withError: error)
+            fail(error)
         }
         guard let asyncCommand = command as? any AsyncParsableCommand else {
             var command = command
-            do { try command.run() } catch { exit(withError: error) }
+            do { try command.run() } catch { fail(error) }
             return
         }
         let outcome = CommandOutcome(asyncCommand)
         Task(executorPreference: CommandExecutor()) { await outcome.run() }
-        if let error = outcome.wait() { exit(withError: error) }
+        if let error = outcome.wait() { fail(error) }
+    }
+
+    /// Ends the process for `error`: a usage error (an unknown option, a value that does not
+    /// parse) is bad input like any other, exit status 2 (ArgumentParser's own is 64).
+    static func fail(_ error: any Error) -> Never {
+        guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
     }
 }
 

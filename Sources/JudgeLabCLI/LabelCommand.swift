@@ -26,7 +26,7 @@ struct LabelCommand: AsyncParsableCommand {
     @Flag(help: "Write prompt, chosen and rejected as chat messages (TRL's conversational form).") var messages = false
     @Option(help: "Ties: drop, or separate (ties.jsonl).") var ties: String = "drop"
     @Option(help: "Order-inconsistent pairs: drop, or separate (inconsistent.jsonl).") var inconsistent: String = "drop"
-    @Option(help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
+    @Option(parsing: .unconditional, help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
     @Flag(help: "No progress output.") var quiet = false
 
     func run() async throws {
@@ -47,7 +47,7 @@ struct LabelCommand: AsyncParsableCommand {
         guard !pairs.isEmpty else { throw InputError(file: input, "no pairs to label") }
         let one = StudyPlan(study: plan.study, dataset: plan.dataset, library: plan.library, split: plan.split, items: plan.items, variants: [chosen])
         var settings = try RunSettings.from(plan: one, environment: ProcessInfo.processInfo.environment)
-        if let maxCost { settings.maxCostUSD = maxCost }
+        try settings.override(maxCost: maxCost, concurrency: nil)
 
         let runID = RunLayout.labelRunID(plan: one, settings: settings, pairs: pairs)
         let layout = RunLayout(directory: out ?? "Results/\(runID)")

@@ -20,8 +20,8 @@ struct OptimizeCommand: AsyncParsableCommand {
 
     @Argument(help: "The study file (with a `search:` section).") var study: String
     @Option(help: "The search's folder (default: Results/<study>-optimize-<hash>).") var out: String?
-    @Option(help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
-    @Option(help: "How many requests at once, per judge.") var concurrency: Int?
+    @Option(parsing: .unconditional, help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
+    @Option(parsing: .unconditional, help: "How many requests at once, per judge.") var concurrency: Int?
     @Flag(help: "Say what the search would spend at most, and stop.") var estimate = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -40,11 +40,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         let loaded = try Study.load(path: study)
         let plan = try OptimizePlan(study: loaded)
         var settings = try SearchJob.settings(plan, environment: ProcessInfo.processInfo.environment)
-        if let concurrency {
-            guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
-            settings.setConcurrency(concurrency)
-        }
-        if let maxCost { settings.maxCostUSD = maxCost }
+        try settings.override(maxCost: maxCost, concurrency: concurrency)
         let runID = RunLayout.searchRunID(plan: plan, settings: settings)
         let layout = RunLayout(directory: out ?? "Results/\(runID)")
         print(try plan.describe(settings: settings))

@@ -46,8 +46,8 @@ struct RunCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var target: RunTarget
-    @Option(help: "How many requests at once.") var concurrency: Int?
-    @Option(help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
+    @Option(parsing: .unconditional, help: "How many requests at once.") var concurrency: Int?
+    @Option(parsing: .unconditional, help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
     @Flag(help: "Send every judge over HTTP through its provider's batch API (OpenAI, Anthropic): half price, answered within 24 hours; the same command resumes a run's batches after any stop.") var batch = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -55,11 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         var status: Int32 = 0
         try await reportingInputErrorsAsync {
             var (plan, settings, layout, runID) = try target.load()
-            if let concurrency {
-                guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
-                settings.setConcurrency(concurrency)
-            }
-            if let maxCost { settings.maxCostUSD = maxCost }
+            try settings.override(maxCost: maxCost, concurrency: concurrency)
             if batch { try settings.setBatchMode(file: target.study) }
             for judge in settings.httpJudges where judge.apiKey == nil && !quiet {
                 FileHandle.standardError.write(Data("note: judge '\(judge.name)': $\(judge.apiKeyVariable ?? "?") is not set: sending requests to \(judge.endpointURL) without an API key\n".utf8))

@@ -62,7 +62,28 @@ import JudgeLabTestSupport
 
     @Test func aBadOptionIsAUsageError() throws {
         let result = try JudgeLabBinary.run(["data", "stats", Paths.samples + "/pandalm-200.jsonl", "--label-field", "x"])
-        #expect(result.status != 0)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("--label-field needs --label-form"))
+        // Every bad argument is exit status 2, as the README says, and says what is wrong (issue 28).
+        #expect(try JudgeLabBinary.run(["data", "stats", "--no-such-option"]).status == 2)
+    }
+
+    /// Non-finite and negative overrides are one clear error before anything is read or sent.
+    @Test func badCostsAndConcurrenciesAreOneClearError() throws {
+        let folder = try TemporaryFolder()
+        try JudgeLabBinary.run(["init", folder.path + "/s"]).status.expect(0)
+        let study = folder.path + "/s/study.yaml"
+        for (arguments, says) in [(["--max-cost", "nan"], "--max-cost: must be a number of dollars, 0 or more (not nan)"),
+                                  (["--max-cost=-5"], "--max-cost: must be a number of dollars, 0 or more (not -5.0)"),
+                                  (["--max-cost", "-5"], "--max-cost: must be a number of dollars, 0 or more (not -5.0)"),
+                                  (["--concurrency", "-1"], "--concurrency: must be at least 1 (not -1)"),
+                                  (["--concurrency", "0"], "--concurrency: must be at least 1 (not 0)")] {
+            for command in ["run", "optimize"] {
+                let result = try JudgeLabBinary.run([command, study, "--out", folder.path + "/out"] + arguments)
+                #expect(result.status == 2, "\(command) \(arguments): \(result.stderr)")
+                #expect(result.stderr == "error: \(says)\n", "\(command) \(arguments)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"), "a refused start leaves nothing behind")
     }
 }

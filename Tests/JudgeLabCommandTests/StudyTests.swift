@@ -82,6 +82,10 @@ import JudgeLabTestSupport
               line: 6, field: "judges.a.endpoints[0].base_url", says: "only http and https endpoints are allowed, not ftp://"),
         .init(name: "credentials in a URL", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {base_url: \"http://me:sk-secret@127.0.0.1:9/v1\", model: m}\nvariants:\n  grid: {template: choice-ab}\n",
               line: 3, field: "judge.base_url", says: "a base URL may not hold credentials"),
+        .init(name: "a key in the study", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {model: m, api_key: sk-live-0123456789abcdef}\nvariants:\n  grid: {template: choice-ab}\n",
+              line: 3, field: "judge.api_key", says: "a study holds no key: put it in an environment variable and name that variable with api_key_env"),
+        .init(name: "a key as the key's variable", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {model: m, api_key_env: sk-live-0123456789abcdef}\nvariants:\n  grid: {template: choice-ab}\n",
+              line: 3, field: "judge.api_key_env", says: "not an environment variable's name"),
         .init(name: "not a URL", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {base_url: \"127.0.0.1:8080\", model: m}\nvariants:\n  grid: {template: choice-ab}\n",
               line: 3, field: "judge.base_url", says: "is not a URL: expected http(s)://HOST[:PORT]/PATH"),
     ]
@@ -99,6 +103,7 @@ import JudgeLabTestSupport
         }
         let error = try #require(throws: InputError.self) { try StudyPlan(study: try Study.load(path: file)) }
         #expect(error.file == file)
+        #expect(!"\(error)".contains("sk-live-0123456789abcdef"), "a key is never echoed: \(error)")
         if let line = bad.line { #expect(error.line == line, "\(error)") }
         #expect(error.field == bad.field, "\(error)")
         #expect(error.message.contains(bad.says), "\(error)")

@@ -35,6 +35,21 @@ public struct RunSettings: Sendable {
         }
     }
 
+    /// The command line's overrides (`--max-cost`, `--concurrency`), checked as a study's keys are:
+    /// a cap that is a number of dollars, 0 or more; a concurrency of 1 or more.
+    public mutating func override(maxCost: Double?, concurrency: Int?) throws {
+        if let maxCost {
+            guard maxCost.isFinite, maxCost >= 0 else {
+                throw InputError(file: "--max-cost", "must be a number of dollars, 0 or more (not \(maxCost))")
+            }
+            maxCostUSD = maxCost
+        }
+        if let concurrency {
+            guard concurrency > 0 else { throw InputError(file: "--concurrency", "must be at least 1 (not \(concurrency))") }
+            setConcurrency(concurrency)
+        }
+    }
+
     /// Every judge's concurrency set to `value` (`--concurrency`), shared out over a judge's endpoints.
     public mutating func setConcurrency(_ value: Int) {
         for index in judges.indices {

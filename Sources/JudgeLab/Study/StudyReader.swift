@@ -121,6 +121,10 @@ extension Study {
 
     /// - Parameter file: the study file, which paths in the judge (`recordings`) are relative to.
     static func judge(_ node: YAMLNode, name: String?, file: String) throws -> JudgeSettings {
+        // A key never sits in a study file: say where it goes (and never echo it).
+        if let key = node["api_key"] {
+            throw key.error("a study holds no key: put it in an environment variable and name that variable with api_key_env (e.g. api_key_env: OPENAI_API_KEY)")
+        }
         try node.requireKeys(in: ["provider", "base_url", "model", "models", "api_key_env", "concurrency", "requests_per_minute",
                                   "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format",
                                   "recordings", "recorded_variant", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds", "endpoints"])
@@ -156,7 +160,14 @@ extension Study {
             judge.models = try list.list().map { try $0.string() }
             guard !judge.models.isEmpty else { throw list.error("an empty list of models") }
         }
-        judge.apiKeyEnv = try node["api_key_env"]?.string()
+        if let v = node["api_key_env"] {
+            let name = try v.string()
+            // A variable's name, not a key pasted in its place (which is not repeated here).
+            guard name.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil, name.count <= 64 else {
+                throw v.error("not an environment variable's name (letters, digits and _, not starting with a digit); if this is a key, take it out of the file and put it in the environment")
+            }
+            judge.apiKeyEnv = name
+        }
         if let v = node["concurrency"] { judge.limits.concurrency = try positive(v) }
         // As many workers as the endpoints take together; each request goes to one of them.
         if !judge.endpoints.isEmpty { judge.limits.concurrency = judge.endpoints.reduce(0) { $0 + $1.concurrency } }
