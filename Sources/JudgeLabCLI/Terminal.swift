@@ -38,26 +38,51 @@ final class CommandContext: @unchecked Sendable {
 
 /// Turns Ctrl-C into a clean stop: the first one stops new requests, the second ends at once.
 final class Interrupt: @unchecked Sendable {
+    /// How long requests in flight may take to come back after the first Ctrl-C.
+    static let grace = 5.0
     private let source: DispatchSourceSignal
+    private let lock = NSLock()
     private var count = 0
     private var stopped = false
+    private var deadline: DispatchWorkItem?
 
+    /// The first Ctrl-C stops sending (no new request, no retry) and gives the requests in flight
+    /// `grace` seconds; then the process ends with status 130 whatever is still out, since what
+    /// was answered is already journaled and the same command continues from it. The second
+    /// Ctrl-C ends the process at once.
     init(cancel: CancellationFlag) {
+        // A parent that blocked SIGINT (a libdispatch worker starting this process, say) passes
+        // its mask on: unblocked here, so that Ctrl-C always reaches the handler.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [unowned self] in
-            self.count += 1
-            if self.count > 1 { exit(130) }
+            let first = lock.withLock { () -> Bool in
+                count += 1
+                return count == 1
+            }
+            guard first else { exit(130) }
             cancel.set()
-            FileHandle.standardError.write(Data("\nstopping: finishing the requests in flight (Ctrl-C again to quit at once)\n".utf8))
+            FileHandle.standardError.write(Data(String(format: "\nstopping: no new requests; waiting at most %.0f s for those in flight (Ctrl-C again to quit at once). Run the same command to continue.\n", Self.grace).utf8))
+            let abandon = DispatchWorkItem { exit(130) }
+            lock.withLock { deadline = abandon }
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.grace, execute: abandon)
         }
         source.resume()
     }
 
-    /// Stops listening (idempotent): Ctrl-C ends the process again.
+    /// Stops listening (idempotent): Ctrl-C ends the process again, and a stop under way is no
+    /// longer cut short (the command is past its requests).
     func stop() {
-        guard !stopped else { return }
-        stopped = true
+        let (wasStopped, pending) = lock.withLock { () -> (Bool, DispatchWorkItem?) in
+            defer { stopped = true }
+            return (stopped, deadline)
+        }
+        guard !wasStopped else { return }
+        pending?.cancel()
         source.cancel()
         signal(SIGINT, SIG_DFL)
     }

@@ -174,6 +174,37 @@ import JudgeLabTestSupport
         second.release()
     }
 
+    /// One Ctrl-C against a hung server stops the run within its grace (issue 28): before, the
+    /// run said it was finishing the requests in flight and kept retrying them (timeout × attempts).
+    @Test func oneCtrlCStopsARunAgainstAHungServerWithinItsGrace() throws {
+        let server = try FakeJudgeServer(["--fault-rate", "1", "--faults", "stall", "--stall-seconds", "120", "--max-faults-per-request", "100"])
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try TestStudy.write(in: folder, file: "study.yaml", name: "hung", items: 10, judge: """
+          base_url: \(server.baseURL)
+          model: gpt-4o-mini
+          concurrency: 4
+          timeout_seconds: 60
+          max_attempts: 6
+        """, extra: "")
+        let run = try JudgeLabBinary.start(["run", study, "--out", folder.path + "/out", "--quiet"])
+        // Until its requests hang at the server.
+        let deadline = Date().addingTimeInterval(30)
+        while (try? server.blockingRequest("/stats")["requests"]?.int) ?? 0 < 4, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let inFlight = try server.blockingRequest("/stats")["requests"]!.int
+        #expect(inFlight == 4, "requests at the server before the interrupt: \(inFlight)")
+        let interrupted = Date()
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        let took = Date().timeIntervalSince(interrupted)
+        #expect(run.terminationStatus == 130)
+        // The grace is 5 s; the bound leaves room for a loaded machine, and is far below the
+        // timeout (60 s) a request in flight would otherwise take, let alone its retries.
+        #expect(took < 20, "stopped after \(took) s")
+        // Nothing new was sent after the interrupt, and nothing retried.
+        #expect(try server.blockingRequest("/stats")["requests"]!.int == inFlight)
+    }
+
     /// A refused key ends the judge's work at once: before, a wrong key sent every request of
     /// the study, each refused one by one (issue 28).
     @Test func aRefusedKeyEndsTheJudgesWorkAtOnce() async throws {

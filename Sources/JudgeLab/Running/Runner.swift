@@ -72,7 +72,7 @@ public enum Runner {
                             do {
                                 while let (tasks, reservation) = await dispatcher.next(judge: index) {
                                     let delivery = try await send(tasks, reservation: reservation, judge: judge, prices: settings.prices,
-                                                                  limiter: limiter, ledger: ledger, clock: clock, random: random)
+                                                                  limiter: limiter, ledger: ledger, clock: clock, random: random, cancel: cancel)
                                     ledger.settle(delivery)
                                     // A refused key ends this judge's work: none of its requests is sent after it.
                                     if delivery.refusedKey, case let .failed(reason, _) = delivery.result { dispatcher.refuse(judge: index, reason: reason) }
@@ -116,8 +116,9 @@ public enum Runner {
     }
 
     /// Sends one distinct request, with retries, and says how it ended.
+    /// Once the run is stopped (`cancel`), a failed attempt is not retried.
     static func send(_ tasks: [RunTask], reservation: Double, judge: any Judge, prices: PriceTable, limiter: RateLimiter?,
-                     ledger: RunLedger, clock: any RunClock, random: any RandomSource) async throws -> Delivery {
+                     ledger: RunLedger, clock: any RunClock, random: any RandomSource, cancel: CancellationFlag = CancellationFlag()) async throws -> Delivery {
         let first = tasks[0]
         let retry = judge.limits.retry
         var attempt = 0
@@ -133,7 +134,7 @@ public enum Runner {
                 let cost = judge.isLocal ? 0 : prices.price(of: first.request.model)?.cost(of: usage)
                 let reply = CachedReply(text: judge.redact(text), usage: usage, costUSD: cost, latencyMS: elapsed * 1000, logprobs: logprobs)
                 return Delivery(tasks: tasks, reservation: reservation, attempts: attempt, result: .answered(reply), body: outcome.sent)
-            case let .retryable(_, retryAfter) where attempt < retry.maxAttempts:
+            case let .retryable(_, retryAfter) where attempt < retry.maxAttempts && !cancel.isSet:
                 ledger.retried()
                 try await clock.sleep(seconds: retry.delay(afterAttempt: attempt, retryAfter: retryAfter, jitter: random.next()))
             case let .retryable(reason, _), let .permanent(reason):
