@@ -68,6 +68,20 @@ import JudgeLabTestSupport
         #expect(try JudgeLabBinary.run(["data", "stats", "--no-such-option"]).status == 2)
     }
 
+    /// estimate says when the budget cannot cover the run, before anything is spent (issue 28).
+    @Test func theEstimateSaysWhenTheBudgetCannotCoverTheRun() throws {
+        let folder = try TemporaryFolder()
+        try JudgeLabBinary.run(["init", folder.path + "/s"]).status.expect(0)
+        let study = folder.path + "/s/study.yaml"
+        let covered = try JudgeLabBinary.run(["estimate", study])
+        #expect(covered.status == 0 && covered.stdout.contains("budget              $2.00\n"), "\(covered.stdout)")
+        let text = try String(contentsOfFile: study, encoding: .utf8)
+        try AtomicFile.write(text.replacingOccurrences(of: "max_cost_usd: 2.00", with: "max_cost_usd: 0.05"), to: study)
+        let short = try JudgeLabBinary.run(["estimate", study])
+        #expect(short.status == 0)
+        #expect(short.stdout.contains("$0.05: this run may cost up to $0.1108, so it may stop at the budget before it is done"), "\(short.stdout)")
+    }
+
     /// Non-finite and negative overrides are one clear error before anything is read or sent.
     @Test func badCostsAndConcurrenciesAreOneClearError() throws {
         let folder = try TemporaryFolder()

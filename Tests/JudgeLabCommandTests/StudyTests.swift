@@ -82,6 +82,8 @@ import JudgeLabTestSupport
               line: 6, field: "judges.a.endpoints[0].base_url", says: "only http and https endpoints are allowed, not ftp://"),
         .init(name: "credentials in a URL", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {base_url: \"http://me:sk-secret@127.0.0.1:9/v1\", model: m}\nvariants:\n  grid: {template: choice-ab}\n",
               line: 3, field: "judge.base_url", says: "a base URL may not hold credentials"),
+        .init(name: "max_tokens past any model", yaml: base + "\nvariants:\n  list:\n    - {template: choice-ab, max_tokens: 99999999999}\n",
+              line: 6, field: "variants.list[0].max_tokens", says: "99999999999 is more output tokens than any model writes (at most 1000000)"),
         .init(name: "a key in the study", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {model: m, api_key: sk-live-0123456789abcdef}\nvariants:\n  grid: {template: choice-ab}\n",
               line: 3, field: "judge.api_key", says: "a study holds no key: put it in an environment variable and name that variable with api_key_env"),
         .init(name: "a key as the key's variable", yaml: "dataset: data.jsonl\ntemplates: TEMPLATES\njudge: {model: m, api_key_env: sk-live-0123456789abcdef}\nvariants:\n  grid: {template: choice-ab}\n",

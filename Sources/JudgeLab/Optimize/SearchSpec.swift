@@ -117,7 +117,7 @@ public struct SearchSpec: Sendable {
         spec.verdicts = try list("verdict") { n -> VerdictSource in try choice(n, "parsed, logprobs") } ?? spec.verdicts
         spec.reasons = try list("reason") { n -> ReasonPlacement? in try choice(n, ReasonPlacement.names) } ?? spec.reasons
         spec.judges = try list("judge") { n -> String? in try n.string() } ?? spec.judges
-        if let v = space["max_tokens"] { spec.maxTokens = try Study.positive(v) }
+        if let v = space["max_tokens"] { spec.maxTokens = try Study.maxTokens(v) }
         if let racing = node["racing"] {
             try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists", "indifference", "proposals"])
             if let v = racing["proposals"] {

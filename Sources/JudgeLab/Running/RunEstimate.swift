@@ -28,6 +28,8 @@ public enum RunEstimate {
         // Both prices for the judges with a batch API: one request at a time, and through the
         // provider's batch API (half price, within 24 hours). The run's own mode comes first.
         let judgeOf = Dictionary(settings.judges.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var mostThisRun = 0.0
+        let batchMode = !settings.batchJudges.isEmpty
         func dollars(batch: Bool) -> String {
             var input = 0.0, maximum = 0.0
             var unpriced = Set<String>()
@@ -41,15 +43,19 @@ public enum RunEstimate {
                 input += Double(task.request.estimatedInputTokens) * price.input / 1_000_000
                 maximum += price.maximumCost(inputTokens: task.request.estimatedInputTokens, maxOutputTokens: task.request.maxTokens)
             }
+            if batch == batchMode { mostThisRun = maximum }
             return String(format: "$%.4f to $%.4f (input only, to every output token used)", input, maximum)
                 + (unpriced.isEmpty ? "" : "; no \(batch ? "batch " : "")price for \(unpriced.sorted().joined(separator: ", "))")
         }
-        let batchMode = !settings.batchJudges.isEmpty
         let hasBatchAPI = settings.judges.contains { $0.provider.hasBatchAPI }
         let syncRow = ["dollars" + (batchMode ? ", one request at a time" : ""), dollars(batch: false)]
         let batchRow = ["dollars, batch API" + (batchMode ? " (this run)" : ""), dollars(batch: true) + " within 24 hours"]
         rows += batchMode ? [batchRow, syncRow] : hasBatchAPI ? [syncRow, batchRow] : [syncRow]
-        if let cap = settings.maxCostUSD { rows.append(["budget", String(format: "$%.2f", cap)]) }
+        if let cap = settings.maxCostUSD {
+            // Said before anything is spent: a run that may cost more can stop at the budget.
+            rows.append(["budget", String(format: "$%.2f", cap) + (mostThisRun > cap
+                ? String(format: ": this run may cost up to $%.4f, so it may stop at the budget before it is done (raise budget.max_cost_usd or --max-cost, or lower max_tokens)", mostThisRun) : "")])
+        }
         var text = TextTable.render(rows)
         // Each judge's share, when there are several: who is sent what, at what concurrency.
         if settings.judges.count > 1 {

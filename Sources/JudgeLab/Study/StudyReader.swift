@@ -89,6 +89,18 @@ extension Study {
         return value
     }
 
+    /// The most output tokens a reply may be given: above any model's limit, below a typo.
+    public static let maxTokensLimit = 1_000_000
+
+    /// A reply's token limit: at least 1, at most `maxTokensLimit`.
+    static func maxTokens(_ node: YAMLNode) throws -> Int {
+        let value = try positive(node)
+        guard value <= maxTokensLimit else {
+            throw node.error("\(value) is more output tokens than any model writes (at most \(maxTokensLimit)): give the reply's real limit")
+        }
+        return value
+    }
+
     static func seed64(_ node: YAMLNode) throws -> UInt64 {
         let value = try node.int()
         guard value >= 0 else { throw node.error("a seed may not be negative") }
@@ -321,7 +333,7 @@ extension Study {
             spec.temperature = try node.double()
             guard (0...2).contains(spec.temperature!) else { throw node.error("must be between 0 and 2") }
         }
-        if let node = v["max_tokens"] ?? nil { spec.maxTokens = try positive(node) }
+        if let node = v["max_tokens"] ?? nil { spec.maxTokens = try maxTokens(node) }
         if let node = v["tie_band"] ?? nil {
             guard let band = TieBand(parsing: try node.string()) else { throw node.error("expected LO,HI with LO ≤ HI, e.g. '4.5,5.5'") }
             spec.tieBand = band
