@@ -214,6 +214,9 @@ import JudgeLabTestSupport
         let study = try Self.study(in: folder, server: server, items: 40, judge: "  api_key_env: JUDGELAB_TEST_KEY\n  concurrency: 2")
         let result = try JudgeLabBinary.run(["run", study, "--out", folder.path + "/out", "--quiet"], environment: ["JUDGELAB_TEST_KEY": "sk-wrong"])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        // Nothing was answered, so no report was written, and none is named (issue 28: every message true).
+        #expect(result.stdout.hasPrefix("0 of 240 judgments recorded in \(folder.path)/out (no report: nothing was answered)"), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out/report.html"))
         #expect(result.stdout.contains("judge 'openai': its endpoint refused the key (HTTP 401: Incorrect API key provided); check $JUDGELAB_TEST_KEY."),
                 "\(result.stdout)")
         // At most the requests already in flight when the first refusal came back; none retried.

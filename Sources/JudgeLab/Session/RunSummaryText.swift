@@ -3,9 +3,11 @@ import Foundation
 
 extension RunSummary {
     /// The run's last words: what was recorded where, what was sent and paid, what failed and why.
+    /// A report is named only when one was written (`StudyJob` publishes one when a judgment was recorded).
     public func describe(judgments: Int, layout: RunLayout) -> String {
         let s = self
-        var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) (report: \(layout.htmlReport)) " +
+        let report = judgments > 0 ? "(report: \(layout.htmlReport))" : "(no report: nothing was answered)"
+        var lines = ["\(judgments) of \(s.total) judgments recorded in \(layout.directory) \(report) " +
                      "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
                      "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all; " +
                      String(format: "judged in %.2f s wall, %.3f s CPU)", s.seconds, s.cpuSeconds)]
