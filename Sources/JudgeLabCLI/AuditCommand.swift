@@ -29,7 +29,7 @@ struct AuditCommand: ParsableCommand {
             }
             let estimate = AuditEstimate(exported: exported.map { ($0.pair.id, $0.verdict!) },
                                          reviewed: reviewed.map { ($0.id, $0.verdict, allRandom || $0.reason == "a random check") })
-            try AtomicFile.write(String(decoding: try estimate.prettyJSON(), as: UTF8.self) + "\n", to: FilePath.join(folder, "audit.json"))
+            try AtomicFile.write(String(decoding: try estimate.prettyJSON(), as: UTF8.self) + "\n", to: RunLayout(directory: folder).audit)
             let pct: (Double?) -> String = Percent.text
             print("\(estimate.exported) exported labels; reviewed \(estimate.targetedReviewed) targeted (\(estimate.targetedRight) right) and \(estimate.randomReviewed) random checks (\(estimate.randomRight) right)")
             print("accuracy of the exported labels: \(pct(estimate.accuracy))\(estimate.interval.map { " [\(pct($0[0])), \(pct($0[1]))]" } ?? "")")

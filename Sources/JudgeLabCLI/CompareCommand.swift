@@ -36,7 +36,7 @@ struct CompareCommand: ParsableCommand {
                                               bootstrapResamples: options.bootstrapResamples, seed: options.seed)
             // Judgments from a run folder: its study.json names each variant's judge.
             let judgeOf = { (file: String, variant: String) -> String? in
-                let record = FilePath.join(FilePath.parent(file).isEmpty ? "." : FilePath.parent(file), "study.json")
+                let record = RunLayout(directory: FilePath.parent(file).isEmpty ? "." : FilePath.parent(file)).studyRecord
                 guard FileManager.default.fileExists(atPath: record) else { return nil }
                 return try? StudyRecord.load(path: record).variants.first { $0.name == variant }?.judge
             }

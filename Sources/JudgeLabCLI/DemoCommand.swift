@@ -33,11 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
                 let settings = try RunSettings.from(plan: plan, environment: [:])
                 let layout = RunLayout(directory: FilePath.join(directory, entry.name))
                 let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs, seed: study.sampleSeed)
-                let (summary, report, recorded) = try await { () async throws -> (RunSummary, RunReport?, Int) in
-                    defer { session.close() }
-                    let outcome = try await StudyJob.run(plan, runID: entry.name, session: session, compare: entry.comparisons, notes: entry.notes)
-                    return (outcome.summary, outcome.report, outcome.recorded)
-                }()
+                let outcome = try await StudyJob.run(plan, runID: entry.name, session: session, compare: entry.comparisons, notes: entry.notes)
+                session.close()  // (on an error, released with the session)
+                let (summary, report, recorded) = (outcome.summary, outcome.report, outcome.recorded)
                 if summary.cancelled { throw ExitCode(130) }
                 print("== \(entry.name): \(plan.items.count) sampled items (stratified by human verdict, seed 1), \(recorded) judgments replayed through the runner, $0 spent")
                 if let report {

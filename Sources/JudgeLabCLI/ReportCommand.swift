@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
             let report = try RunReport.load(runDirectory: runDirectory!, compare: pairs)
             let target = out ?? runDirectory!
             try ReportPublisher.publish(report, to: target, xml: RunEdges.live.xml)
-            print("wrote \(FilePath.join(target, "report.html")), report.xml and metrics.json")
+            print("wrote \(RunLayout(directory: target).htmlReport), report.xml and metrics.json")
         }
     }
 }

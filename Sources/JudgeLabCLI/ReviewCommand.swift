@@ -31,8 +31,9 @@ struct ReviewCommand: ParsableCommand {
             let items = ReviewQueue.build(labels, labelled: labelled, count: count, seed: seed)
             let target = out ?? FilePath.join(folder, "review")
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-            try AtomicFile.write(ReviewQueue.csv(items), to: FilePath.join(target, "review.csv"))
-            try AtomicFile.write(HTMLReport.renderReview(items, title: chosen, runID: FilePath.name(folder)), to: FilePath.join(target, "review.html"))
+            let review = RunLayout(directory: target)
+            try AtomicFile.write(ReviewQueue.csv(items), to: review.reviewSheet)
+            try AtomicFile.write(HTMLReport.renderReview(items, title: chosen, runID: FilePath.name(folder)), to: review.reviewPage)
             let reasons = Dictionary(grouping: items, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
             print("\(items.count) items to review in \(target)/review.html and review.csv: \(reasons.joined(separator: "; "))")
         }

@@ -25,7 +25,7 @@ public enum SitePublisher {
             for name in names.sorted() {
                 let path = FilePath.join(folder, name)
                 guard manager.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { continue }
-                if manager.fileExists(atPath: FilePath.join(path, "study.json")) { folders.append(path) } else if depth < 2 { visit(path, depth: depth + 1) }
+                if manager.fileExists(atPath: RunLayout(directory: path).studyRecord) { folders.append(path) } else if depth < 2 { visit(path, depth: depth + 1) }
             }
         }
         visit(results, depth: 1)
@@ -58,7 +58,7 @@ public enum SitePublisher {
                 let slug = Self.slug("\(name)-\(index + 1)-\(run.report.runID)")
                 let folder = FilePath.join(site, "runs/" + slug)
                 try ReportPublisher.publish(run.report, to: folder, xml: xml)
-                pages.append(FilePath.join(folder, "report.html"))
+                pages.append(RunLayout(directory: folder).htmlReport)
                 var diffLink: String?
                 var diffLabel = index == 0 ? "first run" : "no shared variant"
                 if let before = previous, let diff = try? RunDiff(before.report, run.report) {

@@ -40,7 +40,8 @@ public struct RunLayout: Sendable {
     public var winnerStudy: String { FilePath.join(directory, "winner.yaml") }
     public var winnerDataset: String { FilePath.join(directory, "winner-dataset.jsonl") }
 
-    // A review of a run (`judgelab review`) and its audit (`judgelab audit`).
+    // A review of a run (`judgelab review`, in the folder it writes: `review/` by default) and
+    // the audit of a label run (`judgelab audit`).
     public var reviewSheet: String { FilePath.join(directory, "review.csv") }
     public var reviewPage: String { FilePath.join(directory, "review.html") }
     public var audit: String { FilePath.join(directory, "audit.json") }
