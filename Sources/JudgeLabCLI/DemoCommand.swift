@@ -69,7 +69,9 @@ struct DemoCommand: AsyncParsableCommand {
         let entry = try DemoStudies.writeLive(into: directory, baseURL: url, perStratum: perStratum)
         let study = try Study.load(path: entry.studyFile)
         let plan = try StudyPlan(study: study)
-        let settings = try RunSettings.from(plan: plan, environment: [:])
+        // No key is read (the model server is on this machine); the answers go to the user's cache.
+        var settings = try RunSettings.from(plan: plan, environment: [:])
+        settings.cachePath = ResponseCache.path(study: study, environment: ProcessInfo.processInfo.environment)
         let layout = RunLayout(directory: FilePath.join(directory, entry.name))
         let context = CommandContext(quiet: false)
         let tasks = plan.items.count * plan.variants.reduce(0) { $0 + $1.order.orders.count }

@@ -15,6 +15,7 @@ struct EstimateCommand: ParsableCommand {
         try reportingInputErrors {
             var (plan, settings, layout, _) = try target.load()
             if batch { try settings.setBatchMode(file: target.study) }
+            if let note = plan.splitNote { print("note: \(note)") }
             print(try RunEstimate.text(plan: plan, settings: settings, layout: layout, openStore: RunEdges.live.openStore))
         }
     }

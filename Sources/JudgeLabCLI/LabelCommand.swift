@@ -27,6 +27,7 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(help: "Ties: drop, or separate (ties.jsonl).") var ties: String = "drop"
     @Option(help: "Order-inconsistent pairs: drop, or separate (inconsistent.jsonl).") var inconsistent: String = "drop"
     @Option(parsing: .unconditional, help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
+    @Flag(help: "Neither read nor write the response cache (by default, the user's: $JUDGELAB_CACHE or ~/.cache/judgelab).") var noCache = false
     @Flag(help: "No progress output.") var quiet = false
 
     func run() async throws {
@@ -40,6 +41,7 @@ struct LabelCommand: AsyncParsableCommand {
         guard let inconsistentPolicy = LabelPolicy(rawValue: inconsistent) else { throw ValidationError("--inconsistent: drop or separate") }
         let plan = try StudyPlan(study: try Study.load(path: study))
         let chosen = try plan.variant(named: variant)
+        if let note = plan.splitNote, !quiet { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         var mapping = try inputOptions.mapping()
         mapping.labelsOptional = true
         guard FileManager.default.fileExists(atPath: input) else { throw InputError(file: input, "cannot read the pairs to label (does the file exist?)") }
@@ -47,7 +49,7 @@ struct LabelCommand: AsyncParsableCommand {
         guard !pairs.isEmpty else { throw InputError(file: input, "no pairs to label") }
         let one = StudyPlan(study: plan.study, dataset: plan.dataset, library: plan.library, split: plan.split, items: plan.items, variants: [chosen])
         var settings = try RunSettings.from(plan: one, environment: ProcessInfo.processInfo.environment)
-        try settings.override(maxCost: maxCost, concurrency: nil)
+        try settings.override(maxCost: maxCost, concurrency: nil, noCache: noCache)
 
         let runID = RunLayout.labelRunID(plan: one, settings: settings, pairs: pairs)
         let layout = RunLayout(directory: out ?? "Results/\(runID)")

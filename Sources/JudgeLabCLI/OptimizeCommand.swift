@@ -23,12 +23,14 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Never spend more than this many US dollars (overrides the study's budget).") var maxCost: Double?
     @Option(parsing: .unconditional, help: "How many requests at once, per judge.") var concurrency: Int?
     @Flag(help: "Say what the search would spend at most, and stop.") var estimate = false
+    @Flag(help: "Neither read nor write the response cache (by default, the user's: $JUDGELAB_CACHE or ~/.cache/judgelab).") var noCache = false
     @Flag(help: "No progress output.") var quiet = false
 
     func run() async throws {
         var exitCode: Int32 = 0
         try await reportingInputErrorsAsync {
-            exitCode = try await Self.search(study: study, out: out, maxCost: maxCost, concurrency: concurrency, estimate: estimate, quiet: quiet).status
+            exitCode = try await Self.search(study: study, out: out, maxCost: maxCost, concurrency: concurrency, estimate: estimate,
+                                              quiet: quiet, noCache: noCache).status
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
@@ -36,11 +38,11 @@ struct OptimizeCommand: AsyncParsableCommand {
     /// Runs a study's search into its folder (`out`, or Results/<run id>) and publishes its
     /// reports; returns the exit status and, when the search ran, its summary and folder.
     static func search(study: String, out: String?, maxCost: Double?, concurrency: Int?, estimate: Bool,
-                       quiet: Bool) async throws -> (status: Int32, summary: OptimizeSummary?, layout: RunLayout) {
+                       quiet: Bool, noCache: Bool = false) async throws -> (status: Int32, summary: OptimizeSummary?, layout: RunLayout) {
         let loaded = try Study.load(path: study)
         let plan = try OptimizePlan(study: loaded)
         var settings = try SearchJob.settings(plan, environment: ProcessInfo.processInfo.environment)
-        try settings.override(maxCost: maxCost, concurrency: concurrency)
+        try settings.override(maxCost: maxCost, concurrency: concurrency, noCache: noCache)
         let runID = RunLayout.searchRunID(plan: plan, settings: settings)
         let layout = RunLayout(directory: out ?? "Results/\(runID)")
         print(try plan.describe(settings: settings))

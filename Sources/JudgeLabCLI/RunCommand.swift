@@ -9,6 +9,7 @@ struct RunTarget: ParsableArguments {
     @Option(help: "The endpoint, overriding the base_url of the study's one judge over HTTP.") var baseURL: String?
     @Option(help: "The judge model for every variant, overriding the study (for a study of one judge).") var model: String?
     @Option(help: "The run folder (default: Results/<run-id>).") var out: String?
+    @Flag(help: "Neither read nor write the response cache (by default, the user's: $JUDGELAB_CACHE or ~/.cache/judgelab).") var noCache = false
 
     func load() throws -> (StudyPlan, RunSettings, RunLayout, String) {
         var loaded = try Study.load(path: study)
@@ -28,7 +29,8 @@ struct RunTarget: ParsableArguments {
             for i in loaded.variants.indices { loaded.variants[i].model = nil }
         }
         let plan = try StudyPlan(study: loaded)
-        let settings = try RunSettings.from(plan: plan, environment: ProcessInfo.processInfo.environment)
+        var settings = try RunSettings.from(plan: plan, environment: ProcessInfo.processInfo.environment)
+        try settings.override(maxCost: nil, concurrency: nil, noCache: noCache)
         let runID = RunLayout.runID(plan: plan, settings: settings)
         return (plan, settings, RunLayout(directory: out ?? "Results/\(runID)"), runID)
     }
@@ -57,6 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             var (plan, settings, layout, runID) = try target.load()
             try settings.override(maxCost: maxCost, concurrency: concurrency)
             if batch { try settings.setBatchMode(file: target.study) }
+            if let note = plan.splitNote, !quiet { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
             for judge in settings.httpJudges where judge.apiKey == nil && !quiet {
                 FileHandle.standardError.write(Data("note: judge '\(judge.name)': $\(judge.apiKeyVariable ?? "?") is not set: sending requests to \(judge.endpointURL) without an API key\n".utf8))
             }

@@ -73,6 +73,8 @@ import JudgeLabTestSupport
         environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["JUDGE_URL"] = server.baseURL
         environment["HOME"] = folder.path  // nothing a docs command writes lands outside the scratch folder
+        environment["XDG_CACHE_HOME"] = nil  // the response cache where a user's is: ~/.cache/judgelab
+        environment["JUDGELAB_CACHE"] = nil
         var ran = 0, made: [String] = []
         for page in pages {
             for command in try Self.commands(page: page) {

@@ -122,6 +122,7 @@ struct LiveJudgeTests {
         // The command first writes the URL it was given, then does what the test asks.
         let script = "printf %s \"$JUDGELAB_LIVE_URL\" > \(urlFile); " + command.joined(separator: " ")
         process.arguments = [Paths.root + "/Tests/Support/live_server.py", "--slots", "1", "--log", folder.path + "/server.log", "--", "/bin/sh", "-c", script]
+        process.environment = JudgeLabBinary.environment(for: [], cwd: folder.path)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

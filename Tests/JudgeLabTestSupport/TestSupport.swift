@@ -45,7 +45,7 @@ public enum Paths {
 }
 
 /// The outcome of running the `judgelab` binary.
-public struct CommandResult {
+public struct CommandResult: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
@@ -54,16 +54,49 @@ public struct CommandResult {
 public enum JudgeLabBinary {
     /// `judgelab`, built beside the test bundle (the test target depends on it).
     public static let path: String = {
+        isolateTheUsersCache
         if let override = ProcessInfo.processInfo.environment["JUDGELAB_BIN"] { return override }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("judgelab").path
     }()
 
+    /// No `judgelab` a test starts reads or writes the user's response cache: the test process's
+    /// own cache folder ($XDG_CACHE_HOME) is a fresh temporary one, and $JUDGELAB_CACHE is unset
+    /// (a child inherits both). Evaluated once, before the first child starts.
+    private static let isolateTheUsersCache: Void = {
+        let folder = NSTemporaryDirectory() + "judgelab-test-cache-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        setenv("XDG_CACHE_HOME", folder, 1)
+        unsetenv(ResponseCache.variable)
+    }()
+
+    /// The environment of a `judgelab` a test starts: its response cache where the run folder's
+    /// parent is (`--out`'s parent, or `Results/` in its working folder), as runs kept it before
+    /// the cache was the user's, so that each test has a cache of its own and two commands of
+    /// one test share theirs. A test that names $JUDGELAB_CACHE in `environment` keeps it.
+    public static func environment(for arguments: [String], cwd: String?, _ environment: [String: String] = [:]) -> [String: String] {
+        isolateTheUsersCache
+        var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if environment[ResponseCache.variable] == nil {
+            var out: String?
+            for (index, argument) in arguments.enumerated() {
+                if argument == "--out", index + 1 < arguments.count { out = arguments[index + 1] }
+                if argument.hasPrefix("--out=") { out = String(argument.dropFirst(6)) }
+            }
+            let folder = cwd ?? FileManager.default.currentDirectoryPath
+            let runFolder = out.map { $0.hasPrefix("/") ? $0 : folder + "/" + $0 } ?? folder + "/Results/run"
+            merged[ResponseCache.variable] = FilePath.parent(runFolder) + "/cache.sqlite"
+        }
+        return merged
+    }
+
     /// Starts `judgelab` in the background with its output discarded (for kill tests).
-    public static func start(_ arguments: [String]) throws -> Process {
+    public static func start(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        process.environment = Self.environment(for: arguments, cwd: cwd, environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -88,7 +121,7 @@ public enum JudgeLabBinary {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        process.environment = Self.environment(for: arguments, cwd: cwd, environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

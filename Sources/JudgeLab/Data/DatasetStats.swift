@@ -10,6 +10,9 @@ public struct DatasetStats: Sendable {
     public var categories: [(name: String, count: Int)]
     /// Items with a simulated human score (scores or human_score labels).
     public var withSimulatedScore: Int
+    /// Items that repeat an earlier item's question and answers (in either order) under another
+    /// id (`PairContent`).
+    public var duplicates: Int
     /// Nearest-rank percentiles of answer lengths in Unicode scalars, both answers pooled.
     public var answerLength: [(percentile: Int, length: Int)]
 
@@ -30,6 +33,7 @@ public struct DatasetStats: Sendable {
             lengths.append(pair.answer2.unicodeScalars.count)
         }
         self.verdicts = verdicts
+        duplicates = PairContent.duplicates(dataset.pairs)
         categories = categoryCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { ($0.key, $0.value) }
         lengths.sort()
@@ -46,6 +50,7 @@ public struct DatasetStats: Sendable {
             ("label_form", .string(labelForm)),
             ("verdicts", .object(Verdict.allCases.map { ($0.rawValue, .number(Double(verdicts[$0] ?? 0))) })),
             ("with_simulated_score", .number(Double(withSimulatedScore))),
+            ("duplicate_pairs", .number(Double(duplicates))),
             ("categories", .object(categories.map { ($0.name, .number(Double($0.count))) })),
             ("answer_length", .object(answerLength.map { ($0.percentile == 100 ? "max" : "p\($0.percentile)", .number(Double($0.length))) })),
         ])
@@ -63,6 +68,7 @@ public struct DatasetStats: Sendable {
                          "\(count) (\(Percent.text(Double(count), of: Double(pairs))))"])
         }
         rows.append(["with simulated score", "\(withSimulatedScore)"])
+        rows.append(["duplicate pairs", duplicates == 0 ? "0" : "\(duplicates) (an earlier item's question and answers under another id: kept on its side of every split)"])
         rows.append(["answer length (chars)",
                      answerLength.map { ($0.percentile == 100 ? "max " : "p\($0.percentile) ") + "\($0.length)" }.joined(separator: ", ")])
         if !categories.isEmpty {

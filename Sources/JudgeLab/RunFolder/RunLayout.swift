@@ -46,9 +46,6 @@ public struct RunLayout: Sendable {
     public var reviewPage: String { FilePath.join(directory, "review.html") }
     public var audit: String { FilePath.join(directory, "audit.json") }
 
-    /// The response cache, shared by every run under the same Results folder.
-    public var sharedCache: String { FilePath.join(FilePath.parent(directory).isEmpty ? "." : FilePath.parent(directory), "cache.sqlite") }
-
     /// `STUDY-NAME-<hash>`: the same study and settings give the same id, so running the same
     /// command again resumes the same run.
     public static func runID(plan: StudyPlan, settings: RunSettings) -> String {

@@ -9,19 +9,19 @@ public enum RunEstimate {
                             openStore: (_ run: String, _ cache: String) throws -> any RunStore) throws -> String {
         let tasks = try Runner.tasks(for: plan, settings: settings)
         let manager = FileManager.default
-        // Read only what exists: an estimate creates no run folder.
-        let store: (any RunStore)? = manager.fileExists(atPath: layout.sharedCache) || manager.fileExists(atPath: layout.store)
-            ? try openStore(manager.fileExists(atPath: layout.store) ? layout.store : ":memory:",
-                            manager.fileExists(atPath: layout.sharedCache) ? layout.sharedCache : ":memory:")
+        // Read only what exists: an estimate creates no run folder and no cache.
+        let cache = settings.cachePath.flatMap { manager.fileExists(atPath: $0) ? $0 : nil }
+        let store: (any RunStore)? = cache != nil || manager.fileExists(atPath: layout.store)
+            ? try openStore(manager.fileExists(atPath: layout.store) ? layout.store : ResponseCache.none, cache ?? ResponseCache.none)
             : nil
-        let (answered, cached, toSend) = try Runner.estimate(tasks, store: store)
+        let (answered, cached, toSend, shared) = try Runner.estimate(tasks, store: store)
         let input = toSend.reduce(0) { $0 + $1.request.estimatedInputTokens }
         let output = toSend.reduce(0) { $0 + $1.request.maxTokens }
         var rows = [
             ["judgments", "\(tasks.count) (\(plan.variants.count) variants × \(plan.items.count) items × their orders)"],
             ["answered before", "\(answered)"],
-            ["from the cache", "\(cached)"],
-            ["requests to send", "\(toSend.count) (before retries)"],
+            ["from the cache", "\(cached) (\(settings.cachePath == ResponseCache.none ? "no cache" : "cache: " + (settings.cachePath ?? "none: set $\(ResponseCache.variable) or $HOME")))"],
+            ["requests to send", "\(toSend.count) (before retries)" + (shared > 0 ? "; \(shared) more judgments share one of them (an identical prompt)" : "")],
             ["input tokens", "about \(input) (UTF-8 bytes / 4)"],
             ["output tokens", "at most \(output)"],
         ]

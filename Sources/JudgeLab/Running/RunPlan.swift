@@ -16,11 +16,13 @@ extension Runner {
         return tasks
     }
 
-    /// What a run of `tasks` would do now: how many are answered, cached, and left to send.
-    public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask]) {
+    /// What a run of `tasks` would do now, counted as the run counts them: the judgments
+    /// answered before and from the cache, the distinct requests to send, and how many more
+    /// judgments share one of those requests (answered by it, not by the cache).
+    public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask], shared: Int) {
         let work = try RunWork(tasks, store: store)
         let shared = work.groups.reduce(0) { $0 + $1.count - 1 }
-        return (work.answeredBefore, work.cached.count + shared, work.groups.map { $0[0] })
+        return (work.answeredBefore, work.cached.count, work.groups.map { $0[0] }, shared)
     }
 }
 

@@ -7,6 +7,10 @@ public struct RunSettings: Sendable {
     public var judges: [JudgeSettings]
     public var maxCostUSD: Double?
     public var prices: PriceTable
+    /// The response cache's path (`ResponseCache`): the user's, `ResponseCache.none` for none
+    /// (`--no-cache`, or no judge over HTTP); nil when the environment names no place for it
+    /// (opening the run's store then says so).
+    public var cachePath: String? = ResponseCache.none
 
     public init(judges: [JudgeSettings], prices: PriceTable) {
         self.judges = judges
@@ -35,9 +39,10 @@ public struct RunSettings: Sendable {
         }
     }
 
-    /// The command line's overrides (`--max-cost`, `--concurrency`), checked as a study's keys are:
-    /// a cap that is a number of dollars, 0 or more; a concurrency of 1 or more.
-    public mutating func override(maxCost: Double?, concurrency: Int?) throws {
+    /// The command line's overrides (`--max-cost`, `--concurrency`, `--no-cache`), checked as a
+    /// study's keys are: a cap that is a number of dollars, 0 or more; a concurrency of 1 or more.
+    public mutating func override(maxCost: Double?, concurrency: Int?, noCache: Bool = false) throws {
+        if noCache { cachePath = ResponseCache.none }
         if let maxCost {
             guard maxCost.isFinite, maxCost >= 0 else {
                 throw InputError(file: "--max-cost", "must be a number of dollars, 0 or more (not \(maxCost))")
@@ -79,6 +84,8 @@ public struct RunSettings: Sendable {
         }
         var settings = RunSettings(judges: judges, prices: try PriceTable.shipped().merging(study.prices))
         settings.maxCostUSD = study.maxCostUSD
+        // Only answers from over HTTP are cached: a run of judges in the process needs none.
+        settings.cachePath = settings.httpJudges.isEmpty ? ResponseCache.none : ResponseCache.path(study: study, environment: environment)
         return settings
     }
 

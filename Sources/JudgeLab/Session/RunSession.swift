@@ -53,9 +53,9 @@ public final class RunSession: @unchecked Sendable {
     deinit { close() }
 
     /// A store in the run's folder: the journal at `path` (default: the run's own), with the
-    /// response cache every run under the same Results folder shares.
+    /// user's response cache (`ResponseCache`), shared by every run wherever it starts.
     public func store(_ path: String? = nil) throws -> any BatchRunStore {
-        try edges.openStore(path ?? layout.store, layout.sharedCache)
+        try edges.openStore(path ?? layout.store, try ResponseCache.prepare(settings.cachePath))
     }
 
     /// Judges `tasks` through the runner into `store`: journaled, cached, within the budget,

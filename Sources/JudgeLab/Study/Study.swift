@@ -49,6 +49,9 @@ public struct Study: Sendable {
     /// The line of `judges:` or `judge:`, for errors.
     public var judgesLine: Int?
     public var maxCostUSD: Double?
+    /// The response cache's place (`cache:`, relative to the study's folder); nil: the user's
+    /// (`ResponseCache`).
+    public var cachePath: String?
     /// Prices that override or extend the shipped table.
     public var prices = PriceTable(prices: [:])
     public var maxVariants = 200

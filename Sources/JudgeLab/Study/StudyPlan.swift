@@ -86,6 +86,11 @@ public struct StudyPlan: Sendable {
         return judges
     }
 
+    /// What a run says of the split before it starts: the items that repeat another's content.
+    public var splitNote: String? {
+        split.duplicates == 0 ? nil : PoolSplit.note(duplicates: split.duplicates)
+    }
+
     public func variant(named name: String) throws -> Variant {
         guard let variant = variants.first(where: { $0.name == name }) else {
             throw InputError(file: study.file, field: "variant", "no variant named '\(name.excerpt())' (see `judgelab variants`)")

@@ -5,7 +5,7 @@ import Foundation
 extension Study {
     public static func load(path: String) throws -> Study {
         let root = try YAMLNode.load(path: path)
-        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "judges", "budget", "prices", "max_variants", "variants", "search"])
+        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "judges", "budget", "cache", "prices", "max_variants", "variants", "search"])
         guard let datasetNode = root["dataset"] else { throw root.error("missing 'dataset' (the data set's path and format)") }
         var dataset = (path: "", format: DatasetFormat?.none, mapping: FieldMapping())
         if case .scalar = datasetNode.node {
@@ -71,9 +71,14 @@ extension Study {
             try budget.requireKeys(in: ["max_cost_usd"])
             if let cost = budget["max_cost_usd"] {
                 let value = try cost.double()
-                guard value >= 0 else { throw cost.error("may not be negative") }
+                guard value.isFinite, value >= 0 else { throw cost.error("must be a number of dollars, 0 or more (not \(value))") }
                 study.maxCostUSD = value
             }
+        }
+        if let cache = root["cache"] {
+            let path = try cache.string()
+            guard !path.isBlank else { throw cache.error("the response cache's path may not be blank (leave `cache:` out for the user's cache)") }
+            study.cachePath = path
         }
         if let prices = root["prices"] { study.prices = try PriceTable.parse(prices) }
         if let max = root["max_variants"] { study.maxVariants = try positive(max) }

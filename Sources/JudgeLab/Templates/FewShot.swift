@@ -19,37 +19,60 @@ public enum ExampleSelection: String, CaseIterable, Sendable {
     public static let names = allCases.map(\.rawValue).joined(separator: ", ")
 }
 
-/// The split of a data set into a few-shot pool and the evaluation pool. They never overlap.
+/// The split of a data set into a few-shot pool and the evaluation pool. They never overlap, by
+/// id or by content: an item whose question and answers (in either order) are another's goes
+/// to the same side as it (`PairContent`).
 public struct PoolSplit: Sendable {
     public var fewShot: [Pair]
     public var evaluation: [Pair]
+    /// How many items repeat an earlier item's content under another id (each kept on its
+    /// first's side).
+    public var duplicates = 0
 
     public init(fewShot: [Pair], evaluation: [Pair]) {
         self.fewShot = fewShot
         self.evaluation = evaluation
     }
 
+    /// What a run says when the data set repeats pairs under other ids.
+    public static func note(duplicates: Int) -> String {
+        "\(duplicates) items repeat another item's question and answers under another id: each is kept on the same side of the split as the first (never an example of itself)"
+    }
+
     /// - Parameters:
     ///   - fraction: the share of items (rounded down, at least 1 when above 0) put in the pool,
-    ///     drawn with `SeededGenerator(seed:)`; ignored when `ids` are listed.
-    ///   - ids: the pool's items by id.
+    ///     drawn with `SeededGenerator(seed:)`; ignored when `ids` are listed. Items are taken in
+    ///     the shuffled order, each with every item of the same content, until the pool holds
+    ///     the share (a data set without duplicates: exactly the first of the shuffled order).
+    ///   - ids: the pool's items by id; items with the same content as one of them join the pool
+    ///     after them.
     public init(_ pairs: [Pair], fraction: Double, ids: [String]?, seed: UInt64, file: String = "study") throws {
+        let first = PairContent.firstOccurrences(pairs)
+        duplicates = first.enumerated().count { $0.offset != $0.element }
+        var copies: [Int: [Int]] = [:]  // a first occurrence's later copies
+        for (index, owner) in first.enumerated() where owner != index { copies[owner, default: []].append(index) }
+        func group(_ index: Int) -> [Int] { [first[index]] + (copies[first[index]] ?? []) }
         if let ids {
-            let index = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let index = Dictionary(pairs.indices.map { (pairs[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
             var seen = Set<String>()
-            fewShot = try ids.map { id in
-                guard let pair = index[id] else { throw InputError(file: file, field: "split.fewshot_ids", "'\(id.excerpt())' is not an item of the data set") }
+            var listed: [Int] = []
+            for id in ids {
+                guard let at = index[id] else { throw InputError(file: file, field: "split.fewshot_ids", "'\(id.excerpt())' is not an item of the data set") }
                 guard seen.insert(id).inserted else { throw InputError(file: file, field: "split.fewshot_ids", "'\(id.excerpt())' is listed twice") }
-                return pair
+                listed.append(at)
             }
-            evaluation = pairs.filter { !seen.contains($0.id) }
+            let inPool = Set(listed.flatMap(group))
+            let sameContent = pairs.indices.filter { inPool.contains($0) && !seen.contains(pairs[$0].id) }
+            fewShot = (listed + sameContent).map { pairs[$0] }
+            evaluation = pairs.indices.filter { !inPool.contains($0) }.map { pairs[$0] }
         } else {
             guard (0..<1).contains(fraction) else { throw InputError(file: file, field: "split.fewshot_fraction", "must be at least 0 and below 1") }
             var order = Array(pairs.indices)
             var generator = SeededGenerator(seed: seed)
             generator.shuffle(&order)
             let count = fraction > 0 ? max(1, Int(Double(pairs.count) * fraction)) : 0
-            let chosen = Set(order.prefix(count))
+            var chosen = Set<Int>()
+            for index in order where chosen.count < count && !chosen.contains(index) { chosen.formUnion(group(index)) }
             fewShot = pairs.indices.filter { chosen.contains($0) }.map { pairs[$0] }
             evaluation = pairs.indices.filter { !chosen.contains($0) }.map { pairs[$0] }
         }

@@ -1,0 +1,45 @@
+// A pair's content, whatever its id: what keeps an item and its copy under another id on the
+// same side of every split.
+
+/// The question and the two answers, the answers in either order, each without the white space
+/// around it. Two items with the same content are the same judgment to make: a data set with
+/// one item per vote (MT-Bench's, say) holds the same pair under several ids.
+public struct PairContent: Hashable, Sendable {
+    public var question: String
+    /// The two answers, the smaller first (by their UTF-8 bytes).
+    public var answers: (String, String)
+
+    public init(_ pair: Pair) {
+        question = pair.question.trimmed
+        let a = pair.answer1.trimmed, b = pair.answer2.trimmed
+        answers = a.utf8.lexicographicallyPrecedes(b.utf8) ? (a, b) : (b, a)
+    }
+
+    public static func == (l: PairContent, r: PairContent) -> Bool {
+        l.question == r.question && l.answers.0 == r.answers.0 && l.answers.1 == r.answers.1
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(question)
+        hasher.combine(answers.0)
+        hasher.combine(answers.1)
+    }
+
+    /// For each pair, the index of the first pair with the same content (its own index when it
+    /// is the first).
+    public static func firstOccurrences(_ pairs: [Pair]) -> [Int] {
+        var first: [PairContent: Int] = [:]
+        first.reserveCapacity(pairs.count)
+        return pairs.indices.map { index in
+            let content = PairContent(pairs[index])
+            if let earlier = first[content] { return earlier }
+            first[content] = index
+            return index
+        }
+    }
+
+    /// How many pairs repeat an earlier pair's content under another id.
+    public static func duplicates(_ pairs: [Pair]) -> Int {
+        firstOccurrences(pairs).enumerated().count { $0.offset != $0.element }
+    }
+}
