@@ -66,7 +66,8 @@ variants:
     total = args.items * args.variants * 2
     out = os.path.join(work, "Results", "run")
     start = time.time()
-    child = subprocess.Popen([args.bin, "run", study, "--batch", "--out", out, "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = dict(os.environ, JUDGELAB_CACHE=os.path.join(work, "Results", "cache.sqlite"))  # not the user's cache
+    child = subprocess.Popen([args.bin, "run", study, "--batch", "--out", out, "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     # Resident memory sampled every 0.2 s, to tell the batch phase (flat) from the end, where
     # the million judgments are loaded, analysed and reported.
     samples = []

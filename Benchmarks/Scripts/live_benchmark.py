@@ -47,7 +47,9 @@ def judgelab_run(binary, work, port, items, slots, name):
                 "variants:\n  list:\n    - {template: choice-ab, order: original}\n" % (os.path.join(ROOT, "PromptTemplates"), items, port, slots))
     out = os.path.join(folder, "Results", "run")
     started = time.monotonic()
-    r = subprocess.run([binary, "run", study, "--out", out, "--quiet"], capture_output=True, text=True)
+    # The response cache in the benchmark's folder, not the user's: every request is sent.
+    env = dict(os.environ, JUDGELAB_CACHE=os.path.join(folder, "Results", "cache.sqlite"))
+    r = subprocess.run([binary, "run", study, "--out", out, "--quiet"], capture_output=True, text=True, env=env)
     wall = time.monotonic() - started
     if r.returncode != 0:
         raise SystemExit("judgelab run failed: " + r.stdout + r.stderr)

@@ -37,7 +37,8 @@ def main():
         out = os.path.join(args.work, "Results", "search")
         started = time.time()
         run = subprocess.run([args.judgelab, "optimize", os.path.join(trial, "study.yaml"), "--out", out, "--quiet"],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True,
+                             env=dict(os.environ, JUDGELAB_CACHE=os.path.join(args.work, "Results", "cache.sqlite")))  # not the user's cache
         seconds = time.time() - started
         if run.returncode != 0:
             sys.exit("optimize failed (%d): %s%s" % (run.returncode, run.stdout, run.stderr))

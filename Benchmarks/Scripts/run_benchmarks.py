@@ -32,12 +32,24 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 LATENCY = 0.2
 
 
+def cache_env(args):
+    """A judgelab run's environment: its response cache beside its run folder (--out's parent),
+    never the user's own, so that each workload starts cold and a second run into the same
+    parent folder finds the first's answers."""
+    env = dict(os.environ)
+    if "--out" in args:
+        env["JUDGELAB_CACHE"] = os.path.join(os.path.dirname(os.path.abspath(args[args.index("--out") + 1])), "cache.sqlite")
+    return env
+
+
 def sh(args, **kw):
+    kw.setdefault("env", cache_env(args))
     return subprocess.run(args, capture_output=True, text=True, **kw)
 
 
 def timed(args, **kw):
     """(wall seconds, peak RSS in MB, completed process) of a command."""
+    kw.setdefault("env", cache_env(args))
     start = time.perf_counter()
     result = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M"] + args, capture_output=True, text=True, **kw)
     wall = time.perf_counter() - start
