@@ -33,8 +33,8 @@ import JudgeLabTestSupport
         """)
     }
 
-    static func store(_ out: String) throws -> SQLiteRunStore {
-        try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: FilePath.parent(out) + "/cache.sqlite")
+    static func store(_ out: String, cache: String? = nil) throws -> SQLiteRunStore {
+        try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: cache ?? FilePath.parent(out) + "/cache.sqlite")
     }
 
     @Test func faultsAtScaleLoseNothingAndPayOnce() async throws {
@@ -46,10 +46,12 @@ import JudgeLabTestSupport
         let folder = try TemporaryFolder()
         let study = try Self.study(folder, server: server, items: items, timeout: 4)
         let out = folder.path + "/Results/run"
+        // The user's response cache, as a user has one: outside every run folder.
+        let user = [ResponseCache.variable: folder.path + "/user-cache/"]
         let started = Date()
-        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--concurrency", Self.full ? "128" : "32", "--quiet"])
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--concurrency", Self.full ? "128" : "32", "--quiet"], environment: user)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        let entries = try Self.store(out).entries()
+        let entries = try Self.store(out, cache: folder.path + "/user-cache/responses.sqlite").entries()
         let answered = entries.filter { $0.judgment != nil }
         #expect(answered.count == 2 * items)                              // 0 lost
         #expect(Set(answered.map(\.key)).count == 2 * items)              // 0 recorded twice
@@ -61,6 +63,16 @@ import JudgeLabTestSupport
         if Self.full {
             print("reliability: \(2 * items) judgments, \(faults) injected faults, \(stats["requests"]!.int) requests, \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         }
+        // The same study from another working folder, into another run folder: no request is
+        // sent (the cache used to sit beside the run folder, and all were sent and paid again).
+        let elsewhere = folder.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let again = try JudgeLabBinary.run(["run", study, "--quiet"], cwd: elsewhere, environment: user)
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let sentAgain = try await server.stats()["requests"]!.int - stats["requests"]!.int
+        #expect(sentAgain == 0)
+        #expect(again.stdout.contains("\(2 * items) from the cache"), "\(again.stdout)")
+        if Self.full { print("reliability: a second run from another folder: \(sentAgain) requests sent, \(2 * items) judgments from the cache") }
     }
 
     @Test func repeatedKillDashNineThenResumeEqualsAnUninterruptedRun() async throws {
