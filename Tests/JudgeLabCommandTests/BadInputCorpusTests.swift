@@ -15,7 +15,7 @@ import JudgeLabTestSupport
         var field: String?
         var says: String
         var arguments: [String]
-        var testDescription: String { file }
+        var testDescription: String { ([file] + arguments).joined(separator: " ") }
     }
 
     static let cases: [Case] = {
@@ -29,7 +29,7 @@ import JudgeLabTestSupport
 
     @Test func theCorpusHasAtLeastSixtyFiles() {
         #expect(Self.cases.count >= 60)
-        #expect(Set(Self.cases.map(\.kind)) == ["data", "judgments", "study", "template"])
+        #expect(Set(Self.cases.map(\.kind)) == ["data", "judgments", "study", "template", "run"])
     }
 
     @Test(arguments: cases)
@@ -46,6 +46,13 @@ import JudgeLabTestSupport
             arguments = ["analyze", "--dataset", Self.folder + "/good-data.jsonl", "--judgments", path]
         case "study":
             arguments = ["variants", path]
+        case "run":
+            // A judged command: refused before anything is written or sent. `--estimate` and
+            // `--optimize` (as `optimize --estimate` and `optimize`) refuse what `run` does.
+            let command = bad.arguments.first == "--optimize" ? ["optimize"] : bad.arguments.first == "--estimate" ? ["estimate"] : ["run"]
+            let extra = bad.arguments.first.map { ["--estimate", "--optimize"].contains($0) } == true ? Array(bad.arguments.dropFirst()) : bad.arguments
+            arguments = command + [path] + (command == ["estimate"] ? [] : ["--out", out]) + extra
+            if let field = bad.field, field.hasPrefix("--") { errorFile = field }
         default:  // a broken file in an otherwise sound copy of the shipped templates
             try FileManager.default.copyItem(atPath: Paths.root + "/PromptTemplates", toPath: work.path + "/templates")
             let relative = bad.file.split(separator: "/").dropFirst().joined(separator: "/")
@@ -61,9 +68,9 @@ import JudgeLabTestSupport
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
         let message = String(lines.first ?? "")
-        let location = "error: \(errorFile)" + (bad.line.map { ":\($0):" } ?? "")
+        let location = "error: \(errorFile)" + (bad.line.map { ":\($0):" } ?? (errorFile.hasPrefix("--") ? ":" : ""))
         #expect(message.hasPrefix(location), "\(message)")
-        if let field = bad.field { #expect(message.contains("field '\(field)'"), "\(message)") }
+        if let field = bad.field, !field.hasPrefix("--") { #expect(message.contains("field '\(field)'"), "\(message)") }
         #expect(message.contains(bad.says), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(result.stdout.isEmpty)

@@ -11,6 +11,10 @@ public struct RunSettings: Sendable {
     /// (`--no-cache`, or no judge over HTTP); nil when the environment names no place for it
     /// (opening the run's store then says so).
     public var cachePath: String? = ResponseCache.none
+    /// The models each judge over HTTP is asked for (what a budget needs prices of), and the
+    /// study they come from, for errors.
+    var modelsInUse: [(judge: String, model: String)] = []
+    var file = "study"
 
     public init(judges: [JudgeSettings], prices: PriceTable) {
         self.judges = judges
@@ -53,6 +57,20 @@ public struct RunSettings: Sendable {
             guard concurrency > 0 else { throw InputError(file: "--concurrency", "must be at least 1 (not \(concurrency))") }
             setConcurrency(concurrency)
         }
+        try checkBudget()
+    }
+
+    /// A budget can only be kept by a run that knows what each request may cost: with a cap,
+    /// every model a judge over HTTP is asked for needs a price. Checked when the settings are
+    /// made and after the command line's overrides, so `estimate` and `optimize --estimate`
+    /// refuse what the run would, before any file is written.
+    func checkBudget() throws {
+        guard maxCostUSD != nil else { return }
+        for (name, model) in modelsInUse where prices.price(of: model) == nil {
+            let judge = self.judge(named: name)
+            throw InputError(file: file, line: judge?.line, field: (judge?.field ?? "judge") + ".model",
+                             "a budget is set but model '\(model.excerpt())' has no price, so no request's cost can be bounded: add it under `prices:` (dollars per million input and output tokens), or run without a budget")
+        }
     }
 
     /// Every judge's concurrency set to `value` (`--concurrency`), shared out over a judge's endpoints.
@@ -84,6 +102,12 @@ public struct RunSettings: Sendable {
         }
         var settings = RunSettings(judges: judges, prices: try PriceTable.shipped().merging(study.prices))
         settings.maxCostUSD = study.maxCostUSD
+        settings.file = study.file
+        let overHTTP = Set(settings.httpJudges.map(\.name))
+        var seen = Set<String>()
+        settings.modelsInUse = plan.variants.filter { overHTTP.contains($0.judge) && seen.insert($0.judge + "\u{0}" + $0.model).inserted }
+            .map { ($0.judge, $0.model) }
+        try settings.checkBudget()
         // Only answers from over HTTP are cached: a run of judges in the process needs none.
         settings.cachePath = settings.httpJudges.isEmpty ? ResponseCache.none : ResponseCache.path(study: study, environment: environment)
         return settings

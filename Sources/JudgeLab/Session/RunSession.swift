@@ -24,6 +24,8 @@ public final class RunSession: @unchecked Sendable {
     ///   - seed: the baselines' coin.
     public init(layout: RunLayout, settings: RunSettings, pairs: [Pair], seed: UInt64, edges: RunEdges,
                 cancel: CancellationFlag = CancellationFlag(), progress: (@Sendable (RunProgress) -> Void)? = nil) throws {
+        // What can be refused is read before the folder is made: a refused start leaves nothing.
+        let recordings = try settings.judges.map { judge in try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? [] }
         do {
             try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
         } catch {
@@ -38,15 +40,8 @@ public final class RunSession: @unchecked Sendable {
         self.progress = progress
         let transport = settings.httpJudges.isEmpty ? nil : edges.makeTransport()
         self.transport = transport
-        do {
-            judges = try settings.judges.map { judge -> any Judge in
-                let recordings = try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? []
-                return judge.makeJudge(transport: transport!, pairs: pairs, recordings: recordings, seed: seed)
-            }
-        } catch {
-            transport?.shutdown()
-            lock.release()
-            throw error
+        judges = zip(settings.judges, recordings).map { judge, recordings in
+            judge.makeJudge(transport: transport!, pairs: pairs, recordings: recordings, seed: seed)
         }
     }
 
