@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import JudgeLab
 import JudgeLabHTTP
+import JudgeLabStore
 import JudgeLabXML
 
 @main
@@ -112,26 +113,43 @@ struct VersionCommand: ParsableCommand {
 func reportingInputErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as InputError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode(2)
+    } catch {
+        throw failure(error)
     }
 }
 
-/// The async form of `reportingInputErrors`; store and disk errors also become one line.
+/// The async form of `reportingInputErrors`.
 func reportingInputErrorsAsync(_ body: () async throws -> Void) async throws {
     do {
         try await body()
-    } catch let error as InputError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode(2)
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as ValidationError {
-        throw error
     } catch {
+        throw failure(error)
+    }
+}
+
+/// What an error that ends a command becomes: bad input (an `InputError`, or a path the file
+/// system refuses) one line and exit 2; a store or other failure one line and exit 1; exit
+/// codes and usage errors as they are.
+func failure(_ error: any Error) -> any Error {
+    switch error {
+    case is ExitCode, is ValidationError, is CleanExit:
+        return error
+    case let error as InputError:
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode(1)
+        return ExitCode(2)
+    default:
+        if let located = InputError(fileSystem: error) {
+            FileHandle.standardError.write(Data("error: \(located)\n".utf8))
+            return ExitCode(2)
+        }
+        // A store at a path that cannot hold one (read-only, not openable, not a database) was
+        // given by the user: bad input. Any other store failure (a full disk) is not.
+        if let store = error as? SQLiteError, [8, 14, 26].contains(store.code) {  // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_NOTADB
+            FileHandle.standardError.write(Data("error: \(store)\n".utf8))
+            return ExitCode(2)
+        }
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(1)
     }
 }
 

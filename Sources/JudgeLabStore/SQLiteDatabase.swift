@@ -13,6 +13,8 @@ public struct SQLiteError: Error, CustomStringConvertible {
         switch code {
         case 13: hint = " (free some space and run the same command again: nothing already recorded is lost)"
         case 8: hint = " (the folder is read-only)"
+        case 14: hint = " (is its folder there and writable, and is the path not a folder?)"
+        case 26: hint = " (the file is not a JudgeLab store: move it away or name another path)"
         default: hint = ""
         }
         return "\(path): SQLite error \(code): \(message)\(hint)"

@@ -7,7 +7,8 @@ import Foundation
 public struct XMLProblem: Error, CustomStringConvertible, Sendable {
     public var line: Int
     public var message: String
-    public var description: String { "line \(line): \(message)" }
+    /// `line N: message`, or the message alone when libxml2 gave no line.
+    public var description: String { line > 0 ? "line \(line): \(message)" : message }
 }
 
 /// Entry points into libxml2.

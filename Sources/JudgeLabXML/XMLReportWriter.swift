@@ -17,8 +17,12 @@ public enum XMLReportWriter {
     /// Writes a document to a file as `body` sends it: an indented UTF-8 document, escaping
     /// libxml2's, streamed to disk by its text writer.
     public static func write(to path: String, _ body: (any XMLEventSink) throws -> Void) throws {
-        guard let writer = xmlNewTextWriterFilename(path, 0) else {
-            throw XMLProblem(line: 0, message: "cannot write \(path) (is the folder writable?)")
+        // libxml2 says why it cannot open the file to its error handler (on standard error, by
+        // default): gathered instead, and said in one located line.
+        let collector = ProblemCollector()
+        guard let writer = collector.collecting({ xmlNewTextWriterFilename(path, 0) }) else {
+            let reason = collector.problems.first { !$0.message.isEmpty }?.message ?? "libxml2 cannot open it"
+            throw InputError(file: path, "cannot write here: \(reason) (is the folder writable, is the disk full?)")
         }
         let sink = TextWriterSink(writer)
         defer { xmlFreeTextWriter(writer) }

@@ -151,22 +151,31 @@ import JudgeLabTestSupport
         let folder = try TemporaryFolder()
         let study = try Self.study(folder, server: server, items: 5)
         let results = folder.path + "/Results"
+        let user = [ResponseCache.variable: folder.path + "/cache/"]  // the user's cache, elsewhere
         try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         // A finished run, then the folder turns read-only: a rerun reads, and says it cannot write.
-        #expect(try JudgeLabBinary.run(["run", study, "--out", results + "/run", "--quiet"]).status == 0)
+        #expect(try JudgeLabBinary.run(["run", study, "--out", results + "/run", "--quiet"], environment: user).status == 0)
+        let inside = [ResponseCache.variable: results + "/cache.sqlite"]
+        #expect(try JudgeLabBinary.run(["run", study, "--out", folder.path + "/beside", "--quiet"], environment: inside).status == 0)
         guard try Self.shell("mount", "--bind", "-o", "ro", results, results) == 0 else { return }
         var mounted = true
         defer { if mounted { _ = try? Self.shell("umount", results) } }
-        let fresh = try JudgeLabBinary.run(["run", study, "--out", results + "/other", "--quiet"])
+        let fresh = try JudgeLabBinary.run(["run", study, "--out", results + "/other", "--quiet"], environment: user)
         #expect(fresh.status == 2)
         #expect(fresh.stderr.contains("cannot create the run folder: Read-only file system"), "\(fresh.stderr)")
-        let again = try JudgeLabBinary.run(["run", study, "--out", results + "/run", "--quiet"])
+        let again = try JudgeLabBinary.run(["run", study, "--out", results + "/run", "--quiet"], environment: user)
         #expect(again.status != 0)
         #expect(again.stderr.hasPrefix("error: "))
         #expect(again.stderr.split(separator: "\n").count == 1, "\(again.stderr)")
+        // A cache in the read-only folder: one line naming it, before any run folder is made.
+        let cacheRefused = try JudgeLabBinary.run(["run", study, "--out", folder.path + "/elsewhere", "--quiet"], environment: inside)
+        #expect(cacheRefused.status == 2)
+        #expect(cacheRefused.stderr.hasPrefix("error: \(results)/cache.sqlite: SQLite error"), "\(cacheRefused.stderr)")
+        #expect(cacheRefused.stderr.split(separator: "\n").count == 1, "\(cacheRefused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/elsewhere"))
         _ = try Self.shell("umount", results)
         mounted = false
-        #expect(try Self.store(results + "/run").integrityCheck() == "journal: ok; cache: ok")
+        #expect(try Self.store(results + "/run", cache: folder.path + "/cache/responses.sqlite").integrityCheck() == "journal: ok; cache: ok")
         #expect(try JudgmentsFile.load(path: results + "/run/judgments.jsonl").count == 10)
     }
 

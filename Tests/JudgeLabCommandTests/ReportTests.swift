@@ -179,6 +179,28 @@ import JudgeLabTestSupport
         #expect(try XMLReportWriter.validate(file: dir + "/report.xml").isEmpty)
     }
 
+    /// A folder the reports cannot go to is one line naming it, exit 2, nothing else on
+    /// standard error. Before: Foundation's error dump (exit 1), or libxml2's own "I/O error"
+    /// lines and "line 0: cannot write …/.report.xml.tmp-PID".
+    @Test func anUnwritableReportFolderIsOneLine() throws {
+        let folder = try TemporaryFolder()
+        let dir = try Self.imported(folder)
+        let file = try folder.write("a-file", "x")
+        let underAFile = try JudgeLabBinary.run(["report", dir, "--out", file + "/reports"])
+        #expect(underAFile.status == 2)
+        #expect(underAFile.stderr == "error: \(file)/reports: the file system refused it: Not a directory\n")
+        // A folder that exists but takes no file (as root too: sysfs refuses new files).
+        guard FileManager.default.fileExists(atPath: "/sys/kernel") else {
+            print("anUnwritableReportFolderIsOneLine: no /sys/kernel here, so libxml2's refusal is not tried")
+            return
+        }
+        let refused = try JudgeLabBinary.run(["report", dir, "--out", "/sys/kernel"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.hasPrefix("error: /sys/kernel/report.xml: cannot write here: "), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(!refused.stderr.contains("line 0") && !refused.stderr.contains("tmp"))
+    }
+
     @Test func streamingValidationNamesTheLineOfEachProblem() throws {
         let folder = try TemporaryFolder()
         let bad = try folder.write("r.xml", "<?xml version=\"1.0\"?>\n<report version=\"1\" tool=\"x\" created=\"2026-01-01T00:00:00Z\">\n<run/>\n<nonsense/>\n</report>\n")

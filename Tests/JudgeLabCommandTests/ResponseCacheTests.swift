@@ -73,6 +73,25 @@ import Testing
         #expect(try RunSettings.from(plan: try StudyPlan(study: try Study.load(path: local)), environment: [:]).cachePath == ResponseCache.none)
     }
 
+    /// A cache that cannot be made or opened is refused before the run folder is made.
+    @Test func aCacheThatCannotBeOpenedIsRefusedBeforeTheRunFolder() throws {
+        let folder = try TemporaryFolder()
+        let study = try folder.write("s.yaml", "dataset: \(Paths.root)/Tests/Corpus/bad-input/good-data.jsonl\njudge: {model: gpt-4o-mini, base_url: 'http://127.0.0.1:9/v1'}\nvariants: {grid: {template: choice-ab}}\n")
+        let file = try folder.write("a-file", "x")
+        let out = folder.path + "/run"
+        let underAFile = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"], environment: [ResponseCache.variable: file + "/responses.sqlite"])
+        #expect(underAFile.status == 2)
+        #expect(underAFile.stderr.hasSuffix("error: \(file): the response cache's folder is a file: set $JUDGELAB_CACHE to a writable place, or run with --no-cache\n"), "\(underAFile.stderr)")
+        let text = try folder.write("notes.txt", String(repeating: "not a database. ", count: 64))
+        let notADatabase = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"], environment: [ResponseCache.variable: text])
+        #expect(notADatabase.status == 2)
+        #expect(notADatabase.stderr.hasSuffix("error: \(text): SQLite error 26: file is not a database (the file is not a JudgeLab store: move it away or name another path)\n"), "\(notADatabase.stderr)")
+        let noHome = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"], environment: ["HOME": "", "XDG_CACHE_HOME": "", ResponseCache.variable: ""])
+        #expect(noHome.status == 2)
+        #expect(noHome.stderr.contains("error: response cache: no place for it"), "\(noHome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     /// Two runs at once write the same cache (SQLite in WAL mode, with a busy timeout): both
     /// finish, the cache stays whole, and a third run of each sends nothing.
     @Test func concurrentRunsShareItSafely() async throws {

@@ -30,6 +30,12 @@ public enum ReportPublisher {
             try AtomicFile.write(html, to: layout.htmlReport)
             try AtomicFile.commit(temporary, to: layout.xmlReport)
             try AtomicFile.write(metrics, to: layout.metrics)
+        } catch var error as InputError where error.file == temporary {
+            // Named by the file it stands for, not by its temporary name.
+            unlink(temporary)
+            if !existed { try? FileManager.default.removeItem(atPath: directory) }
+            error.file = layout.xmlReport
+            throw error
         } catch {
             unlink(temporary)
             if !existed { try? FileManager.default.removeItem(atPath: directory) }

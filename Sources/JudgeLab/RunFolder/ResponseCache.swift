@@ -55,11 +55,18 @@ public enum ResponseCache {
         }
         guard path != none else { return path }
         let folder = FilePath.parent(path)
-        guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return path }
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            guard isFolder.boolValue else {
+                throw InputError(file: folder, "the response cache's folder is a file: set $\(variable) to a writable place, or run with --no-cache")
+            }
+            return path
+        }
+        guard !folder.isEmpty else { return path }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw InputError(file: folder, "cannot create the response cache's folder (\(error.localizedDescription)): set $\(variable) to a writable place, or run with --no-cache")
+            throw InputError(file: folder, "cannot create the response cache's folder (\(InputError.reason(of: error) ?? String(describing: error))): set $\(variable) to a writable place, or run with --no-cache")
         }
         return path
     }

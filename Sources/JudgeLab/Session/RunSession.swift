@@ -26,10 +26,11 @@ public final class RunSession: @unchecked Sendable {
                 cancel: CancellationFlag = CancellationFlag(), progress: (@Sendable (RunProgress) -> Void)? = nil) throws {
         // What can be refused is read before the folder is made: a refused start leaves nothing.
         let recordings = try settings.judges.map { judge in try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? [] }
+        _ = try edges.openStore(ResponseCache.none, try ResponseCache.prepare(settings.cachePath))  // a cache it cannot open
         do {
             try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
         } catch {
-            throw InputError(file: layout.directory, "cannot create the run folder: \(String(cString: strerror(errno))) (\(error.localizedDescription))")
+            throw InputError(file: layout.directory, "cannot create the run folder: \(InputError.reason(of: error) ?? String(describing: error))")
         }
         // Before anything in the folder is written: a second run into the same folder stops here.
         lock = try RunLock(path: layout.lock)

@@ -96,7 +96,7 @@ public enum StudyScaffold {
             throw error
         } catch {
             try? manager.removeItem(atPath: staging)
-            throw InputError(file: directory, "cannot write the study: \(error.localizedDescription)")
+            throw InputError(file: directory, "cannot write the study: \(InputError.reason(of: error) ?? String(describing: error))")
         }
     }
 }

@@ -17,7 +17,7 @@ public struct RecordedJudges: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw InputError(file: directory, "cannot create the folder: \(error.localizedDescription)")
+            throw InputError(file: directory, "cannot create the folder: \(InputError.reason(of: error) ?? String(describing: error))")
         }
         try AtomicFile.write(NativeFormat.text(dataset.pairs), to: directory + "/dataset.jsonl")
         try AtomicFile.write(JudgmentsFile.text(judgments), to: directory + "/judgments.jsonl")
