@@ -301,7 +301,10 @@ import JudgeLabTestSupport
         let cap = 0.5
         let stopped = try JudgeLabBinary.run(["run", study, "--out", out, "--max-cost", "\(cap)", "--quiet"])
         #expect(stopped.status == 3, "\(stopped.stdout)\(stopped.stderr)")
-        #expect(stopped.stdout.contains("stopped at the budget"))
+        // The spend so far and the next request's most: raising the cap is the remedy here.
+        #expect(stopped.stdout.contains("stopped at the budget: $0."), "\(stopped.stdout)")
+        #expect(stopped.stdout.contains("spent of the $0.50 cap, and the next request (item '"))
+        #expect(stopped.stdout.contains("raise --max-cost and run the same command to continue"))
         let store = try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: folder.path + "/Results/cache.sqlite")
         let paid = try store.paidUSD()
         #expect(paid <= cap)

@@ -107,6 +107,7 @@ struct BatchRun {
             let again = overBudget, before = open.count
             overBudget.removeAll()
             summary.stoppedForBudget = false
+            summary.budgetBlocker = nil
             try submit(again, first: false)
             if open.count == before { break }
         }
@@ -191,6 +192,10 @@ struct BatchRun {
                 }
                 if let cap = run.settings.maxCostUSD, run.paid + run.reserved + (writer?.reservedUSD ?? 0) + cost > cap {
                     run.summary.stoppedForBudget = true
+                    if run.summary.budgetBlocker == nil {
+                        run.summary.budgetBlocker = RunSummary.BudgetBlocker(item: task.key.item, variant: task.key.variant, maximumCost: cost,
+                                                                             inputTokens: task.request.estimatedInputTokens, maxTokens: task.request.maxTokens, cap: cap)
+                    }
                     run.overBudget.append(index)
                     continue
                 }
@@ -217,6 +222,10 @@ struct BatchRun {
                 continue
             }
             let task = try source.task(at: index)
+            if task.oversized {
+                if first { summary.skipped += 1 }
+                continue
+            }
             if first { summary.toSend += 1 }
             slab.append((index, task))
             if slab.count == 256 { try flushSlab(&self) }

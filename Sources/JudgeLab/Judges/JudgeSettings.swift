@@ -29,6 +29,11 @@ public struct JudgeSettings: Sendable {
     public var batch = BatchLimits()
     public var seed: Int?
     public var jsonResponseFormat = false
+    /// The most input tokens a request may hold (`max_input_tokens`); nil: the model's context
+    /// from the price table, less the reply's max_tokens.
+    public var maxInputTokens: Int?
+    /// What becomes of a judgment whose prompt is over the limit (`oversized`).
+    public var oversized: OversizedPolicy = .error
     /// For `replay`: recorded judgments (JSONL with `output`), resolved against the study.
     public var recordings: String?
     /// For `replay`: the recorded variant whose outputs this judge gives, whichever variant
@@ -54,6 +59,15 @@ public struct JudgeSettings: Sendable {
     /// The variable the key is read from (the name only is recorded); nil for in-process judges.
     public var apiKeyVariable: String? { provider.isLocal ? nil : apiKeyEnv ?? provider.defaultKeyVariable }
 
+    /// The most input tokens a request of `model` with a reply of up to `maxTokens` may hold:
+    /// the study's `max_input_tokens`, else the model's context (price table) less `maxTokens`;
+    /// nil when neither is known (a model the table does not list: no check).
+    public func inputLimit(model: String, maxTokens: Int, in table: PriceTable) -> Int? {
+        if let maxInputTokens { return maxInputTokens }
+        guard !provider.isLocal, let context = table.context(of: model) else { return nil }
+        return max(0, context - maxTokens)
+    }
+
     /// The model's price as this judge is billed: the batch price in batch mode.
     public func price(of model: String, in table: PriceTable) -> Price? {
         mode == .batch ? table.batchPrice(of: model) : table.price(of: model)
@@ -75,4 +89,12 @@ public struct JudgeSettings: Sendable {
         default: return ReplayJudge(name: name, recordings: recordings, variant: recordedVariant, limits: limits)
         }
     }
+}
+
+/// What a run does with a judgment whose prompt is over its judge's input limit.
+public enum OversizedPolicy: String, CaseIterable, Sendable {
+    /// Refuse the run before anything is sent, naming the item.
+    case error
+    /// Leave such judgments out, unsent, and count them.
+    case skip
 }

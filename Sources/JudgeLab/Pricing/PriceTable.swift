@@ -34,10 +34,14 @@ public struct PriceTable: Sendable {
     public var prices: [String: Price]
     /// Prices through the batch API (`batch_input`, `batch_output`): usually half.
     public var batchPrices: [String: Price]
+    /// Each model's context window in tokens (`context`), prompt and reply together: what
+    /// bounds a request's input (`JudgeSettings.inputLimit`).
+    public var contexts: [String: Int]
 
-    public init(prices: [String: Price], batchPrices: [String: Price] = [:]) {
+    public init(prices: [String: Price], batchPrices: [String: Price] = [:], contexts: [String: Int] = [:]) {
         self.prices = prices
         self.batchPrices = batchPrices
+        self.contexts = contexts
     }
 
     /// The shipped table.
@@ -52,13 +56,18 @@ public struct PriceTable: Sendable {
         try parse(try YAMLNode.load(path: path))
     }
 
-    /// Reads `MODEL: {input, cached_input, cache_write, output, batch_input, batch_output}`
+    /// Reads `MODEL: {input, cached_input, cache_write, output, batch_input, batch_output, context}`
     /// entries. Through the batch API, cached input and cache writes are billed at the same
     /// ratio to their synchronous prices as input is.
     static func parse(_ node: YAMLNode) throws -> PriceTable {
         var table = PriceTable(prices: [:])
         for (model, entry) in try node.members() {
-            try entry.requireKeys(in: ["input", "cached_input", "cache_write", "output", "batch_input", "batch_output"])
+            try entry.requireKeys(in: ["input", "cached_input", "cache_write", "output", "batch_input", "batch_output", "context"])
+            if let context = entry["context"] {
+                let tokens = try context.int()
+                guard tokens > 0 else { throw context.error("a context window is at least 1 token") }
+                table.contexts[model] = tokens
+            }
             guard let input = entry["input"], let output = entry["output"] else { throw entry.error("needs input and output prices") }
             let values = try [input, output, entry["cached_input"], entry["cache_write"], entry["batch_input"], entry["batch_output"]].map { try $0.map { n -> Double in
                 let value = try n.double()
@@ -80,10 +89,14 @@ public struct PriceTable: Sendable {
 
     public func price(of model: String) -> Price? { prices[model] }
 
+    /// The model's context window in tokens, if the table has it.
+    public func context(of model: String) -> Int? { contexts[model] }
+
     /// The model's price through the provider's batch API, if the table has one.
     public func batchPrice(of model: String) -> Price? { batchPrices[model] }
 
     public func merging(_ overrides: PriceTable) -> PriceTable {
-        PriceTable(prices: prices.merging(overrides.prices) { $1 }, batchPrices: batchPrices.merging(overrides.batchPrices) { $1 })
+        PriceTable(prices: prices.merging(overrides.prices) { $1 }, batchPrices: batchPrices.merging(overrides.batchPrices) { $1 },
+                   contexts: contexts.merging(overrides.contexts) { $1 })
     }
 }

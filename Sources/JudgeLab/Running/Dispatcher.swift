@@ -18,6 +18,8 @@ final class Dispatcher: @unchecked Sendable {
     private var returns = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private(set) var stoppedForBudget = false
+    /// The request the budget could not cover when the run stopped for it.
+    private(set) var budgetBlocker: RunTask?
     private(set) var cancelled = false
     private var abandoned = false
     private var refused: [Int: (reason: String, notSent: Int)] = [:]
@@ -54,6 +56,7 @@ final class Dispatcher: @unchecked Sendable {
                 }
                 if inFlight == 0 {
                     stoppedForBudget = true
+                    budgetBlocker = tasks[0]
                     return .stop
                 }
                 return .wait(afterReturns: returns)

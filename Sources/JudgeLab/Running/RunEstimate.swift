@@ -14,7 +14,7 @@ public enum RunEstimate {
         let store: (any RunStore)? = cache != nil || manager.fileExists(atPath: layout.store)
             ? try openStore(manager.fileExists(atPath: layout.store) ? layout.store : ResponseCache.none, cache ?? ResponseCache.none)
             : nil
-        let (answered, cached, toSend, shared) = try Runner.estimate(tasks, store: store)
+        let (answered, cached, toSend, shared, skipped) = try Runner.estimate(tasks, store: store)
         let input = toSend.reduce(0) { $0 + $1.request.estimatedInputTokens }
         let output = toSend.reduce(0) { $0 + $1.request.maxTokens }
         var rows = [
@@ -22,6 +22,9 @@ public enum RunEstimate {
             ["answered before", "\(answered)"],
             ["from the cache", "\(cached) (\(settings.cachePath == ResponseCache.none ? "no cache" : "cache: " + (settings.cachePath ?? "none: set $\(ResponseCache.variable) or $HOME")))"],
             ["requests to send", "\(toSend.count) (before retries)" + (shared > 0 ? "; \(shared) more judgments share one of them (an identical prompt)" : "")],
+        ]
+        if skipped > 0 { rows.append(["skipped", "\(skipped) judgments over their judge's input limit (oversized: skip): not sent"]) }
+        rows += [
             ["input tokens", "about \(input) (UTF-8 bytes / 4)"],
             ["output tokens", "at most \(output)"],
         ]

@@ -18,11 +18,12 @@ extension Runner {
 
     /// What a run of `tasks` would do now, counted as the run counts them: the judgments
     /// answered before and from the cache, the distinct requests to send, and how many more
-    /// judgments share one of those requests (answered by it, not by the cache).
-    public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask], shared: Int) {
+    /// judgments share one of those requests (answered by it, not by the cache), and how many
+    /// are left out for being over their judge's input limit (`oversized: skip`).
+    public static func estimate(_ tasks: [RunTask], store: (any RunStore)?) throws -> (answered: Int, cached: Int, toSend: [RunTask], shared: Int, skipped: Int) {
         let work = try RunWork(tasks, store: store)
         let shared = work.groups.reduce(0) { $0 + $1.count - 1 }
-        return (work.answeredBefore, work.cached.count, work.groups.map { $0[0] }, shared)
+        return (work.answeredBefore, work.cached.count, work.groups.map { $0[0] }, shared, work.skipped)
     }
 }
 
@@ -42,6 +43,8 @@ struct RunWork {
     /// The distinct requests to send, in task order: an identical request is sent once and
     /// answers each of its tasks.
     var groups: [[RunTask]]
+    /// Over their judge's input limit, with `oversized: skip`: left out.
+    var skipped = 0
 
     init(_ tasks: [RunTask], store: (any RunStore)?) throws {
         let answered = try store?.answeredKeys() ?? []
@@ -49,13 +52,15 @@ struct RunWork {
         open.reserveCapacity(tasks.count)
         for index in tasks.indices where !answered.contains(tasks[index].key) { open.append(index) }
         answeredBefore = tasks.count - open.count
-        let replies = try store?.cachedReplies(forHashes: open.filter { tasks[$0].cacheable }.map { tasks[$0].hash }) ?? [:]
+        let replies = try store?.cachedReplies(forHashes: open.filter { tasks[$0].cacheable && !tasks[$0].oversized }.map { tasks[$0].hash }) ?? [:]
         cached = []
         groups = []
         var groupIndex: [String: Int] = [:]
         for index in open {
             let task = tasks[index]
-            if task.cacheable, let reply = replies[task.hash] {
+            if task.oversized {
+                skipped += 1
+            } else if task.cacheable, let reply = replies[task.hash] {
                 cached.append((index, reply))
             } else if let group = groupIndex[task.hash] {
                 groups[group].append(task)
@@ -85,6 +90,8 @@ public struct TaskSource: Sendable {
     private let judges: [JudgeSettings]
     private let items: [Pair]
     private let prices: PriceTable
+    /// The study, for errors.
+    private let file: String
     /// Each judgment of an item, in order: the variant and the order it is shown in.
     private let slots: [(variant: Int, order: PresentedOrder)]
 
@@ -103,6 +110,7 @@ public struct TaskSource: Sendable {
             return judge
         }
         self.items = items
+        self.file = file
         prices = settings.prices
         slots = variants.indices.flatMap { index in variants[index].order.orders.map { (index, $0) } }
     }
@@ -133,10 +141,40 @@ public struct TaskSource: Sendable {
         if variant.verdict == .logprobs { request.topLogprobs = 20 }
         let price = judge.provider.isLocal ? Price(input: 0, output: 0) : judge.price(of: variant.model, in: prices)
         let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
-        return RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
-                       maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
-                       verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
-                       cacheable: !judge.provider.isLocal)
+        var task = RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
+                           maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
+                           verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
+                           cacheable: !judge.provider.isLocal)
+        task.oversized = try isOversized(request, item: pair, variant: variantIndex)
+        return task
+    }
+
+    /// Checks task `index`'s prompt against its judge's input limit without making the rest of
+    /// the task (no hash): what a batch run does for all its tasks before anything is sent.
+    /// - Returns: whether it is over the limit (and to be skipped).
+    public func checkInputLimit(at index: Int) throws -> Bool {
+        let pair = items[index / slots.count]
+        let (variantIndex, order) = slots[index % slots.count]
+        let variant = builders[variantIndex].variant
+        guard judges[variantIndex].inputLimit(model: variant.model, maxTokens: variant.maxTokens, in: prices) != nil else { return false }
+        let request = JudgeRequest(provider: "", baseURL: "", model: variant.model, temperature: 0, maxTokens: variant.maxTokens, seed: nil,
+                                   jsonResponseFormat: false, messages: try builders[variantIndex].messages(for: pair, order: order))
+        return try isOversized(request, item: pair, variant: variantIndex)
+    }
+
+    /// Whether `request` is over its judge's input limit: an error naming the item, unless the
+    /// judge says `oversized: skip`.
+    private func isOversized(_ request: JudgeRequest, item pair: Pair, variant variantIndex: Int) throws -> Bool {
+        let judge = judges[variantIndex], variant = builders[variantIndex].variant
+        guard let limit = judge.inputLimit(model: variant.model, maxTokens: variant.maxTokens, in: prices),
+              request.estimatedInputTokens > limit else { return false }
+        guard judge.oversized == .skip else {
+            let why = judge.maxInputTokens != nil ? "its max_input_tokens"
+                : "model '\(variant.model.excerpt())''s context of \(prices.context(of: variant.model) ?? 0) tokens less max_tokens \(variant.maxTokens)"
+            throw InputError(file: file, line: judge.line, field: judge.field + ".max_input_tokens",
+                             "item '\(pair.id.excerpt())' (variant '\(variant.name.excerpt())'): its prompt is about \(request.estimatedInputTokens) input tokens (UTF-8 bytes / 4), over judge '\(judge.name.excerpt())''s limit of \(limit) (\(why)); nothing was sent: shorten the item, give max_input_tokens if the model takes more, or set oversized: skip to leave such judgments out, counted")
+        }
+        return true
     }
 }
 

@@ -41,6 +41,7 @@ public struct RunSettings: Sendable {
             }
             judges[index].mode = .batch
         }
+        try checkBudget()
     }
 
     /// The command line's overrides (`--max-cost`, `--concurrency`, `--no-cache`), checked as a
@@ -66,10 +67,11 @@ public struct RunSettings: Sendable {
     /// refuse what the run would, before any file is written.
     func checkBudget() throws {
         guard maxCostUSD != nil else { return }
-        for (name, model) in modelsInUse where prices.price(of: model) == nil {
+        for (name, model) in modelsInUse {
             let judge = self.judge(named: name)
+            guard judge?.price(of: model, in: prices) == nil else { continue }
             throw InputError(file: file, line: judge?.line, field: (judge?.field ?? "judge") + ".model",
-                             "a budget is set but model '\(model.excerpt())' has no price, so no request's cost can be bounded: add it under `prices:` (dollars per million input and output tokens), or run without a budget")
+                             "a budget is set but model '\(model.excerpt())' has no \(judge?.mode == .batch ? "batch " : "")price, so no request's cost can be bounded: add it under `prices:` (dollars per million input and output tokens\(judge?.mode == .batch ? ", with batch_input and batch_output" : "")), or run without a budget")
         }
     }
 

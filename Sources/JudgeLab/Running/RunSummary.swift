@@ -8,6 +8,9 @@ public struct RunSummary: Sendable {
     public var fromCache = 0
     /// Distinct requests that needed the network.
     public var toSend = 0
+    /// Judgments left out, unsent: their prompts are over their judge's input limit
+    /// (`oversized: skip`).
+    public var skipped = 0
     /// Attempts made (HTTP exchanges, for judges over HTTP), retries included.
     public var requestsSent = 0
     public var answered = 0
@@ -41,6 +44,29 @@ public struct RunSummary: Sendable {
         public var notSent: Int
     }
 
+    /// The request the budget could not cover, when the run stopped for it: what the stop says.
+    public var budgetBlocker: BudgetBlocker?
+
+    /// A request the budget could not cover.
+    public struct BudgetBlocker: Sendable, Equatable {
+        public var item: String
+        public var variant: String
+        /// Its most: every prompt token uncached, every allowed output token used.
+        public var maximumCost: Double
+        public var inputTokens: Int
+        public var maxTokens: Int
+        public var cap: Double
+
+        public init(item: String, variant: String, maximumCost: Double, inputTokens: Int, maxTokens: Int, cap: Double) {
+            self.item = item
+            self.variant = variant
+            self.maximumCost = maximumCost
+            self.inputTokens = inputTokens
+            self.maxTokens = maxTokens
+            self.cap = cap
+        }
+    }
+
     public var complete: Bool { !stoppedForBudget && !cancelled && failed == 0 }
 
     /// Adds another part of the same run (a batch judge's, after the others').
@@ -49,12 +75,14 @@ public struct RunSummary: Sendable {
         answeredBefore += other.answeredBefore
         fromCache += other.fromCache
         toSend += other.toSend
+        skipped += other.skipped
         requestsSent += other.requestsSent
         answered += other.answered
         failed += other.failed
         retries += other.retries
         paidUSD = max(paidUSD, other.paidUSD)  // each part reads the folder's total
         stoppedForBudget = stoppedForBudget || other.stoppedForBudget
+        budgetBlocker = budgetBlocker ?? other.budgetBlocker
         cancelled = cancelled || other.cancelled
         seconds += other.seconds
         cpuSeconds += other.cpuSeconds

@@ -18,6 +18,9 @@ public struct RunTask: Sendable {
     /// Whether the response cache answers it and keeps its reply. Not for in-process judges:
     /// a recording edited between two runs must be replayed as it is now, and they cost nothing.
     public var cacheable = true
+    /// Its prompt is over its judge's input limit and the judge says `oversized: skip`: it is
+    /// neither sent nor answered from the cache, only counted.
+    public var oversized = false
 
     public init(key: JudgmentKey, judge: String, request: JudgeRequest, hash: String, parser: OutputParser, maximumCost: Double?,
                 verdictFromLogprobs: Bool = false, allowsTie: Bool = true, cacheable: Bool = true) {

@@ -38,6 +38,7 @@ public enum Runner {
         try store.record(replies: [], entries: fromCache)
         summary.fromCache = work.cached.count
         summary.toSend = work.groups.count
+        summary.skipped = work.skipped
         ledger.setDone(summary.answeredBefore + summary.fromCache)
         progress?(ledger.snapshot())
 
@@ -96,6 +97,10 @@ public enum Runner {
             throw error
         }
         summary.stoppedForBudget = dispatcher.stoppedForBudget
+        if let task = dispatcher.budgetBlocker, let cap = settings.maxCostUSD {
+            summary.budgetBlocker = RunSummary.BudgetBlocker(item: task.key.item, variant: task.key.variant, maximumCost: task.maximumCost ?? 0,
+                                                             inputTokens: task.request.estimatedInputTokens, maxTokens: task.request.maxTokens, cap: cap)
+        }
         summary.cancelled = dispatcher.cancelled
         for (index, refusal) in dispatcher.refusals.sorted(by: { $0.key < $1.key }) {
             let name = judges[index].name

@@ -18,6 +18,12 @@ public final class RunSession: @unchecked Sendable {
     private let lock: RunLock
     private let closed = NSLock()
     private var isClosed = false
+    /// Whether this session made the run folder (nothing was there before it).
+    private let madeFolder: Bool
+    /// Set when judging starts (`judge`, `commit`): from then on the folder holds the run's
+    /// record. A session closed before it removes the folder it made: a refused start (a prompt
+    /// over its judge's limit, say) leaves nothing behind.
+    private var committed = false
 
     /// - Parameters:
     ///   - pairs: every item a judge may be asked about (baselines read the answers).
@@ -27,6 +33,7 @@ public final class RunSession: @unchecked Sendable {
         // What can be refused is read before the folder is made: a refused start leaves nothing.
         let recordings = try settings.judges.map { judge in try judge.recordings.map { try JudgmentsFile.load(path: $0, parser: .choice) } ?? [] }
         _ = try edges.openStore(ResponseCache.none, try ResponseCache.prepare(settings.cachePath))  // a cache it cannot open
+        madeFolder = !FileManager.default.fileExists(atPath: layout.directory)
         do {
             try FileManager.default.createDirectory(atPath: layout.directory, withIntermediateDirectories: true)
         } catch {
@@ -57,17 +64,25 @@ public final class RunSession: @unchecked Sendable {
     /// Judges `tasks` through the runner into `store`: journaled, cached, within the budget,
     /// stopped by the session's flag.
     public func judge(_ tasks: [RunTask], into store: any RunStore) async throws -> RunSummary {
-        try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: progress)
+        commit()
+        return try await Runner.run(tasks, judges: judges, settings: settings, store: store, cancel: cancel, progress: progress)
     }
 
-    /// Releases the folder's lock and stops the transport.
+    /// Says that judging starts: the folder is the run's from now on, whatever happens.
+    public func commit() {
+        closed.withLock { committed = true }
+    }
+
+    /// Releases the folder's lock and stops the transport; removes the folder when the session
+    /// made it and nothing was judged into it.
     public func close() {
-        let first = closed.withLock { () -> Bool in
+        let (first, keep) = closed.withLock { () -> (Bool, Bool) in
             defer { isClosed = true }
-            return !isClosed
+            return (!isClosed, committed || !madeFolder)
         }
         guard first else { return }
         transport?.shutdown()
+        if !keep { try? FileManager.default.removeItem(atPath: layout.directory) }
         lock.release()
     }
 }

@@ -11,6 +11,9 @@ extension RunSummary {
                      "(\(s.answeredBefore) before this run, \(s.fromCache) from the cache, \(s.answered) answered now; " +
                      "\(s.requestsSent) HTTP requests, \(s.retries) retries, $\(String(format: "%.4f", s.paidUSD)) spent in all; " +
                      String(format: "judged in %.2f s wall, %.3f s CPU)", s.seconds, s.cpuSeconds)]
+        if s.skipped > 0 {
+            lines.append("\(s.skipped) judgments skipped, not sent: their prompts are over their judge's input limit (oversized: skip)")
+        }
         if s.batchesCreated > 0 || s.ignoredResults > 0 {
             lines.append("\(s.batchesCreated) batches created" + (s.ignoredResults > 0 ? "; \(s.ignoredResults) batch results ignored (for no request of their batch: sent again)" : ""))
         }
@@ -24,9 +27,27 @@ extension RunSummary {
             lines += s.failureReasons.sorted { $0.value > $1.value }.prefix(5).map { "  \($0.value) × \($0.key)" }
         }
         if s.stoppedForBudget {
-            lines.append("stopped at the budget: the next request could have taken the spend past the cap; raise --max-cost and run the same command to continue")
+            lines.append(s.budgetStopText)
         }
         if s.cancelled { lines.append("interrupted: run the same command to continue where it stopped") }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension RunSummary {
+    /// Why the run stopped at the budget, with the cause named: one request dearer than the
+    /// whole cap is the item's or the reply limit's doing, and raising the cap a little does
+    /// not help; otherwise the spend so far and the next request's most.
+    var budgetStopText: String {
+        guard let b = budgetBlocker else {
+            return "stopped at the budget: the next request could have taken the spend past the cap; raise --max-cost and run the same command to continue"
+        }
+        let request = String(format: "the next request (item '%@', variant '%@': about %d input tokens, up to %d output tokens) may cost up to $%.4f",
+                             b.item.excerpt(), b.variant.excerpt(), b.inputTokens, b.maxTokens, b.maximumCost)
+        if b.maximumCost > b.cap {
+            return "stopped at the budget: " + request + String(format: " on its own, more than the whole $%.2f cap: shorten that item or lower max_tokens; a cap above $%.4f would let it through", b.cap, b.maximumCost)
+        }
+        return "stopped at the budget: " + String(format: "$%.4f spent of the $%.2f cap, and ", paidUSD, b.cap) + request
+            + ", which could take the spend past it; raise --max-cost and run the same command to continue"
     }
 }

@@ -21,6 +21,7 @@ public enum SearchJob {
     public static func run(_ plan: OptimizePlan, runID: String, session: RunSession,
                            events: (@Sendable (OptimizeEvent) -> Void)? = nil) async throws -> SearchOutcome {
         let store = try session.store()
+        session.commit()
         let progress = session.progress
         let engine = RunnerEngine(library: plan.library, settings: session.settings, store: store, judges: session.judges, file: plan.study.file,
                                   cancel: session.cancel, progress: progress.map { update in { @Sendable (_: String, p: RunProgress) in update(p) } })

@@ -26,6 +26,9 @@ public enum StudyJob {
         let batchJudges = Set(settings.batchJudges.map(\.name))
         var tasks: [RunTask] = []
         for index in 0..<source.count where !batchJudges.contains(source.judge(at: index)) { tasks.append(try source.task(at: index)) }
+        // A batch judge's prompts are made as its batches are written: their sizes are checked
+        // first, so that a prompt over its judge's limit stops the run before any batch is sent.
+        for index in 0..<source.count where batchJudges.contains(source.judge(at: index)) { _ = try source.checkInputLimit(at: index) }
         var summary = try await session.judge(tasks, into: store)
         tasks = []
         for judge in settings.batchJudges where !session.cancel.isSet {

@@ -144,7 +144,7 @@ extension Study {
         }
         try node.requireKeys(in: ["provider", "base_url", "model", "models", "api_key_env", "concurrency", "requests_per_minute",
                                   "tokens_per_minute", "timeout_seconds", "max_attempts", "retry_base_seconds", "seed", "json_response_format",
-                                  "recordings", "recorded_variant", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds", "endpoints"])
+                                  "max_input_tokens", "oversized", "recordings", "recorded_variant", "baseline", "mode", "batch_max_requests", "batch_max_bytes", "batch_poll_seconds", "endpoints"])
         var judge = JudgeSettings(name: name ?? "")
         judge.line = node.line
         judge.field = name.map { "judges.\($0)" } ?? "judge"
@@ -195,6 +195,12 @@ extension Study {
         if let v = node["retry_base_seconds"] { judge.limits.retry.baseDelay = try v.double() }
         judge.seed = try node["seed"]?.int()
         judge.jsonResponseFormat = try node["json_response_format"]?.bool() ?? false
+        judge.maxInputTokens = try node["max_input_tokens"].map(positive)
+        if let v = node["oversized"] {
+            let text = try v.string()
+            guard let policy = OversizedPolicy(rawValue: text) else { throw v.error("expected error or skip (what becomes of a prompt over the input limit)") }
+            judge.oversized = policy
+        }
         if let v = node["recordings"] {
             let recordings = try v.string()
             judge.recordings = recordings.hasPrefix("/") ? recordings : FilePath.join(FilePath.parent(file), recordings)
