@@ -61,6 +61,23 @@ import JudgeLabTestSupport
         let summary = try JSONDecoder().decode(OptimizeSummary.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/optimize.json")))
         #expect(summary.winner.contains(".GPT-4/"), "\(summary.winner)")
         #expect(summary.confirmed)
+        // Which to keep, said plainly: here the winner beat the baseline on test.
+        #expect(summary.winnerBeatBaseline)
+        #expect(result.stdout.contains("keep the winner, \(summary.winner) (winner.yaml): it beat the baseline on test"), "\(result.stdout)")
+        #expect(!(try String(contentsOfFile: dir + "/winner.yaml", encoding: .utf8)).contains("did not beat"))
+        // Had it not (the same search, its test figures changed): the baseline, and why.
+        var lost = summary
+        lost.winnerAgainstBaseline?.delta = -0.02
+        lost.winnerAgainstBaseline?.p = 0.7
+        #expect(!lost.winnerBeatBaseline)
+        #expect(lost.advice == "keep the baseline, \(summary.baseline): the winner did not beat it on test (-2.0 points); winner.yaml is written for inspection only")
+        lost.winnerAgainstBaseline?.delta = 0.03
+        lost.winnerAgainstBaseline?.p = 0.4
+        #expect(lost.advice.hasPrefix("keep the baseline, \(summary.baseline): the winner's lead on test (+3.0 points, p = 0.4) is not significant"))
+        // One cost on the page: the headline's is the search's, as its section says.
+        let page = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(page.contains(String(format: "$%.4f paid for the whole search", summary.paidUSD)))
+        #expect(page.contains("Which to keep:</strong> keep the winner"))
         #expect(summary.candidates == 18 && summary.devItems == 50 && summary.testItems == 50)
         #expect(summary.raceJudgments < summary.fullGridJudgments)
         // Every round's standings: the candidates that went in, each with its record so far, and

@@ -317,6 +317,13 @@ import JudgeLabTestSupport
         #expect(page.contains("Best on the test split") && page.contains("The search's winner"), "the headline tells the test split's best from the winner")
         let summary = try OptimizeSummary.load(path: layout.searchSummary)
         #expect(summary.candidates == 12 && summary.rounds.count >= 1)
+        // One cost figure on the page (its headline used to give the test split's $0.0142
+        // against the search section's $0.0814), and which prompt to keep, said plainly.
+        let cost = String(format: "$%.4f", summary.paidUSD)
+        #expect(page.contains(cost + " paid for the whole search") && page.contains(cost + ".</p>"), "\(cost)")
+        #expect(optimized.stdout.contains(summary.advice) && summary.advice.hasPrefix("keep the "), "\(optimized.stdout)")
+        let winnerText = try String(contentsOfFile: layout.winnerStudy, encoding: .utf8)
+        #expect(winnerText.contains("did not beat the baseline") == !summary.winnerBeatBaseline)
         #expect(try SQLiteRunStore(runPath: layout.store, cachePath: results + "/cache.sqlite").entries().count
                 == summary.probeJudgments + summary.raceJudgments + summary.confirmationJudgments)
 

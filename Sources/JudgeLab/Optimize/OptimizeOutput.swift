@@ -34,7 +34,8 @@ public enum OptimizeOutput {
         let winner = byName[result.winner]!
         try AtomicFile.write(NativeFormat.text(WinnerStudy.items(winner: winner, plan: plan)), to: layout.winnerDataset)
         try AtomicFile.write(WinnerStudy.yaml(winner: winner, plan: plan, dataset: FilePath.name(layout.winnerDataset),
-                                              templates: WinnerStudy.relative(templatesPath, from: layout.directory), result: result),
+                                              templates: WinnerStudy.relative(templatesPath, from: layout.directory), result: result,
+                                              caution: summary.confirmed && !summary.winnerBeatBaseline ? summary.advice : nil),
                              to: layout.winnerStudy)
         var withSearch = report
         withSearch.optimize = summary

@@ -66,8 +66,35 @@ extension OptimizeSummary {
                 + "; \(s.probeJudgments + s.raceJudgments + s.confirmationJudgments) judgments in all, " + String(format: "$%.4f", s.paidUSD),
         ]
         if let t = s.winnerAgainstBaseline { lines.append("on test: \(t.sentence)") }
-        if !s.confirmed { lines.append("stopped at the budget before the confirmation was complete: raise --max-cost and run the same command to continue") }
+        if !s.confirmed {
+            lines.append("stopped at the budget before the confirmation was complete: raise --max-cost and run the same command to continue")
+        } else {
+            lines.append(s.advice)
+        }
         lines.append("wrote \(layout.winnerStudy) (run it with `judgelab run \(layout.winnerStudy)`), \(layout.searchSummary), \(layout.htmlReport)")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension OptimizeSummary {
+    /// Whether the winner beat the baseline on the test split: ahead, by the paired test at 5%.
+    public var winnerBeatBaseline: Bool {
+        guard winner != baseline, let t = winnerAgainstBaseline, let delta = t.delta else { return false }
+        return delta > 0 && t.p < 0.05
+    }
+
+    /// Which prompt to keep, said plainly from the test split: the winner only when it beat the
+    /// baseline there; the baseline otherwise, with the reason.
+    public var advice: String {
+        if winner == baseline { return "keep the baseline, \(baseline): it won the race itself" }
+        guard let t = winnerAgainstBaseline, let delta = t.delta else {
+            return "the winner and the baseline share no judged test item: no test says which to keep; judge the test split again (the same command continues)"
+        }
+        if winnerBeatBaseline { return "keep the winner, \(winner) (winner.yaml): it beat the baseline on test" }
+        let points = String(format: "%+.1f points", delta * 100)
+        if delta > 0 {
+            return "keep the baseline, \(baseline): the winner's lead on test (\(points), p = \(String(format: "%.2g", t.p))) is not significant, so the search found nothing shown to be better; winner.yaml is written for inspection only"
+        }
+        return "keep the baseline, \(baseline): the winner did not beat it on test (\(points)); winner.yaml is written for inspection only"
     }
 }

@@ -14,7 +14,9 @@ public enum WinnerStudy {
     }
 
     /// The study's text. `dataset` is the file `items` are written to, beside the study.
-    public static func yaml(winner: Variant, plan: OptimizePlan, dataset: String, templates: String, result: OptimizeResult) -> String {
+    /// - Parameter caution: said first when the winner did not beat the baseline on test.
+    public static func yaml(winner: Variant, plan: OptimizePlan, dataset: String, templates: String, result: OptimizeResult,
+                            caution: String? = nil) -> String {
         func q(_ text: String) -> String {
             var out = ""
             JSONValue.writeString(text, to: &out)
@@ -23,7 +25,8 @@ public enum WinnerStudy {
         func n(_ value: Double) -> String { JSONValue.format(number: value) }
         let study = plan.study
         let metrics = result.candidate(winner.name)
-        var lines = [
+        var lines = caution.map { ["# NOTE: on the test split this winner did not beat the baseline: \($0)."] } ?? []
+        lines += [
             "# The winner of `judgelab optimize` on \(study.name), as a study of its own: it judges the search's",
             "# test split (\(plan.split.test.count) items, which the search never used to decide) with the winner's exact prompts.",
             "# Dev agreement \(metrics?.devAgreement.map { String(format: "%.3f", $0) } ?? "-") over \(metrics?.devItems ?? 0) items; run it to see the test figures.",

@@ -44,8 +44,11 @@ public enum HTMLReport {
             ("Sample", report.sampleDesign),
             ("Judge models", report.judgeModels.joined(separator: ", ")),
             ("Variants", "\(analysis.variants.count)"),
-            ("Judgments", "\(analysis.variants.reduce(0) { $0 + $1.nJudgments })"),
-            ("Total cost", report.totalCost.map { String(format: "$%.4f", $0) } ?? "not recorded"),
+            ("Judgments", "\(analysis.variants.reduce(0) { $0 + $1.nJudgments })"
+                + (report.optimize.map { s in " on the test split shown here; \(s.probeJudgments + s.raceJudgments + s.confirmationJudgments) in the whole search" } ?? "")),
+            // One cost per page: a search's is what the whole search paid, as its section says.
+            ("Total cost", report.optimize.map { String(format: "$%.4f paid for the whole search (probe, race and confirmation)", $0.paidUSD) }
+                ?? report.totalCost.map { String(format: "$%.4f", $0) } ?? "not recorded"),
             ("Date", ISO8601DateFormatter().string(from: report.created)),
             ("Tool", "JudgeLab \(JudgeLabVersion.text)"),
         ]

@@ -20,6 +20,7 @@ extension HTMLReport {
             "raceChart": SVGChart.race(s, caption: "Each candidate's dev agreement after each round it raced in, with its 95% interval; a cross where it was dropped.").map { [$0] } ?? [],
             "versus": s.winnerAgainstBaseline.map { [$0.sentence] } ?? [],
             "confirmed": s.confirmed,
+            "advice": s.confirmed ? [s.advice] : [],
             "confirmation": s.confirmation.map { c -> [String: Any] in
                 ["name": c.name, "role": c.role, "dev": pct(c.devAgreement), "items": "\(c.testItems)",
                  "test": pct(c.testAgreement) + (c.testCI.map { " [\(pct($0[0])), \(pct($0[1]))]" } ?? "")]
