@@ -72,6 +72,11 @@ import JudgeLabTestSupport
         #expect(message.hasPrefix(location), "\(message)")
         if let field = bad.field, !field.hasPrefix("--") { #expect(message.contains("field '\(field)'"), "\(message)") }
         #expect(message.contains(bad.says), "\(message)")
+        // A key written where it does not belong is refused without being repeated.
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        for key in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" }) where key.hasPrefix("sk-") {
+            #expect(!result.stderr.contains(key), "\(bad.file): the error repeats the key")
+        }
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(result.stdout.isEmpty)
     }

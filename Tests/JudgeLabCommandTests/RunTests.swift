@@ -239,7 +239,9 @@ import JudgeLabTestSupport
         let folder = try TemporaryFolder()
         let study = try Self.study(in: folder, server: server, items: 20, judge: "  api_key_env: JUDGELAB_TEST_KEY")
         let results = folder.path + "/Results"
-        let ok = try JudgeLabBinary.run(["run", study, "--out", results + "/ok"], environment: ["JUDGELAB_TEST_KEY": key])
+        // The user's response cache, outside the run folders: every file a run writes is read.
+        let cache = folder.path + "/user-cache"
+        let ok = try JudgeLabBinary.run(["run", study, "--out", results + "/ok"], environment: ["JUDGELAB_TEST_KEY": key, ResponseCache.variable: cache + "/"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(try JudgmentsFile.load(path: results + "/ok/judgments.jsonl").count == 120)
 
@@ -248,17 +250,18 @@ import JudgeLabTestSupport
         let wrong = "sk-judgelab-WRONG-0d3a8e61f4"
         let folder2 = try TemporaryFolder()
         let study2 = try Self.study(in: folder2, server: echo, items: 5, judge: "  api_key_env: JUDGELAB_TEST_KEY")
-        let failed = try JudgeLabBinary.run(["run", study2, "--out", results + "/wrong"], environment: ["JUDGELAB_TEST_KEY": wrong])
+        let failed = try JudgeLabBinary.run(["run", study2, "--out", results + "/wrong"], environment: ["JUDGELAB_TEST_KEY": wrong, ResponseCache.variable: cache + "/"])
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("HTTP 401: Incorrect API key provided: [redacted]"))
-        #expect(try Self.entries(results + "/wrong").allSatisfy { $0.finalError?.contains("[redacted]") == true })
+        #expect(try SQLiteRunStore(runPath: results + "/wrong/run.sqlite", cachePath: ResponseCache.none).entries().allSatisfy { $0.finalError?.contains("[redacted]") == true })
 
         for (secret, outputs) in [(key, ok.stdout + ok.stderr), (wrong, failed.stdout + failed.stderr)] {
             #expect(!outputs.contains(secret))
-            let files = FileManager.default.enumerator(atPath: results)!.compactMap { $0 as? String }
-            #expect(files.count >= 8)
+            let files = [results, cache].flatMap { root in FileManager.default.enumerator(atPath: root)!.compactMap { $0 as? String }.map { root + "/" + $0 } }
+            #expect(files.count >= 9)
+            #expect(files.contains(cache + "/responses.sqlite"))
             for file in files {
-                let data = FileManager.default.contents(atPath: results + "/" + file) ?? Data()
+                let data = FileManager.default.contents(atPath: file) ?? Data()
                 #expect(data.range(of: Data(secret.utf8)) == nil, "\(file) holds the key")
             }
         }
