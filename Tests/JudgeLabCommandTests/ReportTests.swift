@@ -189,11 +189,14 @@ import JudgeLabTestSupport
         let underAFile = try JudgeLabBinary.run(["report", dir, "--out", file + "/reports"])
         #expect(underAFile.status == 2)
         #expect(underAFile.stderr == "error: \(file)/reports: the file system refused it: Not a directory\n")
-        // A folder that exists but takes no file (as root too: sysfs refuses new files).
-        guard FileManager.default.fileExists(atPath: "/sys/kernel") else {
-            print("anUnwritableReportFolderIsOneLine: no /sys/kernel here, so libxml2's refusal is not tried")
-            return
-        }
+    }
+
+    /// A folder that exists but takes no file (as root too: sysfs refuses new files): libxml2's
+    /// refusal, in one line.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel"), "no /sys/kernel here (sysfs), the folder that refuses files even to root"))
+    func aFolderThatTakesNoFileIsOneLine() throws {
+        let folder = try TemporaryFolder()
+        let dir = try Self.imported(folder)
         let refused = try JudgeLabBinary.run(["report", dir, "--out", "/sys/kernel"])
         #expect(refused.status == 2)
         #expect(refused.stderr.hasPrefix("error: /sys/kernel/report.xml: cannot write here: "), "\(refused.stderr)")
