@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: bench-batch all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
+.PHONY: mutants bench-batch all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
 
 all: build
 
@@ -64,13 +64,15 @@ live: build live-deps
 	$(LIVE_VENV)/bin/python Tests/Support/live_server.py -- $(BIN) demo --live
 
 # The browser checks of the report need Debian's chromium: installed here when run as root (CI),
-# otherwise that one test says why it is skipped.
+# otherwise that one test says why it is skipped. The run ends with the list of skipped tests
+# and their reasons; with CI set, a skip not on Tests/skip-allowlist.txt fails it.
 test: deps live-deps label-deps
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing: chromium (for the report's browser checks)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: the browser checks will be skipped"; fi
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@bash -o pipefail -c '$(SWIFT) test 2>&1 | tee .build/test.log'; status=$$?; \
+	  python3 Tests/Support/skipped_tests.py .build/test.log Tests/skip-allowlist.txt || status=1; exit $$status
 
 # The main job on built-in data: recorded real judges and baselines, offline, with reports.
 demo: build
@@ -84,6 +86,12 @@ reliability: deps
 	  apt-get install -y -qq chromium >/dev/null; fi
 	$(SWIFT) build --build-tests
 	JUDGELAB_RELIABILITY=full $(SWIFT) test --filter "ReliabilityTests|BadInputCorpusTests" 2>&1 | tee .build/reliability.log | grep -E "reliability:|Test run|✘"
+
+# The mutation suite (not part of make test): each mutant of Tests/Mutants/mutants.json applied to
+# a scratch copy under .build/mutants, the tests that should catch it run there; a table of what
+# was caught and by which test. `make mutants ONLY=key-model,resume` runs some of them.
+mutants: deps
+	python3 Tests/Support/mutants.py $(if $(ONLY),--only $(ONLY))
 
 # Benchmarks (not part of CI): end-to-end workloads into Benchmarks/RESULTS.md, then the
 # micro-benchmarks of Benchmarks/Package.swift.

@@ -37,7 +37,10 @@ import JudgeLabTestSupport
         var records: [String: JSONValue] = [:]
         for line in try String(contentsOfFile: out + "/judgments.jsonl", encoding: .utf8).split(separator: "\n") {
             let value = try JSONValue.parse(Data(line.utf8))
-            guard case let .object(members) = value else { continue }
+            guard case let .object(members) = value else {
+                Issue.record("\(out)/judgments.jsonl holds a line that is not an object: \(line.prefix(200))")
+                continue
+            }
             let key = ["variant", "item", "order"].map { value[$0]?.stringValue ?? "" }.joined(separator: "|")
             records[key] = .object(members.filter { !dropping.contains($0.0) })
         }

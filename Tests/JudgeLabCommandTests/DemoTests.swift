@@ -11,7 +11,8 @@ import JudgeLabTestSupport
         let result = try JudgeLabBinary.run(["demo", "--out", out])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("GPT-4/CoT"))
-        #expect(result.stdout.contains("No significant difference between GPT-4/CoT and GPT-4/Vanilla") || result.stdout.contains("agrees with humans more often"))
+        // The known outcome on LLMBar Natural: CoT 3.7 points behind Vanilla, not significant.
+        #expect(result.stdout.contains("No significant difference between GPT-4/CoT and GPT-4/Vanilla: -3.7 points"), "\(result.stdout)")
         for study in ["llmbar-natural", "pandalm"] {
             let dir = out + "/" + study
             for file in ["report.html", "report.xml", "metrics.json", "judgments.jsonl", "run.sqlite"] {
@@ -24,6 +25,17 @@ import JudgeLabTestSupport
             var published = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: dir + "/metrics.json")))
             if case let .object(m) = published { published = .object(m.filter { $0.0 != "comparisons" }) }
             #expect(published == expected, "\(study)")
+            // And each variant's agreement equals the independent implementation's.
+            let reference = try ReferenceImplementationTests.referenceAgreements(dir)
+            guard case let .array(variants)? = published["variants"] else {
+                Issue.record("\(study): metrics.json has no variants")
+                continue
+            }
+            #expect(reference.count == variants.count && !reference.isEmpty, "\(study)")
+            for variant in variants {
+                let name = variant["variant"]?.stringValue ?? "?"
+                #expect(abs((variant["agreement"]?.numberValue ?? -1) - (reference[name] ?? -2)) < 1e-9, "\(study): \(name)")
+            }
         }
     }
 

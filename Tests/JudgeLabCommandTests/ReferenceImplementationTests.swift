@@ -15,6 +15,22 @@ import JudgeLabTestSupport
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Each variant's agreement with humans as the independent implementation computes it from
+    /// a folder's dataset.jsonl and judgments.jsonl: the expected values of the checks that
+    /// compare what a report publishes with `analyze` (which runs the same code as the report).
+    static func referenceAgreements(_ dir: String) throws -> [String: Double] {
+        let theirs = try JSONValue.parse(Data(try python(["analyze", dir + "/dataset.jsonl", dir + "/judgments.jsonl", "--bootstrap", "10", "--seed", "1"]).utf8))
+        guard case let .array(variants)? = theirs["variants"] else {
+            Issue.record("the reference gave no variants for \(dir)")
+            return [:]
+        }
+        var agreements: [String: Double] = [:]
+        for variant in variants {
+            if let name = variant["variant"]?.stringValue, let agreement = variant["agreement"]?.numberValue { agreements[name] = agreement }
+        }
+        return agreements
+    }
+
     /// Compares two JSON values, numbers to 1e-9; records each difference under its path.
     static func expectClose(_ ours: JSONValue?, _ theirs: JSONValue, _ path: String) {
         switch (ours, theirs) {
@@ -47,7 +63,10 @@ import JudgeLabTestSupport
         for reference in referenceVariants {
             let name = reference["variant"]!
             let mine = ourVariants.first { $0["variant"] == name }
-            guard case let .object(members) = reference else { continue }
+            guard case let .object(members) = reference else {
+                Issue.record("the reference's row for \(name.compactText) is not an object: \(reference.compactText.prefix(200))")
+                continue
+            }
             for (key, value) in members { Self.expectClose(mine?[key], value, "\(name.compactText).\(key)") }
         }
         #expect(ours["ranking"] == theirs["ranking"])
@@ -66,7 +85,10 @@ import JudgeLabTestSupport
                                              "--judgments", folder.path + "/judgments.jsonl", "--bootstrap", "300", "--seed", "9", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let ours = try JSONValue.parse(Data(result.stdout.utf8))
-        guard case let .object(members) = theirs else { return }
+        guard case let .object(members) = theirs else {
+            Issue.record("the reference's comparison is not an object: \(theirs.compactText.prefix(200))")
+            return
+        }
         for (key, value) in members { Self.expectClose(ours[key], value, key) }
     }
 
@@ -91,7 +113,10 @@ import JudgeLabTestSupport
         for reference in referenceVariants {
             let name = reference["variant"]!
             let mine = ourVariants.first { $0["variant"] == name }
-            guard case let .object(members) = reference else { continue }
+            guard case let .object(members) = reference else {
+                Issue.record("the reference's row for \(name.compactText) is not an object: \(reference.compactText.prefix(200))")
+                continue
+            }
             for (key, value) in members {
                 Self.expectClose(mine?[key], value, "\(name.compactText).\(key)")
                 if value != .null { defined.insert(key) }

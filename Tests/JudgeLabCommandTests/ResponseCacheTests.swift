@@ -54,6 +54,42 @@ import Testing
         #expect(Self.number(before: "from the cache", in: bypass.stdout) == 0)
     }
 
+    /// One judge, two models: each model gets its own requests and its own answers. With the
+    /// model left out of the cache key, one request would answer both and be credited to each.
+    @Test func twoModelsOfOneJudgeNeverShareAnAnswer() async throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try folder.write("models.yaml", """
+        name: models
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        sample: {first: 30}
+        judge: {base_url: \(server.baseURL), models: [gpt-4o-mini, gpt-4o]}
+        variants:
+          list:
+            - {template: choice-ab, order: both}
+        """)
+        let out = folder.path + "/run"
+        let run = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 120)
+        let byModel = Dictionary(grouping: judgments) { $0.variant.contains("gpt-4o-mini") ? "mini" : "4o" }
+        #expect(byModel["mini"]?.count == 60 && byModel["4o"]?.count == 60)
+        // Twice the requests of the same study with one model (the data's copies share theirs).
+        let twoModels = try await server.stats()["requests"]!.int
+        let single = try FakeJudgeServer()
+        let one = try folder.write("one.yaml", try String(contentsOfFile: study, encoding: .utf8)
+            .replacingOccurrences(of: "models: [gpt-4o-mini, gpt-4o]", with: "model: gpt-4o-mini").replacingOccurrences(of: server.baseURL, with: single.baseURL))
+        #expect(try JudgeLabBinary.run(["run", one, "--out", folder.path + "/one", "--quiet"]).status == 0)
+        let oneModel = try await single.stats()["requests"]!.int
+        #expect(oneModel > 40 && twoModels == 2 * oneModel, "\(twoModels) requests for two models, \(oneModel) for one")
+        // The fake judge's answer depends on the whole request, model included: they differ.
+        let mini = Dictionary(uniqueKeysWithValues: byModel["mini"]!.map { ("\($0.item)|\($0.order.rawValue)", $0.output ?? "") })
+        #expect(byModel["4o"]!.contains { mini["\($0.item)|\($0.order.rawValue)"] != $0.output })
+    }
+
     /// $JUDGELAB_CACHE and the study's `cache:` move it; the study's wins.
     @Test func theEnvironmentAndTheStudyMoveIt() throws {
         let folder = try TemporaryFolder()
