@@ -88,3 +88,21 @@ import Testing
         #expect(DatasetStats(Dataset(source: "p", pairs: TemplateTests.pairs(10))).duplicates == 0)
     }
 }
+
+@Suite struct LeakGuardTests {
+    /// The guard behind the splits: an example that is an evaluated item, by id or by content
+    /// (the same pair under another id, answers swapped), is found; examples apart are not.
+    @Test func anExampleThatIsAnEvaluatedItemIsFound() throws {
+        let items = TemplateTests.pairs(6)
+        let apart = TemplateTests.pairs(12).suffix(3).map { $0 }
+        var variant = try TemplateTests.variant("choice-ab", examples: apart)
+        #expect(StudyPlan.leak(items: items, variants: [variant]) == nil)
+        variant.examples = apart + [items[2]]
+        #expect(StudyPlan.leak(items: items, variants: [variant])?.example.id == "p2")
+        var copy = items[4]
+        copy.id = "copy-of-p4"
+        (copy.answer1, copy.answer2) = (copy.answer2 + "  ", copy.answer1)
+        variant.examples = apart + [copy]
+        #expect(StudyPlan.leak(items: items, variants: [variant])?.example.id == "copy-of-p4")
+    }
+}

@@ -2,7 +2,7 @@
 """The mutation suite: one-line mutations of the logic users depend on, each applied to a
 scratch copy of the repository, with the tests that should catch it run against it.
 
-    mutants.py [--only ID[,ID...]] [--list]
+    mutants.py [--only ID[,ID...]] [--tests FILTER] [--skip FILTER] [--list]
 
 The mutants are in Tests/Mutants/mutants.json: an id, what the mutation breaks, the file, the
 exact text to find (once) and its replacement, and a filter of the tests that protect it. The
@@ -10,6 +10,9 @@ scratch copy lives in .build/mutants/ with a build folder of its own, kept betwe
 that each mutant costs an incremental build. A mutant is caught when a test fails; one whose
 tests all pass is a gap, and so is one that does not compile (it tests nothing). Prints a table
 (mutant, caught or not, by which tests) and exits 1 when any mutant is not caught.
+--tests runs these tests instead of each mutant's own (`.` for the whole suite), and --skip
+leaves tests out: `--only key-model --tests . --skip CacheKeyTests` asks whether anything else
+would catch it.
 """
 import json
 import os
@@ -55,11 +58,12 @@ def build():
     return r.returncode == 0, time.time() - started, r.stdout + r.stderr
 
 
-def run_tests(filter_):
+def run_tests(filter_, skip=None):
     env = dict(os.environ)
     env.pop("CI", None)
     started = time.time()
-    r = subprocess.run(["swift", "test", "--skip-build", "--filter", filter_], cwd=SCRATCH, capture_output=True, text=True, env=env)
+    r = subprocess.run(["swift", "test", "--skip-build", "--filter", filter_] + (["--skip", skip] if skip else []),
+                       cwd=SCRATCH, capture_output=True, text=True, env=env)
     failed = []
     for line in (r.stdout + r.stderr).splitlines():
         m = FAILED.match(line)
@@ -109,9 +113,11 @@ def main():
                 rows.append((m["id"], m["what"], "NO BUILD", "the mutant does not compile", build_seconds))
                 print("%-20s does not compile" % m["id"], flush=True)
                 continue
-            status, failed, ran, test_seconds = run_tests(m["tests"])
+            tests = args[args.index("--tests") + 1] if "--tests" in args else m["tests"]
+            skip = args[args.index("--skip") + 1] if "--skip" in args else None
+            status, failed, ran, test_seconds = run_tests(tests, skip)
             if ran == 0:
-                verdict, by = "NO TESTS", "the filter '%s' selects no test" % m["tests"]
+                verdict, by = "NO TESTS", "the filter '%s' selects no test" % tests
             elif status != 0:
                 verdict, by = "caught", ", ".join(failed) if failed else "the tests' run failed (exit %d)" % status
             else:

@@ -39,12 +39,20 @@ public struct StudyPlan: Sendable {
         }
         self.variants = variants
         // The pools never overlap: no evaluated item is ever an example.
-        let evaluated = Set(items.map(\.id))
-        for variant in variants {
-            if let overlap = variant.examples.first(where: { evaluated.contains($0.id) }) {
-                throw InputError(file: study.file, field: "split", "item '\(overlap.id.excerpt())' is both an example of \(variant.name) and evaluated")
-            }
+        if let (example, variant) = Self.leak(items: items, variants: variants) {
+            throw InputError(file: study.file, field: "split", "item '\(example.id.excerpt())' is both an example of \(variant.name) and evaluated (by its id or its content)")
         }
+    }
+
+    /// The first example of a variant that is also an evaluated item, by id or by content (the
+    /// same question and answers under another id), with its variant; nil when none is. The
+    /// splits are drawn so that this never happens: this is the guard behind them.
+    public static func leak(items: [Pair], variants: [Variant]) -> (example: Pair, variant: Variant)? {
+        let ids = Set(items.map(\.id)), contents = Set(items.map(PairContent.init))
+        for variant in variants {
+            if let example = variant.examples.first(where: { ids.contains($0.id) || contents.contains(PairContent($0)) }) { return (example, variant) }
+        }
+        return nil
     }
 
     /// The study's data set, templates and few-shot pool.
