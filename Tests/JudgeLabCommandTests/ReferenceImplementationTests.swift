@@ -44,7 +44,7 @@ import JudgeLabTestSupport
         }
     }
 
-    @Test(.enabled(if: hasPython), arguments: Array(100..<124) as [Int])
+    @Test(.enabled(if: hasPython, "python3 is not installed: the independent implementation is a Python script"), arguments: Array(100..<124) as [Int])
     func analyzeMatchesTheReference(seed: Int) throws {
         let folder = try TemporaryFolder()
         _ = try Self.python(["generate", "\(seed)", folder.path])
@@ -73,7 +73,7 @@ import JudgeLabTestSupport
         #expect(ours["pareto"] == theirs["pareto"])
     }
 
-    @Test(.enabled(if: hasPython), arguments: [3, 7, 11, 20, 33, 41] as [Int])
+    @Test(.enabled(if: hasPython, "python3 is not installed: the independent implementation is a Python script"), arguments: [3, 7, 11, 20, 33, 41] as [Int])
     func compareMatchesTheReference(seed: Int) throws {
         let folder = try TemporaryFolder()
         _ = try Self.python(["generate", "\(seed)", folder.path])
@@ -97,7 +97,7 @@ import JudgeLabTestSupport
     /// recorded verdicts, and LLMBar Natural with GPT-4's and ChatGPT's in both orders (so the
     /// consistent agreement is): every metric, the five added with the judge seam's successors
     /// among them, equals the reference's.
-    @Test(.enabled(if: hasPython), arguments: [("pandalm-200.jsonl", "pandalm-200-recorded.jsonl"), ("llmbar-natural.jsonl", "llmbar-natural-recorded.jsonl")])
+    @Test(.enabled(if: hasPython, "python3 is not installed: the independent implementation is a Python script"), arguments: [("pandalm-200.jsonl", "pandalm-200-recorded.jsonl"), ("llmbar-natural.jsonl", "llmbar-natural-recorded.jsonl")])
     func publicDataMatchesTheReference(dataset: String, recorded: String) throws {
         let data = Paths.samples + "/" + dataset, judgments = Paths.samples + "/" + recorded
         let common = ["--bootstrap", "200", "--seed", "5"]
