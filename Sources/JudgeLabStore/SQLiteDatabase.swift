@@ -8,16 +8,19 @@ public struct SQLiteError: Error, CustomStringConvertible {
     public var path: String
     public var code: Int32
     public var message: String
+    /// The system's error under SQLite's (errno), when it gave one.
+    public var systemError: Int32 = 0
     public var description: String {
         let hint: String
+        let system = systemError != 0 && !message.contains(String(cString: strerror(systemError))) ? " (\(String(cString: strerror(systemError))))" : ""
         switch code {
-        case 13: hint = " (free some space and run the same command again: nothing already recorded is lost)"
+        case _ where systemError == ENOSPC, 13: hint = " (free some space and run the same command again: nothing already recorded is lost)"
         case 8: hint = " (the folder is read-only)"
         case 14: hint = " (is its folder there and writable, and is the path not a folder?)"
         case 26: hint = " (the file is not a JudgeLab store: move it away or name another path)"
         default: hint = ""
         }
-        return "\(path): SQLite error \(code): \(message)\(hint)"
+        return "\(path): SQLite error \(code): \(message)\(system)\(hint)"
     }
 }
 
@@ -56,7 +59,9 @@ public final class SQLiteDatabase: @unchecked Sendable {
     }
 
     func error(_ status: Int32) -> SQLiteError {
-        SQLiteError(path: path, code: status, message: String(cString: sqlite3_errmsg(handle)))
+        var error = SQLiteError(path: path, code: status, message: String(cString: sqlite3_errmsg(handle)))
+        error.systemError = sqlite3_system_errno(handle)
+        return error
     }
 
     /// Runs SQL with no results (several statements allowed).
@@ -66,7 +71,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
         if status != SQLITE_OK {
             let text = message.map { String(cString: $0) } ?? "failed"
             sqlite3_free(message)
-            throw SQLiteError(path: path, code: status, message: text)
+            throw SQLiteError(path: path, code: status, message: text, systemError: sqlite3_system_errno(handle))
         }
     }
 
