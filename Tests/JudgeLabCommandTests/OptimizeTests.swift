@@ -269,6 +269,19 @@ import JudgeLabTestSupport
         return result.stderr
     }
 
+    /// A cap that cannot cover one round and the confirmation is refused before anything is
+    /// judged, and the search's folder is not left behind (its run.lock and run.sqlite were).
+    @Test func aSearchRefusedByItsBudgetLeavesNoFolder() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.root + "/Tests/Corpus/bad-input/good-data.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try folder.write("study.yaml", "dataset: data.jsonl\njudge: {model: gpt-4o-mini, base_url: 'http://127.0.0.1:9/v1'}\nsearch:\n  split: {test: 0.3}\n  space:\n    template: [choice-ab, rating-1to9]\n")
+        let out = folder.path + "/out"
+        let result = try JudgeLabBinary.run(["optimize", study, "--out", out, "--max-cost", "0.0001", "--quiet"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: \(study): field 'budget.max_cost_usd': $0.0001 cannot cover one dev item for each of the 2 candidates and the confirmation on the test split (at most $0.0012) after $0.0000 spent: raise it\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func aSpaceTooLargeOrEmptyIsOneClearError() throws {
         let shots = "[" + (1...1000).map(String.init).joined(separator: ", ") + "]"
         let temperatures = "[" + (0..<200).map { JSONValue.format(number: Double($0) / 100) }.joined(separator: ", ") + "]"

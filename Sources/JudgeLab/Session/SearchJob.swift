@@ -21,15 +21,21 @@ public enum SearchJob {
     public static func run(_ plan: OptimizePlan, runID: String, session: RunSession,
                            events: (@Sendable (OptimizeEvent) -> Void)? = nil) async throws -> SearchOutcome {
         let store = try session.store()
-        session.commit()
         let progress = session.progress
         let engine = RunnerEngine(library: plan.library, settings: session.settings, store: store, judges: session.judges, file: plan.study.file,
                                   cancel: session.cancel, progress: progress.map { update in { @Sendable (_: String, p: RunProgress) in update(p) } })
         let result: OptimizeResult
         do {
             result = try await Optimizer(plan: plan).run(engine: engine, events: events)
+            session.commit()
         } catch is CancellationError {
+            session.commit()
             return SearchOutcome(report: nil, status: 130)
+        } catch {
+            // A search refused before its first judgment (a cap that cannot cover one round and
+            // the confirmation) leaves no folder behind; one that judged keeps its journal.
+            if (try? store.entries().isEmpty) != true { session.commit() }
+            throw error
         }
         let templates = try plan.study.templatesPath.map(plan.study.resolve) ?? TemplateLibrary.locateShipped()
         let report = try OptimizeOutput.write(result, plan: plan, settings: session.settings, layout: session.layout, runID: runID,
