@@ -213,6 +213,20 @@ import JudgeLabTestSupport
         let bad = try folder.write("bad.yaml", "m: {input: 2, output: 8}\nn: {input: 2, output: 8, batch_input: 1}\n")
         #expect { try PriceTable.load(path: bad) } throws: { "\($0)".contains("bad.yaml:2") && "\($0)".contains("batch_output") }
     }
+
+    /// A study that sets a model's price without batch prices leaves it none: the shipped batch
+    /// price went with the prices it replaced (the estimate's batch row used to mix the two:
+    /// $0.0227 through the batch API against $0.60 a request at a time, for the same requests).
+    @Test func aStudysPriceReplacesTheShippedBatchPriceToo() throws {
+        let folder = try TemporaryFolder()
+        let study = try PriceTable.load(path: try folder.write("p.yaml", "gpt-4o-mini: {input: 2, output: 2}\ngpt-4o: {input: 4, output: 4, batch_input: 2, batch_output: 2}\n"))
+        let merged = try PriceTable.shipped().merging(study)
+        #expect(merged.price(of: "gpt-4o-mini") == Price(input: 2, output: 2))
+        #expect(merged.batchPrice(of: "gpt-4o-mini") == nil)
+        #expect(merged.batchPrice(of: "gpt-4o") == Price(input: 2, output: 2))
+        #expect(merged.batchPrice(of: "gpt-4.1") == (try PriceTable.shipped().batchPrice(of: "gpt-4.1")))
+        #expect(merged.context(of: "gpt-4o-mini") == 128_000)
+    }
 }
 
 /// The in-memory store, keeping the state of every batch update in order.

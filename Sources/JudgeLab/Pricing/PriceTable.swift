@@ -95,8 +95,14 @@ public struct PriceTable: Sendable {
     /// The model's price through the provider's batch API, if the table has one.
     public func batchPrice(of model: String) -> Price? { batchPrices[model] }
 
+    /// The table with `overrides` on top. A model whose price is overridden without batch
+    /// prices has none: its shipped batch price belonged to the prices the study replaced, and
+    /// an estimate or a budget must not mix the two (a batch run with a budget then asks for
+    /// them). Contexts are the model's, not its price's: kept unless overridden.
     public func merging(_ overrides: PriceTable) -> PriceTable {
-        PriceTable(prices: prices.merging(overrides.prices) { $1 }, batchPrices: batchPrices.merging(overrides.batchPrices) { $1 },
-                   contexts: contexts.merging(overrides.contexts) { $1 })
+        var batch = batchPrices
+        for model in overrides.prices.keys { batch[model] = nil }
+        return PriceTable(prices: prices.merging(overrides.prices) { $1 }, batchPrices: batch.merging(overrides.batchPrices) { $1 },
+                          contexts: contexts.merging(overrides.contexts) { $1 })
     }
 }
