@@ -31,9 +31,10 @@ public enum RunEstimate {
         // Both prices for the judges with a batch API: one request at a time, and through the
         // provider's batch API (half price, within 24 hours). The run's own mode comes first.
         let judgeOf = Dictionary(settings.judges.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var mostThisRun = 0.0
         let batchMode = !settings.batchJudges.isEmpty
-        func dollars(batch: Bool) -> String {
+        /// The requests to send at their input-only and their most, one request at a time or
+        /// through the batch APIs, with the models that have no price.
+        func dollars(batch: Bool) -> (input: Double, maximum: Double, unpriced: Set<String>) {
             var input = 0.0, maximum = 0.0
             var unpriced = Set<String>()
             for task in toSend {
@@ -46,13 +47,17 @@ public enum RunEstimate {
                 input += Double(task.request.estimatedInputTokens) * price.input / 1_000_000
                 maximum += price.maximumCost(inputTokens: task.request.estimatedInputTokens, maxOutputTokens: task.request.maxTokens)
             }
-            if batch == batchMode { mostThisRun = maximum }
-            return String(format: "$%.4f to $%.4f (input only, to every output token used)", input, maximum)
-                + (unpriced.isEmpty ? "" : "; no \(batch ? "batch " : "")price for \(unpriced.sorted().joined(separator: ", "))")
+            return (input, maximum, unpriced)
         }
+        func text(_ d: (input: Double, maximum: Double, unpriced: Set<String>), batch: Bool) -> String {
+            String(format: "$%.4f to $%.4f (input only, to every output token used)", d.input, d.maximum)
+                + (d.unpriced.isEmpty ? "" : "; no \(batch ? "batch " : "")price for \(d.unpriced.sorted().joined(separator: ", "))")
+        }
+        let sync = dollars(batch: false), batched = dollars(batch: true)
+        let mostThisRun = (batchMode ? batched : sync).maximum
         let hasBatchAPI = settings.judges.contains { $0.provider.hasBatchAPI }
-        let syncRow = ["dollars" + (batchMode ? ", one request at a time" : ""), dollars(batch: false)]
-        let batchRow = ["dollars, batch API" + (batchMode ? " (this run)" : ""), dollars(batch: true) + " within 24 hours"]
+        let syncRow = ["dollars" + (batchMode ? ", one request at a time" : ""), text(sync, batch: false)]
+        let batchRow = ["dollars, batch API" + (batchMode ? " (this run)" : ""), text(batched, batch: true) + " within 24 hours"]
         rows += batchMode ? [batchRow, syncRow] : hasBatchAPI ? [syncRow, batchRow] : [syncRow]
         if let cap = settings.maxCostUSD {
             // Said before anything is spent: a run that may cost more can stop at the budget.
