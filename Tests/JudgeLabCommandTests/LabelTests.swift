@@ -33,16 +33,7 @@ enum PreferenceLoader {
             assert row["chosen"] != row["rejected"]
         print(json.dumps({"rows": ds.num_rows, "columns": ds.column_names}))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, path, conversational ? "1" : "0"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try Program.run(python, ["-c", script, path, conversational ? "1" : "0"])
     }
 }
 

@@ -10,16 +10,7 @@ import JudgeLabTestSupport
     static func report(log: String, allowList: String, ci: Bool) throws -> (status: Int32, output: String) {
         let folder = try TemporaryFolder()
         let logFile = try folder.write("test.log", log), allowFile = try folder.write("allow.txt", allowList)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = (ci ? ["CI=true"] : ["-u", "CI"]) + ["python3", script, logFile, allowFile]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try Program.run("/usr/bin/env", (ci ? ["CI=true"] : ["-u", "CI"]) + ["python3", script, logFile, allowFile])
     }
 
     static let log = """

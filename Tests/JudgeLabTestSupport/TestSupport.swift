@@ -136,6 +136,23 @@ public enum JudgeLabBinary {
     }
 }
 
+/// Any program: its status and its standard output and error together, read before waiting
+/// so that a large output cannot block it.
+public enum Program {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
 /// A Python script of the repository's (the reference implementations, the page checks), run
 /// with `python3` from the PATH: its status and standard output.
 public enum PythonScript {

@@ -66,7 +66,10 @@ public struct JudgeRequest: Sendable {
     }
 
     /// Prompt tokens estimated as UTF-8 bytes / 4.
-    public var estimatedInputTokens: Int {
+    public var estimatedInputTokens: Int { Self.estimatedInputTokens(messages) }
+
+    /// The estimate for `messages`: UTF-8 bytes / 4, and 4 a message.
+    public static func estimatedInputTokens(_ messages: [ChatMessage]) -> Int {
         messages.reduce(0) { $0 + $1.content.utf8.count } / 4 + 4 * messages.count
     }
 }

@@ -145,7 +145,7 @@ public struct TaskSource: Sendable {
                            maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),
                            verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
                            cacheable: !judge.provider.isLocal)
-        task.oversized = try isOversized(request, item: pair, variant: variantIndex)
+        task.oversized = try isOversized(inputTokens: request.estimatedInputTokens, item: pair, variant: variantIndex)
         return task
     }
 
@@ -157,22 +157,21 @@ public struct TaskSource: Sendable {
         let (variantIndex, order) = slots[index % slots.count]
         let variant = builders[variantIndex].variant
         guard judges[variantIndex].inputLimit(model: variant.model, maxTokens: variant.maxTokens, in: prices) != nil else { return false }
-        let request = JudgeRequest(provider: "", baseURL: "", model: variant.model, temperature: 0, maxTokens: variant.maxTokens, seed: nil,
-                                   jsonResponseFormat: false, messages: try builders[variantIndex].messages(for: pair, order: order))
-        return try isOversized(request, item: pair, variant: variantIndex)
+        let tokens = JudgeRequest.estimatedInputTokens(try builders[variantIndex].messages(for: pair, order: order))
+        return try isOversized(inputTokens: tokens, item: pair, variant: variantIndex)
     }
 
-    /// Whether `request` is over its judge's input limit: an error naming the item, unless the
-    /// judge says `oversized: skip`.
-    private func isOversized(_ request: JudgeRequest, item pair: Pair, variant variantIndex: Int) throws -> Bool {
+    /// Whether a prompt of about `inputTokens` is over its judge's input limit: an error naming
+    /// the item, unless the judge says `oversized: skip`.
+    private func isOversized(inputTokens: Int, item pair: Pair, variant variantIndex: Int) throws -> Bool {
         let judge = judges[variantIndex], variant = builders[variantIndex].variant
         guard let limit = judge.inputLimit(model: variant.model, maxTokens: variant.maxTokens, in: prices),
-              request.estimatedInputTokens > limit else { return false }
+              inputTokens > limit else { return false }
         guard judge.oversized == .skip else {
             let why = judge.maxInputTokens != nil ? "its max_input_tokens"
                 : "model '\(variant.model.excerpt())''s context of \(prices.context(of: variant.model) ?? 0) tokens less max_tokens \(variant.maxTokens)"
             throw InputError(file: file, line: judge.line, field: judge.field + ".max_input_tokens",
-                             "item '\(pair.id.excerpt())' (variant '\(variant.name.excerpt())'): its prompt is about \(request.estimatedInputTokens) input tokens (UTF-8 bytes / 4), over judge '\(judge.name.excerpt())''s limit of \(limit) (\(why)); nothing was sent: shorten the item, give max_input_tokens if the model takes more, or set oversized: skip to leave such judgments out, counted")
+                             "item '\(pair.id.excerpt())' (variant '\(variant.name.excerpt())'): its prompt is about \(inputTokens) input tokens (UTF-8 bytes / 4), over judge '\(judge.name.excerpt())''s limit of \(limit) (\(why)); nothing was sent: shorten the item, give max_input_tokens if the model takes more, or set oversized: skip to leave such judgments out, counted")
         }
         return true
     }
