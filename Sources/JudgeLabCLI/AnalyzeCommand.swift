@@ -12,6 +12,8 @@ struct AnalysisSettings: ParsableArguments {
     @Option(help: "Seed of the bootstrap.") var seed: UInt64 = Bootstrap.defaultSeed
     @Option(help: "How to read an output that has no score or choice: json-score, choice, regex-score:PATTERN or regex-choice:PATTERN.")
     var parser: String?
+    @Option(help: "Pointwise judgments: the judge's score range LO,HI (its template's scale; default: the humans' scale).")
+    var judgeScale: String?
 
     func options() throws -> AnalysisOptions {
         guard let band = TieBand(parsing: tieBand) else { throw ValidationError("--tie-band takes LO,HI with LO ≤ HI, e.g. 4.5,5.5") }
@@ -20,6 +22,11 @@ struct AnalysisSettings: ParsableArguments {
         options.tieBand = band
         options.bootstrapResamples = bootstrap
         options.seed = seed
+        if let judgeScale {
+            let bounds = judgeScale.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard bounds.count == 2, bounds[0] < bounds[1] else { throw ValidationError("--judge-scale takes LO,HI with LO < HI, e.g. 1,10") }
+            options.pointwiseScale = bounds[0]...bounds[1]
+        }
         return options
     }
 

@@ -71,7 +71,7 @@ struct DataCommand: ParsableCommand {
 
 /// How to read a data set: its format and, for CSV and JSON, which field holds what.
 struct DatasetInputOptions: ParsableArguments {
-    @Option(help: "native, pandalm, llmbar, llmeval2, csv or json (default: guessed from the file).")
+    @Option(help: "native, pandalm, llmbar, llmeval2, csv, json, responses or arena (default: guessed from the file).")
     var from: DatasetFormat?
     @Option(help: "CSV/JSON: the id field ('-' to number the rows).") var idField: String?
     @Option(help: "CSV/JSON: the question field.") var questionField: String?
@@ -84,6 +84,9 @@ struct DatasetInputOptions: ParsableArguments {
     @Option(help: "The top of the per-answer score scale (default 10).") var scaleMax: Double?
     @Option(help: "The bottom of the per-answer score scale (default 0; 1 for a 1–5 Likert scale).") var scaleMin: Double?
     @Option(help: "Other spellings of verdicts, e.g. 'model_a=1,model_b=2,both=tie'.") var verdictValues: String?
+    @Option(help: "Response items rated on several criteria: the one to read, e.g. relevance.") var criterion: String?
+    @Option(help: "Arena/MT-Bench judgments without conversations: the answers, one JSON object a line (question_id, model, answer).") var answers: String?
+    @Option(help: "Arena/MT-Bench: the questions, one JSON object a line (question_id, turns), for judgments without conversations.") var questions: String?
 
     func mapping() throws -> FieldMapping {
         var mapping = FieldMapping()
@@ -112,6 +115,9 @@ struct DatasetInputOptions: ParsableArguments {
             guard scaleMax > 0 else { throw ValidationError("--scale-max must be above 0") }
             mapping.scaleMax = scaleMax
         }
+        mapping.criterion = criterion
+        mapping.answersPath = answers
+        mapping.questionsPath = questions
         if let verdictValues {
             guard let aliases = FieldMapping.parseAliases(verdictValues) else {
                 throw ValidationError("--verdict-values takes NAME=VERDICT pairs, e.g. 'A=1,B=2,same=tie'")

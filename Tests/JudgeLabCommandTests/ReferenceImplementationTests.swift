@@ -49,7 +49,8 @@ import JudgeLabTestSupport
         let folder = try TemporaryFolder()
         _ = try Self.python(["generate", "\(seed)", folder.path])
         let band = seed % 4 == 0 ? ["--tie-band", "4,6"] : []
-        let common = ["--bootstrap", "200", "--seed", "\(seed)"] + band
+        // Every third seed holds pointwise variants (METRICS.md §7), scored on 1..10.
+        let common = ["--bootstrap", "200", "--seed", "\(seed)", "--judge-scale", "1,10"] + band
         let theirs = try JSONValue.parse(Data(try Self.python(["analyze", folder.path + "/dataset.jsonl", folder.path + "/judgments.jsonl"] + common).utf8))
         let result = try JudgeLabBinary.run(["analyze", "--dataset", folder.path + "/dataset.jsonl",
                                              "--judgments", folder.path + "/judgments.jsonl", "--format", "json"] + common)

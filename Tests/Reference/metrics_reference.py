@@ -13,6 +13,9 @@ import math
 import random
 import sys
 
+sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
+import pointwise_reference  # noqa: E402  (section 7, written apart)
+
 MASK = (1 << 64) - 1
 
 
@@ -136,21 +139,65 @@ def combine(js, band):
     return None, None
 
 
-def variant_metrics(items, judgments, band, resamples, seed):
+POINTWISE_KEYS = ["n_responses", "pearson", "spearman", "kendall_tau_b", "mae", "exact_pointwise", "within_1_pointwise",
+                  "qwk", "krippendorff_alpha", "human_ceiling_spearman"]
+
+
+def pointwise_verdict(js):
+    """Section 7: d = j2 - j1 with the band b = 0; no verdict unless both answers' scores parsed."""
+    one = next((j for j in js if j["answer"] == "1"), None)
+    two = next((j for j in js if j["answer"] == "2"), None)
+    if one is None or two is None or one.get("score") is None or two.get("score") is None:
+        return None
+    d = two["score"] - one["score"]
+    return "1" if d < 0 else ("2" if d > 0 else "tie")
+
+
+def distinct_answers(rows):
+    """Each distinct (question, answer text) once, the first in data set order, answer 1 before 2,
+    with its raters' ratings (its `ratings`, or its one `scores` entry, or none)."""
+    seen, out = set(), []
+    for r in rows:
+        for answer in ("1", "2"):
+            for j in r["js"]:
+                if j["answer"] != answer:
+                    continue
+                key = (r["raw"]["question"], r["raw"]["answer_" + answer])
+                if key in seen:
+                    continue
+                seen.add(key)
+                k = int(answer) - 1
+                if "ratings" in r["raw"]:
+                    ratings = r["raw"]["ratings"][k]
+                elif "scores" in r["raw"]:
+                    ratings = [r["raw"]["scores"][k]]
+                else:
+                    ratings = []
+                out.append((j, ratings))
+    return out
+
+
+def variant_metrics(items, judgments, band, resamples, seed, judge_scale=None):
     """items: list of (id, human verdict, sim) in data set order; judgments: this variant's."""
     by_item = {}
     for j in judgments:
         by_item.setdefault(j["item"], []).append(j)
     sampled = [it for it in items if it[0] in by_item]
     n = len(sampled)
-    all_js = [j for it in sampled for j in by_item[it[0]]]
-    failures = sum(1 for j in all_js if read_judgment(j)[1] is None)
-    both = all(len(by_item[it[0]]) == 2 for it in sampled) and n > 0
+    pointwise = any("answer" in j for j in judgments)
     rows = []
     for (iid, hv, sim, raw) in sampled:
         js = by_item[iid]
-        v, s = combine(js, band)
+        if pointwise:
+            v, s = pointwise_verdict(js), None
+        else:
+            v, s = combine(js, band)
         rows.append(dict(id=iid, human=hv, sim=sim, verdict=v, score=s, js=js, raw=raw))
+    distinct = distinct_answers(rows) if pointwise else []
+    # A pointwise variant's judgments are counted (and paid) once a distinct answer.
+    all_js = [j for j, _ in distinct] if pointwise else [j for it in sampled for j in by_item[it[0]]]
+    failures = sum(1 for j in all_js if read_judgment(j)[1] is None)
+    both = not pointwise and all(len(by_item[it[0]]) == 2 for it in sampled) and n > 0
     m = {"n_items": n, "n_judgments": len(all_js), "parse_failures": failures,
          "parse_failure_rate": rate(failures, len(all_js))}
     m["agreement"] = rate(sum(1 for r in rows if r["verdict"] == r["human"]), n)
@@ -171,7 +218,7 @@ def variant_metrics(items, judgments, band, resamples, seed):
         m["agreement_original"] = m["agreement_swapped"] = m["position_consistency"] = None
     dec = [r for r in rows if r["human"] != "tie" and r["verdict"] not in (None, "tie")]
     m["agreement_decisive"] = rate(sum(1 for r in dec if r["verdict"] == r["human"]), len(dec))
-    scores_only = all(read_judgment(j)[0] == "score" for j in all_js) and len(all_js) > 0
+    scores_only = not pointwise and all(read_judgment(j)[0] == "score" for j in all_js) and len(all_js) > 0
     if scores_only and n > 0 and all(r["sim"] is not None for r in rows):
         def rnd(x):
             return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
@@ -193,7 +240,7 @@ def variant_metrics(items, judgments, band, resamples, seed):
     ties = [r for r in rows if r["human"] == "tie"]
     m["tie_recall"] = rate(sum(1 for r in ties if r["verdict"] == "tie"), len(ties))
     first = decisive = 0
-    for j in all_js:
+    for j in ([] if pointwise else all_js):
         kind, raw = read_judgment(j)
         if raw is None:
             continue
@@ -241,6 +288,13 @@ def variant_metrics(items, judgments, band, resamples, seed):
         m["cost_per_1k"] = sum(costs) / len(all_js) * 1000
     else:
         m["cost_usd"] = m["cost_per_1k"] = None
+    for key in POINTWISE_KEYS:
+        m[key] = None
+    if pointwise:
+        human_scale = next(((r["raw"].get("scale_min", 0), r["raw"].get("scale_max", 10)) for r in rows if "scores" in r["raw"]), None)
+        responses = [{"score": j.get("score"), "ratings": ratings if human_scale else []} for j, ratings in distinct]
+        case = {"judge_scale": judge_scale or human_scale or (0, 1), "human_scale": human_scale or (0, 1), "responses": responses}
+        m.update(pointwise_reference.metrics(case))
     return m, rows
 
 
@@ -255,7 +309,7 @@ def load(dataset_path, judgments_path, band):
     return items, judgments
 
 
-def analyze(dataset_path, judgments_path, band, resamples, seed):
+def analyze(dataset_path, judgments_path, band, resamples, seed, judge_scale=None):
     items, judgments = load(dataset_path, judgments_path, band)
     variants = []
     for j in judgments:
@@ -263,7 +317,7 @@ def analyze(dataset_path, judgments_path, band, resamples, seed):
             variants.append(j["variant"])
     out = []
     for v in variants:
-        m, _ = variant_metrics(items, [j for j in judgments if j["variant"] == v], band, resamples, seed)
+        m, _ = variant_metrics(items, [j for j in judgments if j["variant"] == v], band, resamples, seed, judge_scale)
         m["variant"] = v
         out.append(m)
 
@@ -308,12 +362,19 @@ def generate(seed, directory):
     r = random.Random(seed)
     n = r.randint(5, 60)
     items = []
+    # Every third seed: per-answer scores on one scale, some with several raters, and pointwise
+    # variants beside the pairwise ones (section 7), answers shared between items.
+    pointwise = seed % 3 == 0
+    one_scale = r.choice([(0, 10), (0, 5), (1, 5)])
     for i in range(n):
-        it = {"id": f"i{i}", "question": "q", "answer_1": "a" * r.randint(1, 4), "answer_2": "é" * r.randint(1, 4)}
+        it = {"id": f"i{i}", "question": "q%d" % (i % 4) if pointwise else "q", "answer_1": "a" * r.randint(1, 4), "answer_2": "é" * r.randint(1, 4)}
         form = r.choice(["scores", "votes", "winner", "human_score"]) if seed % 3 else "scores"
         if form == "scores":
-            low, scale = r.choice([(0, 10), (0, 10), (0, 5), (1, 5)])
+            low, scale = one_scale if pointwise else r.choice([(0, 10), (0, 10), (0, 5), (1, 5)])
             it["scores"] = [r.randint(low, scale), r.randint(low, scale)] if r.random() < 0.8 else [r.uniform(low, scale), r.uniform(low, scale)]
+            if pointwise and r.random() < 0.6:
+                it["ratings"] = [[r.randint(low, scale) for _ in range(r.randint(1, 3))] for _ in range(2)]
+                it["scores"] = [sum(x) / len(x) for x in it["ratings"]]
             if scale != 10:
                 it["scale_max"] = scale
             if low != 0:
@@ -347,6 +408,23 @@ def generate(seed, directory):
                 if costed and r.random() < 0.9:
                     j["cost_usd"] = round(r.uniform(0, 0.01), 6)
                 judgments.append(j)
+    if pointwise:
+        for v in range(r.randint(1, 3)):
+            costed, fail = r.random() < 0.6, r.choice([0, 0.1, 0.3])
+            given = {}  # one judgment (score, cost) per distinct answer, as a run gives
+            for it in items:
+                if r.random() < 0.15:
+                    continue
+                for answer in ("1", "2"):
+                    key = (it["question"], it["answer_" + answer])
+                    if key not in given:
+                        given[key] = (None if r.random() < fail else r.randint(1, 10),
+                                      round(r.uniform(0, 0.01), 6) if costed and r.random() < 0.9 else None)
+                    score, cost = given[key]
+                    j = {"item": it["id"], "variant": f"p{v}-pointwise", "answer": answer, "score": score}
+                    if cost is not None:
+                        j["cost_usd"] = cost
+                    judgments.append(j)
     with open(f"{directory}/dataset.jsonl", "w") as f:
         for it in items:
             f.write(json.dumps(it) + "\n")
@@ -356,7 +434,7 @@ def generate(seed, directory):
 
 
 def main(argv):
-    opts = {"--tie-band": "5,5", "--bootstrap": "2000", "--seed": "1", "--alpha": "0.05"}
+    opts = {"--tie-band": "5,5", "--bootstrap": "2000", "--seed": "1", "--alpha": "0.05", "--judge-scale": ""}
     args = []
     i = 0
     while i < len(argv):
@@ -370,7 +448,8 @@ def main(argv):
     if args[0] == "generate":
         generate(int(args[1]), args[2])
     elif args[0] == "analyze":
-        print(json.dumps(analyze(args[1], args[2], band, int(opts["--bootstrap"]), int(opts["--seed"]))))
+        scale = tuple(float(x) for x in opts["--judge-scale"].split(",")) if opts["--judge-scale"] else None
+        print(json.dumps(analyze(args[1], args[2], band, int(opts["--bootstrap"]), int(opts["--seed"]), scale)))
     elif args[0] == "compare":
         print(json.dumps(compare(args[1], args[2], args[3], args[4], int(opts["--bootstrap"]), int(opts["--seed"]), float(opts["--alpha"]))))
 

@@ -9,6 +9,11 @@ public struct AnalysisOptions: Sendable {
     public var seed: UInt64 = Bootstrap.defaultSeed
     /// Re-weight agreement to the data set's stratum shares (for equal-allocation samples).
     public var reweightBy: Stratification?
+    /// Pointwise variants' scales (their templates'), for METRICS.md §7; a variant not here is
+    /// read on the humans' scale.
+    public var judgeScales: [String: ClosedRange<Double>] = [:]
+    /// The scale of pointwise variants not in `judgeScales` (`analyze --judge-scale`).
+    public var pointwiseScale: ClosedRange<Double>?
 
     public init() {}
 }
@@ -46,7 +51,7 @@ public struct Analysis: Sendable {
                 variantOrder.append(judgment.variant)
                 slots[judgment.variant] = [Int32](repeating: -1, count: 2 * dataset.pairs.count)
             }
-            slots[judgment.variant]![2 * item + (judgment.order == .original ? 0 : 1)] = Int32(index)
+            slots[judgment.variant]![2 * item + judgment.order.slot] = Int32(index)
         }
         var outcomes: [String: [ItemOutcome]] = [:]
         var metrics: [VariantMetrics] = []
@@ -62,7 +67,7 @@ public struct Analysis: Sendable {
             }
             outcomes[variant] = items
             metrics.append(VariantMetrics(variant: variant, outcomes: items, tieBand: options.tieBand, judgeBand: options.judgeTieBands[variant],
-                                          bootstrapResamples: options.bootstrapResamples, seed: options.seed))
+                                          bootstrapResamples: options.bootstrapResamples, seed: options.seed, judgeScale: options.judgeScales[variant] ?? options.pointwiseScale))
             let names = Set(items.compactMap(\.pair.category)).sorted()
             categories[variant] = names.map { name in
                 (name, VariantMetrics(variant: variant, outcomes: items.filter { $0.pair.category == name },

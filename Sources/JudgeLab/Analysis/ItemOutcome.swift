@@ -48,6 +48,18 @@ public struct ItemOutcome: Sendable {
         originalIndex = original
         swappedIndex = swapped
         humanVerdict = source.pairs[Int(pair)].humanVerdict(tieBand: humanBand)
+        let first = original >= 0 ? source.judgments[Int(original)] : (swapped >= 0 ? source.judgments[Int(swapped)] : nil)
+        if let first, first.order.isPointwise {
+            // METRICS.md §7: d = j2 − j1 read with the pointwise band; no verdict unless both parsed.
+            if original >= 0, swapped >= 0, let j1 = source.judgments[Int(original)].pointwiseScore,
+               let j2 = source.judgments[Int(swapped)].pointwiseScore {
+                verdict = (judgeBand ?? .pointwise).verdict(of: j2 - j1)
+            } else {
+                verdict = nil
+            }
+            score = nil
+            return
+        }
         let parsed = [original, swapped].filter { $0 >= 0 }.map { source.judgments[Int($0)] }.filter { $0.reading.isParsed }
         switch parsed.count {
         case 2:
@@ -73,5 +85,7 @@ public struct ItemOutcome: Sendable {
     }
 
     public var judgments: [Judgment] { [original, swapped].compactMap { $0 } }
+    /// Judged one answer at a time (METRICS.md §7).
+    public var isPointwise: Bool { (original ?? swapped)?.order.isPointwise ?? false }
     public var agrees: Bool { verdict == humanVerdict }
 }

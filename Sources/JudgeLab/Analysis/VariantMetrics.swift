@@ -52,17 +52,24 @@ public struct VariantMetrics: Sendable {
     public var judgeScoresOnHumanTies: [Int]?
     /// Why outputs failed to parse, with counts.
     public var parseFailureReasons: [(reason: String, count: Int)]
+    /// A pointwise variant's scores against the humans' per-answer ratings (METRICS.md §7).
+    public var pointwise: PointwiseMetrics?
 
     /// Computes the metrics over `outcomes`, the variant's sampled items.
     /// - Parameter judgeBand: the band the judge's scores are read with, when it is not `tieBand`.
+    /// - Parameter judgeScale: a pointwise variant's scale (its template's); nil reads its
+    ///   scores on the humans' scale.
     public init(variant: String, outcomes: [ItemOutcome], tieBand humanBand: TieBand = .standard, judgeBand: TieBand? = nil,
-                bootstrapResamples: Int = Bootstrap.defaultResamples, seed: UInt64 = Bootstrap.defaultSeed) {
+                bootstrapResamples: Int = Bootstrap.defaultResamples, seed: UInt64 = Bootstrap.defaultSeed, judgeScale: ClosedRange<Double>? = nil) {
         // Every use of the band below reads judge scores; the human side is in the outcomes.
         let tieBand = judgeBand ?? humanBand
         self.variant = variant
         let n = outcomes.count
         nItems = n
-        let judgments = outcomes.flatMap(\.judgments)
+        let isPointwise = outcomes.contains { $0.isPointwise }
+        // A pointwise variant judges each distinct answer once (METRICS.md §7): its judgments
+        // are counted, and paid, once an answer, however many pairs share it.
+        let judgments = isPointwise ? Self.distinctAnswers(outcomes).map(\.judgment) : outcomes.flatMap(\.judgments)
         nJudgments = judgments.count
         let failures = judgments.filter { !$0.reading.isParsed }
         parseFailures = failures.count
@@ -71,8 +78,10 @@ public struct VariantMetrics: Sendable {
         for failure in failures { if case let .unparsed(_, reason) = failure.reading { reasons[reason, default: 0] += 1 } }
         parseFailureReasons = reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
 
-        let bothEverywhere = n > 0 && outcomes.allSatisfy { $0.original != nil && $0.swapped != nil }
-        if bothEverywhere {
+        let bothEverywhere = !isPointwise && n > 0 && outcomes.allSatisfy { $0.original != nil && $0.swapped != nil }
+        if isPointwise {
+            orderPolicy = OrderPolicy.pointwise.rawValue
+        } else if bothEverywhere {
             orderPolicy = OrderPolicy.both.rawValue
         } else if outcomes.allSatisfy({ $0.original != nil && $0.swapped == nil }) {
             orderPolicy = OrderPolicy.original.rawValue
@@ -99,7 +108,8 @@ public struct VariantMetrics: Sendable {
         let decisive = outcomes.filter { $0.humanVerdict != .tie && $0.verdict != nil && $0.verdict != .tie }
         agreementDecisive = Self.rate(decisive.count { $0.agrees }, decisive.count)
 
-        let scoreOutputs = !judgments.isEmpty && judgments.allSatisfy { $0.reading.kind == .score }
+        // (A pointwise variant's scores are of answers, not of pairs: §7 reads them below.)
+        let scoreOutputs = !isPointwise && !judgments.isEmpty && judgments.allSatisfy { $0.reading.kind == .score }
         if scoreOutputs, n > 0, outcomes.allSatisfy({ $0.pair.simulatedScore != nil }) {
             func distance(_ o: ItemOutcome) -> Double? {
                 guard let score = o.score else { return nil }
@@ -172,6 +182,40 @@ public struct VariantMetrics: Sendable {
         }
         let simulated = outcomes.compactMap { $0.pair.simulatedScore }
         humanScoreHistogram = simulated.isEmpty ? nil : Self.histogram(simulated)
+
+        if isPointwise {
+            let answers = Self.distinctAnswers(outcomes)
+            let humanScale = outcomes.lazy.compactMap { o -> ClosedRange<Double>? in
+                if case let .scores(_, _, low, high) = o.pair.label, high > low { return low...high }
+                return nil
+            }.first
+            if let humanScale {
+                pointwise = PointwiseMetrics(answers.map { PointwiseMetrics.Response(score: $0.judgment.pointwiseScore, ratings: $0.ratings) },
+                                             judgeScale: judgeScale ?? humanScale, humanScale: humanScale)
+            } else {
+                // No per-answer human scores: only the pair verdicts can be read.
+                pointwise = PointwiseMetrics(answers.map { PointwiseMetrics.Response(score: $0.judgment.pointwiseScore, ratings: []) },
+                                             judgeScale: judgeScale ?? 0...1, humanScale: 0...1)
+            }
+        }
+    }
+
+    /// A pointwise variant's judgments, one per distinct answer (question and answer text), the
+    /// first in data set order (answer 1 before answer 2), with the answer's human ratings.
+    static func distinctAnswers(_ outcomes: [ItemOutcome]) -> [(judgment: Judgment, ratings: [Double])] {
+        var seen = Set<PairContent.Answer>()
+        var answers: [(judgment: Judgment, ratings: [Double])] = []
+        for outcome in outcomes {
+            let pair = outcome.pair
+            for judgment in outcome.judgments {
+                let index = judgment.order.slot
+                let text = index == 0 ? pair.answer1 : pair.answer2
+                if seen.insert(PairContent.Answer(question: pair.question, answer: text)).inserted {
+                    answers.append((judgment, pair.raterRatings(ofAnswer: index)))
+                }
+            }
+        }
+        return answers
     }
 
     static func rate(_ part: Int, _ whole: Int) -> Double? {

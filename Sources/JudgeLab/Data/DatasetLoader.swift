@@ -32,6 +32,14 @@ public enum DatasetLoader {
             chosen = format ?? DatasetFormat.sniff(path: filePath, firstRecord: records.first?.fields)
         }
         var pairs: [Pair] = []
+        if let readFile = chosen.fileReader(mapping: mapping) {
+            for record in records {
+                guard case .object = record.fields else { throw record.error(nil, "expected a JSON object, found \(record.fields.kindName)") }
+            }
+            pairs = try readFile(records)
+            guard !pairs.isEmpty else { throw InputError(file: filePath, line: 1, "the file holds no pairs") }
+            return Dataset(source: filePath, pairs: pairs)
+        }
         pairs.reserveCapacity(records.count)  // (the data set is small next to its judgments)
         let read = chosen.pairReader(path: filePath, mapping: mapping)
         var lineOfID: [String: Int] = [:]

@@ -24,6 +24,12 @@ public struct FieldMapping: Equatable, Sendable {
     /// Pairs to be labelled (`judgelab label`): a record without a human label is read as
     /// unlabelled (`HumanLabel.none`) instead of being an error.
     public var labelsOptional = false
+    /// Response items rated on several criteria: the one to read (METRICS.md §7).
+    public var criterion: String?
+    /// Arena / MT-Bench judgments without conversations: the file of answers keyed by question
+    /// and model, and of the questions' texts.
+    public var answersPath: String?
+    public var questionsPath: String?
 
     public init() {}
 

@@ -19,6 +19,7 @@ public enum NativeFormat {
         case let .winner(verdict): members.append(("winner", .string(verdict.rawValue)))
         case let .humanScore(score): members.append(("human_score", .number(score)))
         }
+        if let ratings = pair.ratings { members.append(("ratings", .array(ratings.map { .array($0.map { .number($0) }) }))) }
         if let category = pair.category { members.append(("category", .string(category))) }
         if let explanation = pair.explanation { members.append(("explanation", .string(explanation))) }
         return .object(members)

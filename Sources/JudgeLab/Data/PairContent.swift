@@ -43,3 +43,17 @@ public struct PairContent: Hashable, Sendable {
         firstOccurrences(pairs).enumerated().count { $0.offset != $0.element }
     }
 }
+
+extension PairContent {
+    /// One answer to one question, as written: what a pointwise variant judges once, however
+    /// many pairs share it (METRICS.md §7).
+    public struct Answer: Hashable, Sendable {
+        public var question: String
+        public var answer: String
+
+        public init(question: String, answer: String) {
+            self.question = question
+            self.answer = answer
+        }
+    }
+}

@@ -23,8 +23,32 @@ struct PairDecoder {
         let label = try decodeLabel(record)
         let category = try mapping.category.flatMap { try record.optionalString($0) }
         let explanation = try mapping.explanation.flatMap { try record.optionalString($0) }
-        return Pair(id: id, question: question, answer1: answer1, answer2: answer2, label: label,
-                    category: category, explanation: explanation)
+        var pair = Pair(id: id, question: question, answer1: answer1, answer2: answer2, label: label,
+                        category: category, explanation: explanation)
+        if record.has("ratings") { pair.ratings = try decodeRatings(record, label: label) }
+        return pair
+    }
+
+    /// `ratings`: [answer 1's ratings, answer 2's], each a non-empty list on the scale, whose
+    /// means are the `scores` (METRICS.md §7: h is the mean of a response's ratings).
+    private func decodeRatings(_ record: Record, label: HumanLabel) throws -> [[Double]] {
+        guard case let .scores(s1, s2, scaleMin, scaleMax) = label else {
+            throw record.error("ratings", "per-answer ratings go with per-answer 'scores' (their means)")
+        }
+        let lists = try record.list("ratings")
+        guard lists.count == 2 else { throw record.error("ratings", "expected two lists [answer 1's ratings, answer 2's], found \(lists.count) entries") }
+        return try zip(lists, [s1, s2]).map { list, score in
+            guard case let .array(values) = list, !values.isEmpty else { throw record.error("ratings", "each answer's ratings are a non-empty list of numbers") }
+            let ratings = try values.map { try record.number($0, "ratings") }
+            for rating in ratings where !(scaleMin...scaleMax).contains(rating) {
+                throw record.error("ratings", "rating \(rating.shortText) is outside \(scaleMin.shortText)..\(scaleMax.shortText)")
+            }
+            let mean = ratings.reduce(0, +) / Double(ratings.count)
+            guard abs(mean - score) < 1e-6 else {
+                throw record.error("ratings", "the ratings' mean \(mean.shortText) is not the answer's score \(score.shortText)")
+            }
+            return ratings
+        }
     }
 
     private func decodeLabel(_ record: Record) throws -> HumanLabel {

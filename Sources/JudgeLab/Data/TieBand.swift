@@ -8,6 +8,9 @@ public struct TieBand: Equatable, Sendable, CustomStringConvertible {
     public var hi: Double
 
     public static let standard = TieBand(lo: 5, hi: 5)
+    /// A pointwise variant's band on d = j2 − j1, the difference of its two answers' scores
+    /// (METRICS.md §7): b = 0, a tie only when the scores are equal.
+    public static let pointwise = TieBand(lo: 0, hi: 0)
 
     public init(lo: Double, hi: Double) {
         self.lo = lo

@@ -58,6 +58,8 @@ public struct BaselineJudge: Judge {
     public var limits: JudgeLimits
     let baseline: Baseline
     let pairs: [String: Pair]
+    /// Every answer to each question, for the pointwise `longer` baseline's ranks.
+    let answersByQuestion: [String: [String]]
     let seed: UInt64
 
     /// - Parameter pairs: the items, for baselines that look at the answers.
@@ -65,6 +67,9 @@ public struct BaselineJudge: Judge {
         self.name = name
         self.baseline = baseline
         self.pairs = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var answers: [String: [String]] = [:]
+        for pair in pairs { answers[pair.question, default: []] += [pair.answer1, pair.answer2] }
+        answersByQuestion = answers
         self.seed = seed
         self.limits = limits
     }
@@ -74,7 +79,33 @@ public struct BaselineJudge: Judge {
     public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
         guard let key = request.subject else { return JudgeAttempt(reply: .permanent(reason: "a baseline's request names no judgment")) }
         guard let pair = pairs[key.item] else { return JudgeAttempt(reply: .permanent(reason: "no item '\(key.item)'")) }
+        if key.order.isPointwise {
+            guard let scale = request.scoreScale else { return JudgeAttempt(reply: .permanent(reason: "a pointwise request without its scale")) }
+            return JudgeAttempt(reply: .answer(text: "{\"score\": \(score(pair: pair, answer: key.order, scale: scale))}", usage: Usage()))
+        }
         return JudgeAttempt(reply: .answer(text: answer(pair: pair, order: key.order), usage: Usage()))
+    }
+
+    /// A pointwise score on `scale` for one answer (METRICS.md §7): `longer` places the answer by
+    /// its length among every distinct answer to its question (the shortest gets the bottom of the
+    /// scale, the longest the top); `tie` the middle; `first` the top; `coin` a seeded draw.
+    func score(pair: Pair, answer order: PresentedOrder, scale: ClosedRange<Double>) -> Int {
+        let (low, high) = (Int(scale.lowerBound), Int(scale.upperBound))
+        let text = order == .answer1 ? pair.answer1 : pair.answer2
+        switch baseline {
+        case .tie: return (low + high) / 2
+        case .first: return high
+        case .longer:
+            let lengths = Set(answersByQuestion[pair.question] ?? [text]).map(\.count).sorted()
+            guard lengths.count > 1 else { return (low + high) / 2 }
+            let rank = lengths.count { $0 < text.count }
+            return low + Int((Double(high - low) * Double(rank) / Double(lengths.count - 1)).rounded(.toNearestOrAwayFromZero))
+        case .coin:
+            var hash: UInt64 = seed
+            for byte in (pair.question + "\u{0}" + text).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            var generator = SeededGenerator(seed: hash)
+            return low + generator.uniform(below: high - low + 1)
+        }
     }
 
     /// A choice in the `choice-ab` form: A (the answer shown first), B, or tie.

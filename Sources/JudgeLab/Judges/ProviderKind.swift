@@ -55,7 +55,9 @@ public enum ProviderKind: String, CaseIterable, Sendable {
     /// Why this kind of judge cannot answer variants of `template`; nil when it can.
     public func cannotServe(_ template: PromptTemplate) -> String? {
         switch self {
-        case .baseline where template.parser.kind != .choice:
+        case .baseline where template.isPointwise && template.parser.method != .jsonScore:
+            return "a baseline judge scores one answer in JSON ({\"score\": N}): it cannot serve template '\(template.name)' (\(template.parser.name) replies)"
+        case .baseline where !template.isPointwise && template.parser.kind != .choice:
             return "a baseline judge answers A, B or tie: it cannot serve template '\(template.name)' (\(template.parser.name) replies)"
         default:
             return nil

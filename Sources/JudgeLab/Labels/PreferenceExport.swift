@@ -46,7 +46,7 @@ public struct PairLabel: Sendable {
         var byItem: [String: (Judgment?, Judgment?)] = [:]
         for j in judgments {
             var slot = byItem[j.item] ?? (nil, nil)
-            if j.order == .original { slot.0 = j } else { slot.1 = j }
+            if j.order.slot == 0 { slot.0 = j } else { slot.1 = j }
             byItem[j.item] = slot
         }
         return pairs.map { pair in

@@ -89,7 +89,7 @@ public struct Optimizer: Sendable {
         var byKey: [String: [String: (Judgment?, Judgment?)]] = [:]
         for j in judgments {
             var slot = byKey[j.variant, default: [:]][j.item] ?? (nil, nil)
-            if j.order == .original { slot.0 = j } else { slot.1 = j }
+            if j.order.slot == 0 { slot.0 = j } else { slot.1 = j }
             byKey[j.variant, default: [:]][j.item] = slot
         }
         var result: [String: [Bool]] = [:]

@@ -107,7 +107,11 @@ public struct SearchSpec: Sendable {
             let text = try n.string()
             return text == "none" ? nil : text
         } ?? spec.rubrics
-        spec.orders = try list("order") { n -> OrderPolicy in try choice(n, "original, swapped, both") } ?? spec.orders
+        spec.orders = try list("order") { n -> OrderPolicy in
+            let order: OrderPolicy = try choice(n, "original, swapped, both")
+            guard OrderPolicy.pairwise.contains(order) else { throw n.error("expected one of: original, swapped, both") }
+            return order
+        } ?? spec.orders
         spec.temperatures = try list("temperature") { n -> Double? in
             let t = try n.double()
             guard (0...2).contains(t) else { throw n.error("must be between 0 and 2") }

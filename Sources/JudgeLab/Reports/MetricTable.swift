@@ -135,6 +135,30 @@ public enum MetricTable {
                    meaning: "median time to an answer"),
         MetricSpec(key: "latency_p95_ms", value: .scalar(\.latencyP95), format: .milliseconds, heading: nil, text: nil,
                    meaning: "95th percentile of the time to an answer"),
+        // METRICS.md §7: a pointwise variant's scores against the humans' per-answer ratings.
+        MetricSpec(key: "n_responses", value: .scalar { $0.pointwise.map { Double($0.nResponses) } }, format: .count, heading: nil, text: nil,
+                   meaning: "pointwise: distinct answers judged (parsed or not)"),
+        MetricSpec(key: "pearson", value: .scalar { $0.pointwise?.pearson }, format: .decimal, heading: nil, text: nil,
+                   meaning: "pointwise: Pearson's r of the judge's scores (on the humans' scale) and the mean human ratings"),
+        MetricSpec(key: "spearman", value: .scalar { $0.pointwise?.spearman }, format: .decimal, heading: "Spearman",
+                   text: ("spearman (ceiling)", { m in
+                       m.pointwise.map { p in p.spearman.map { String(format: "%.3f", $0) } ?? "—" }.map { $0 + (m.pointwise?.humanCeilingSpearman.map { String(format: " (%.3f)", $0) } ?? "") } ?? "—"
+                   }),
+                   meaning: "pointwise: Spearman's rank correlation of the judge's scores and the mean human ratings"),
+        MetricSpec(key: "kendall_tau_b", value: .scalar { $0.pointwise?.kendallTauB }, format: .decimal, heading: "Kendall τ-b", text: nil,
+                   meaning: "pointwise: Kendall's tau-b of the judge's scores and the mean human ratings"),
+        MetricSpec(key: "mae", value: .scalar { $0.pointwise?.mae }, format: .decimal, heading: "MAE", text: nil,
+                   meaning: "pointwise: mean absolute difference of the judge's score (on the humans' scale) and the mean rating"),
+        MetricSpec(key: "exact_pointwise", value: .scalar { $0.pointwise?.exact }, format: .percent, heading: nil, text: nil,
+                   meaning: "pointwise: responses whose score is within 0.5 of the mean rating"),
+        MetricSpec(key: "within_1_pointwise", value: .scalar { $0.pointwise?.within1 }, format: .percent, heading: nil, text: nil,
+                   meaning: "pointwise: responses whose score is within 1 of the mean rating"),
+        MetricSpec(key: "qwk", value: .scalar { $0.pointwise?.qwk }, format: .decimal, heading: "QWK", text: nil,
+                   meaning: "pointwise: quadratic-weighted kappa of the rounded scores and rounded mean ratings"),
+        MetricSpec(key: "krippendorff_alpha", value: .scalar { $0.pointwise?.krippendorffAlpha }, format: .decimal, heading: nil, text: nil,
+                   meaning: "pointwise: interval Krippendorff's alpha of the judge and the mean rating as two coders"),
+        MetricSpec(key: "human_ceiling_spearman", value: .scalar { $0.pointwise?.humanCeilingSpearman }, format: .decimal, heading: nil, text: nil,
+                   meaning: "pointwise: each rater's Spearman against the other raters' mean, averaged: the ceiling spearman is read against"),
     ]
 
     /// The leaderboards' columns, left to right (those of them with a heading or a text column):
@@ -144,7 +168,7 @@ public enum MetricTable {
     public static let leaderboardOrder = [
         "n_items", "agreement", "agreement_ci", "agreement_decisive", "kappa", "exact", "within_1", "tie_rate",
         "position_consistency", "first_position_rate", "consistent_agreement", "longer_preference_rate",
-        "agreement_loo", "parse_failures", "cost_per_1k",
+        "agreement_loo", "spearman", "kendall_tau_b", "mae", "qwk", "parse_failures", "cost_per_1k",
     ]
 
     /// The metrics in leaderboard order.

@@ -95,7 +95,7 @@ public struct RunLayout: Sendable {
         let itemIndex = Dictionary(plan.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         func rank(_ j: Judgment) -> UInt64 {
             UInt64(((variantIndex[j.variant] ?? plan.variants.count) * (plan.items.count + 1) + (itemIndex[j.item] ?? plan.items.count)) * 2
-                   + (j.order == .original ? 0 : 1))
+                   + j.order.slot)
         }
         // Ranks and positions sorted (8 bytes a judgment), then the judgments moved into place
         // along the permutation's cycles: sorting the judgments themselves would take a buffer

@@ -23,6 +23,9 @@ public struct JudgeRequest: Sendable {
     public var responseSchema: JSONValue?
     /// How many alternatives per token to ask log probabilities for (`verdict: logprobs`).
     public var topLogprobs: Int?
+    /// A pointwise template's scale, for in-process judges that answer with a score (baselines).
+    /// Not part of the canonical form: the messages state it to a model.
+    public var scoreScale: ClosedRange<Double>?
 
     public init(provider: String, baseURL: String, model: String, temperature: Double, maxTokens: Int, seed: Int?,
                 jsonResponseFormat: Bool, messages: [ChatMessage], subject: JudgmentKey? = nil, subjectIsIdentity: Bool = false) {

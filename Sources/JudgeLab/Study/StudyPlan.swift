@@ -173,6 +173,12 @@ public struct VariantFactory {
         if let reason = judge.provider.cannotServe(template) {
             throw InputError(file: study.file, line: spec.line, field: spec.field + ".judge", "judge '\(judge.name.excerpt())': \(reason)")
         }
+        // A pointwise template judges each answer alone, whatever order the spec asks for.
+        let order = template.isPointwise ? OrderPolicy.pointwise : spec.order
+        if template.isPointwise, spec.verdict == .logprobs {
+            throw InputError(file: study.file, line: spec.line, field: spec.field + ".verdict",
+                             "template '\(template.name.excerpt())' is pointwise: verdicts from log probabilities are read for pairs only so far; use verdict: parsed")
+        }
         let models = spec.model.map { [$0] } ?? judge.model.map { [$0] } ?? (judge.models.isEmpty ? (judge.provider == .replay ? ["replay"] : []) : judge.models)
         guard !models.isEmpty else {
             throw InputError(file: study.file, line: spec.line, field: spec.field + ".model", "no model: name one here or as the model of judge '\(judge.name.excerpt())'")
@@ -180,10 +186,12 @@ public struct VariantFactory {
         for model in models {
             let temperature = spec.temperature ?? template.temperature ?? 0
             let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
-                ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: spec.order,
+                ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: order,
                                        model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
                                        output: spec.output, verdict: spec.verdict, reason: spec.reason, draw: draw)
                 + (spec.tieBand.map { ".tie\($0.lo.shortText)-\($0.hi.shortText)" } ?? "")
+            // A grid's order axis makes one pointwise variant several times: it is judged once.
+            if unique, template.isPointwise, spec.name == nil, let first = lineOfName[name], first == spec.line { continue }
             if unique, let first = lineOfName[name] {
                 throw InputError(file: study.file, line: spec.line, field: spec.field,
                                  "duplicate variant name '\(name.excerpt())'\(first.map { " (first from line \($0))" } ?? "")")
@@ -194,7 +202,7 @@ public struct VariantFactory {
                                                       seed: exampleSeed ?? study.splitSeed, hardIDs: hardIDs[template.name],
                                                       file: study.file, variant: name)
             var variant = Variant(name: name, template: template, shots: spec.shots, selection: spec.selection, rubric: spec.rubric,
-                                  order: spec.order, model: model, temperature: temperature,
+                                  order: order, model: model, temperature: temperature,
                                   maxTokens: spec.maxTokens ?? (spec.output == .jsonSchema ? template.schemaMaxTokens : nil) ?? template.maxTokens ?? 512,
                                   examples: examples)
             variant.judge = judge.name

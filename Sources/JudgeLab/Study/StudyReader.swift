@@ -11,7 +11,7 @@ extension Study {
         if case .scalar = datasetNode.node {
             dataset.path = try datasetNode.string()
         } else {
-            try datasetNode.requireKeys(in: ["path", "format", "mapping"])
+            try datasetNode.requireKeys(in: ["path", "format", "mapping", "criterion", "answers", "questions"])
             guard let p = datasetNode["path"] else { throw datasetNode.error("missing 'path'") }
             dataset.path = try p.string()
             if let f = datasetNode["format"] {
@@ -22,6 +22,13 @@ extension Study {
                 dataset.format = format
             }
             if let m = datasetNode["mapping"] { dataset.mapping = try mapping(m) }
+            // Response items rated on several criteria: the one judged (METRICS.md §7).
+            dataset.mapping.criterion = try datasetNode["criterion"]?.string()
+            // Arena / MT-Bench judgments without conversations: answers and questions beside them.
+            let folder = FilePath.parent(path)
+            func resolve(_ text: String) -> String { text.hasPrefix("/") ? text : FilePath.join(folder, text) }
+            dataset.mapping.answersPath = try datasetNode["answers"].map { resolve(try $0.string()) }
+            dataset.mapping.questionsPath = try datasetNode["questions"].map { resolve(try $0.string()) }
         }
         let variantsNode = root["variants"]
         guard variantsNode != nil || root["search"] != nil else { throw root.error("missing 'variants' (a grid and/or a list) or 'search' (for `judgelab optimize`)") }
@@ -282,8 +289,11 @@ extension Study {
                         throw baselineNode.error("unknown baseline '\(text.excerpt())' (expected one of: \(Baseline.allCases.map(\.rawValue).joined(separator: ", ")))")
                     }
                     // Baselines answer in the choice-ab form, in both orders unless told otherwise.
-                    entry = try spec(["order"].map { item[$0] }, names: ["order"], name: try item["name"]?.string() ?? "baseline-\(baseline.rawValue)",
-                                     line: item.line, field: item.path, template: "choice-ab")
+                    // A baseline answers a pointwise template too (a score on its scale), when named.
+                    let template = try item["template"]?.string()
+                    entry = try spec(["order"].map { item[$0] }, names: ["order"],
+                                     name: try item["name"]?.string() ?? "baseline-\(baseline.rawValue)" + (template.map { ".\($0)" } ?? ""),
+                                     line: item.line, field: item.path, template: template ?? "choice-ab")
                     if item["order"] == nil { entry.order = .both }
                     entry.baseline = baseline
                 } else {
@@ -318,7 +328,9 @@ extension Study {
         }
         if let node = v["order"] ?? nil {
             let text = try node.string()
-            guard let order = OrderPolicy(rawValue: text) else { throw node.error("expected original, swapped or both") }
+            guard let order = OrderPolicy(rawValue: text), OrderPolicy.pairwise.contains(order) else {
+                throw node.error("expected original, swapped or both (a pointwise template judges each answer alone whatever the order)")
+            }
             spec.order = order
         }
         spec.model = try (v["model"] ?? nil)?.string()

@@ -48,12 +48,31 @@ public struct PromptBuilder: Sendable {
         context["reason_none"] = reason == ReasonPlacement.none
         let examples = variant.examples(for: pair)
         context["has_examples"] = !examples.isEmpty
-        context["examples"] = examples.enumerated().map { index, example -> [String: Any] in
-            // Each example is shown in the item's orientation, its gold answer turned to match.
-            var entry = itemContext(example, order: order)
-            entry["number"] = index + 1
-            entry["gold"] = gold(for: example, order: order)
-            return entry
+        if let scale = template.scale {
+            // Pointwise: an example pair shows each of its answers alone with its human score.
+            var entries: [[String: Any]] = []
+            for example in examples {
+                for (index, slot) in [PresentedOrder.answer1, .answer2].enumerated() {
+                    guard let human = example.humanScore(ofAnswer: index), case let .scores(_, _, low, high) = example.label else {
+                        throw InputError(file: "\(template.name)/examples.mustache", field: "examples",
+                                         "example '\(example.id.excerpt())' has no per-answer human score to show: a pointwise template's examples need scores (or ratings)")
+                    }
+                    var entry = itemContext(example, order: slot)
+                    entry["number"] = entries.count + 1
+                    let score = (scale.lowerBound + (human - low) * (scale.upperBound - scale.lowerBound) / (high - low)).rounded(.toNearestOrAwayFromZero)
+                    entry["gold"] = pointwiseGold(score: Int(score), example: example)
+                    entries.append(entry)
+                }
+            }
+            context["examples"] = entries
+        } else {
+            context["examples"] = examples.enumerated().map { index, example -> [String: Any] in
+                // Each example is shown in the item's orientation, its gold answer turned to match.
+                var entry = itemContext(example, order: order)
+                entry["number"] = index + 1
+                entry["gold"] = gold(for: example, order: order)
+                return entry
+            }
         }
         var messages: [ChatMessage] = []
         if let system = template.system {
@@ -64,11 +83,30 @@ public struct PromptBuilder: Sendable {
     }
 
     private func itemContext(_ pair: Pair, order: PresentedOrder) -> [String: Any] {
+        if order.isPointwise {
+            var context: [String: Any] = ["question": pair.question, "answer": order == .answer1 ? pair.answer1 : pair.answer2]
+            if let scale = variant.template.scale {
+                context["scale_min"] = Int(scale.lowerBound)
+                context["scale_max"] = Int(scale.upperBound)
+            }
+            if let category = pair.category { context["category"] = category }
+            if let explanation = pair.explanation { context["explanation"] = explanation }
+            return context
+        }
         let (first, second) = order == .original ? (pair.answer1, pair.answer2) : (pair.answer2, pair.answer1)
         var context: [String: Any] = ["question": pair.question, "first_answer": first, "second_answer": second]
         if let category = pair.category { context["category"] = category }
         if let explanation = pair.explanation { context["explanation"] = explanation }
         return context
+    }
+
+    /// A pointwise example's correct answer: its human score on the template's scale.
+    func pointwiseGold(score: Int, example: Pair) -> String {
+        let reason = example.explanation ?? "The answer merits a \(score)."
+        var escaped = ""
+        JSONValue.writeString(reason, to: &escaped)
+        let context: [String: Any] = ["score": score, "choice": "", "reason": reason, "reason_json": String(escaped.dropFirst().dropLast())]
+        return variant.template.gold.render(context)
     }
 
     /// The example's correct answer in PRESENTED orientation.

@@ -28,6 +28,11 @@ public struct PromptTemplate: Sendable {
     public var replySchema: JSONValue?
     /// The reply's token limit when constrained to the schema (a reason takes room), if other.
     public var schemaMaxTokens: Int?
+    /// `pointwise`: one answer at a time, scored on `scale` (METRICS.md §7); nil: a pair.
+    public var scale: ClosedRange<Double>?
+
+    /// A pointwise template judges one answer at a time (`kind: pointwise`).
+    public var isPointwise: Bool { scale != nil }
 
     let system: MustacheTemplate?
     let user: MustacheTemplate

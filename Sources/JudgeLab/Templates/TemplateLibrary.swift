@@ -15,6 +15,8 @@ public struct TemplateLibrary: Sendable {
 
     /// Variables a template may use, by where it is rendered.
     static let itemVariables: Set<String> = ["question", "first_answer", "second_answer", "category", "explanation"]
+    /// A pointwise template's item variables: one answer, and the scale it is scored on.
+    static let pointwiseItemVariables: Set<String> = ["question", "answer", "category", "explanation", "scale_min", "scale_max"]
     static let variantVariables: Set<String> = ["has_rubric", "rubric_name", "has_examples", "examples", "allows_tie", "reason_first", "reason_last", "reason_none"]
     static let exampleVariables: Set<String> = ["number", "gold"]
     static let goldVariables: Set<String> = ["score", "choice", "reason", "reason_json"]
@@ -82,13 +84,32 @@ public struct TemplateLibrary: Sendable {
     static func loadTemplate(name: String, folder: String) throws -> PromptTemplate {
         let configPath = folder + "/template.yaml"
         let config = try YAMLNode.load(path: configPath)
-        try config.requireKeys(in: ["description", "output", "temperature", "max_tokens", "schema_max_tokens", "allows_tie", "gold"])
+        try config.requireKeys(in: ["description", "kind", "scale", "output", "temperature", "max_tokens", "schema_max_tokens", "allows_tie", "gold"])
+        // `kind: pointwise` scores one answer on `scale: [MIN, MAX]` (METRICS.md §7).
+        var scale: ClosedRange<Double>?
+        let kind = try config["kind"]?.string() ?? "pairwise"
+        switch kind {
+        case "pairwise":
+            if let node = config["scale"] { throw node.error("'scale' is for pointwise templates (kind: pointwise)") }
+        case "pointwise":
+            guard let node = config["scale"] else { throw config["kind"]!.error("a pointwise template needs 'scale: [MIN, MAX]', the judge's score range") }
+            let bounds = try node.list().map { try $0.double() }
+            guard bounds.count == 2, bounds[0] < bounds[1], bounds.allSatisfy({ $0 == $0.rounded() }) else {
+                throw node.error("expected [MIN, MAX], two whole numbers with MIN < MAX, e.g. [1, 10]")
+            }
+            scale = bounds[0]...bounds[1]
+        default:
+            throw config["kind"]!.error("expected pairwise or pointwise")
+        }
         guard let outputNode = config["output"] else { throw config.error("missing 'output' (json-score, choice, regex-score:…, regex-choice:…)") }
         let parser: OutputParser
         do {
-            parser = try OutputParser(name: try outputNode.string())
+            parser = try OutputParser(name: try outputNode.string()).scored(on: scale ?? ScoreOutput.scale)
         } catch let error as InputError {
             throw outputNode.error(error.message)
+        }
+        if scale != nil, parser.kind != .score {
+            throw outputNode.error("a pointwise template reads a score: use json-score or regex-score:PATTERN")
         }
         guard let goldNode = config["gold"] else { throw config.error("missing 'gold' (how an example's correct answer is written)") }
         let goldText = try goldNode.string()
@@ -127,7 +148,7 @@ public struct TemplateLibrary: Sendable {
                 continue
             }
             let text = try read(path)
-            let allowed = itemVariables.union(variantVariables).union(exampleVariables)
+            let allowed = (scale == nil ? itemVariables : pointwiseItemVariables).union(variantVariables).union(exampleVariables)
             let names = try checkTags(text, file: path, allowed: allowed, partials: part == "examples" ? [] : partials)
             // Item fields in the examples block are the examples' own, not the judged item's.
             if part != "examples" { used.formUnion(names) }
@@ -139,7 +160,7 @@ public struct TemplateLibrary: Sendable {
         }
         return PromptTemplate(name: name, description: try config["description"]?.string() ?? "", parser: parser,
                               temperature: temperature, maxTokens: maxTokens, allowsTie: try config["allows_tie"]?.bool() ?? true,
-                              sources: sources, replySchema: replySchema, schemaMaxTokens: schemaMaxTokens, system: compiled["system"], user: compiled["user"]!, examples: compiled["examples"],
+                              sources: sources, replySchema: replySchema, schemaMaxTokens: schemaMaxTokens, scale: scale, system: compiled["system"], user: compiled["user"]!, examples: compiled["examples"],
                               gold: try compile(goldText, file: configPath), itemFieldsUsed: used.intersection(["category", "explanation"]))
     }
 

@@ -12,6 +12,9 @@ public enum Choice: String, CaseIterable, Sendable, Hashable {
         case (.tie, _): return .tie
         case (.first, .original), (.second, .swapped): return .answer1
         case (.second, .original), (.first, .swapped): return .answer2
+        // A pointwise judgment scores; it never chooses. Read as shown alone, first is its answer.
+        case (.first, .answer1), (.second, .answer2): return .answer1
+        case (.second, .answer1), (.first, .answer2): return .answer2
         }
     }
 }

@@ -92,15 +92,24 @@ public struct Judgment: Equatable, Sendable {
     private static func amount(_ stored: UInt64) -> Double? { stored == absentAmount ? nil : Double(bitPattern: stored) }
     private static func amount(_ value: Double?) -> UInt64 { value.map { $0.bitPattern == absentAmount ? Double.nan.bitPattern : $0.bitPattern } ?? absentAmount }
 
+    /// A pointwise judgment's score on its template's scale; nil for a pair's judgment or when
+    /// the reply did not parse.
+    public var pointwiseScore: Double? {
+        guard order.isPointwise, case let .score(raw) = reading else { return nil }
+        return raw
+    }
+
     /// The score in DATA SET order: the raw score when shown in the original order, 10 minus it
     /// when swapped (METRICS.md section 3).
     public var normalisedScore: Double? {
-        guard case let .score(raw) = reading else { return nil }
+        guard case let .score(raw) = reading, !order.isPointwise else { return nil }
         return order == .original ? raw : 10 - raw
     }
 
     /// The verdict in data set order; nil when the output did not parse.
     public func verdict(tieBand: TieBand) -> Verdict? {
+        // A pointwise score says nothing about a pair alone (its item's two scores do).
+        if order.isPointwise { return nil }
         switch reading {
         case let .score(raw): return tieBand.verdict(of: order == .original ? raw : 10 - raw)
         case let .choice(choice): return choice.verdict(shownIn: order)
@@ -111,6 +120,7 @@ public struct Judgment: Equatable, Sendable {
     /// The verdict of the raw output, before normalising: `.answer1` means the answer shown
     /// FIRST was preferred. For position-bias measures.
     public func presentedVerdict(tieBand: TieBand) -> Verdict? {
+        if order.isPointwise { return nil }
         switch reading {
         case let .score(raw): return tieBand.verdict(of: raw)
         case let .choice(choice): return choice.verdict(shownIn: .original)

@@ -15,15 +15,19 @@ public enum JudgmentsFile {
         // Each name is kept once and shared by its judgments (an id of over 15 bytes would
         // otherwise be a separate allocation in every judgment).
         var variants = Interner(), items = Interner()
+        var formulation: [Int: Bool] = [:]
         try DatasetLoader.forEachJSONRecord(path: path) { record in
             var judgment = try decode(record, parser: parser)
             if let known, !known.contains(judgment.item) {
                 throw record.error("item", "'\(judgment.item.excerpt())' is not an item of the data set")
             }
             let variant = variants.intern(&judgment.variant), item = items.intern(&judgment.item)
-            let key = UInt64(variant) << 40 | UInt64(item) << 1 | (judgment.order == .original ? 0 : 1)
+            let key = UInt64(variant) << 40 | UInt64(item) << 1 | UInt64(judgment.order.slot)
             if let first = seen.updateValue(Int32(clamping: record.line), forKey: key) {
-                throw record.error("item", "a second judgment of item '\(judgment.item.excerpt())' in the \(judgment.order.rawValue) order for variant '\(judgment.variant.excerpt())' (first on line \(first))")
+                throw record.error("item", "a second judgment of item '\(judgment.item.excerpt())' \(judgment.order.answer.map { "of answer \($0)" } ?? "in the \(judgment.order.rawValue) order") for variant '\(judgment.variant.excerpt())' (first on line \(first))")
+            }
+            if let pointwise = formulation.updateValue(judgment.order.isPointwise, forKey: variant), pointwise != judgment.order.isPointwise {
+                throw record.error(judgment.order.isPointwise ? "answer" : "order", "variant '\(judgment.variant.excerpt())' has pointwise judgments (with 'answer') and pairwise ones (with 'order'): one variant judges one way")
             }
             judgments.append(judgment)
         }
@@ -54,9 +58,21 @@ public enum JudgmentsFile {
         }
         let item = try record.string("item")
         let variant = try record.string("variant")
-        let orderText = try record.string("order")
-        guard let order = PresentedOrder(rawValue: orderText) else {
-            throw record.error("order", "'\(orderText.excerpt())' is not an order: expected \"original\" or \"swapped\"")
+        let order: PresentedOrder
+        if record.has("answer") {
+            // METRICS.md §7: a pointwise judgment names the answer it judged alone, and no order.
+            let answer = try record.string("answer")
+            guard let judged = PresentedOrder.allCases.first(where: { $0.answer == answer }) else {
+                throw record.error("answer", "'\(answer.excerpt())' is not an answer: expected \"1\" or \"2\"")
+            }
+            if record.has("order") { throw record.error("order", "a pointwise judgment (with 'answer') has no order") }
+            order = judged
+        } else {
+            let orderText = try record.string("order")
+            guard let presented = PresentedOrder(rawValue: orderText), !presented.isPointwise else {
+                throw record.error("order", "'\(orderText.excerpt())' is not an order: expected \"original\" or \"swapped\" (or 'answer' for a pointwise judgment)")
+            }
+            order = presented
         }
         let output = try record.optionalString("output") ?? (record.has("output") ? "" : nil)
         let failure = try record.optionalString("parse_error")
@@ -67,7 +83,8 @@ public enum JudgmentsFile {
         if hasScore {
             if let value = record.value("score") {
                 let score = try record.number(value, "score")
-                guard ScoreOutput.scale.contains(score) else { throw record.error("score", "\(score.shortText) is outside 1..9") }
+                // A pointwise score is on its template's scale, which the file does not say.
+                guard order.isPointwise || ScoreOutput.scale.contains(score) else { throw record.error("score", "\(score.shortText) is outside 1..9") }
                 reading = .score(score)
             } else {
                 reading = .unparsed(.score, reason: failure ?? "did not parse")
@@ -122,8 +139,8 @@ public enum JudgmentsFile {
         var members: [(String, JSONValue)] = [
             ("item", .string(judgment.item)),
             ("variant", .string(judgment.variant)),
-            ("order", .string(judgment.order.rawValue)),
         ]
+        members.append(judgment.order.answer.map { ("answer", .string($0)) } ?? ("order", .string(judgment.order.rawValue)))
         if let output = judgment.output { members.append(("output", .string(output))) }
         switch judgment.reading {
         case let .score(score): members.append(("score", .number(score)))

@@ -27,6 +27,15 @@ public struct OutputParser: Sendable {
     /// The reply was constrained to the template's schema: its JSON fields (`score`, `verdict`,
     /// `reason`) are read first, the free-text reading is the fallback.
     public private(set) var structured = false
+    /// The range a score must be in: 1..9 for a pair, a pointwise template's own scale.
+    public private(set) var scale: ClosedRange<Double> = ScoreOutput.scale
+
+    /// The same parser, reading scores on `scale`.
+    public func scored(on scale: ClosedRange<Double>) -> OutputParser {
+        var copy = self
+        copy.scale = scale
+        return copy
+    }
 
     public static let jsonScore = OutputParser(method: .jsonScore, compiled: nil)
     public static let choice = OutputParser(method: .choice, compiled: nil)
@@ -85,7 +94,7 @@ public struct OutputParser: Sendable {
         if output.isBlank { return Parsed(reading: .unparsed(kind, reason: "empty output"), reason: nil) }
         if structured, kind == .choice, let parsed = StructuredOutput.choice(output) { return parsed }
         switch method {
-        case .jsonScore: return ScoreOutput.parse(output)
+        case .jsonScore: return ScoreOutput.parse(output, scale: scale)
         case .choice:
             guard let choice = ChoiceOutput.verdict(in: output) else {
                 return Parsed(reading: .unparsed(.choice, reason: "no verdict found (expected A, B or tie in a recognised form)"), reason: nil)
@@ -99,7 +108,7 @@ public struct OutputParser: Sendable {
                 return Parsed(reading: .unparsed(kind, reason: "the pattern did not match"), reason: nil)
             }
             let captured = text.substring(with: match.range(at: 1))
-            if kind == .score { return Parsed(reading: ScoreOutput.reading(ofScoreText: captured), reason: nil) }
+            if kind == .score { return Parsed(reading: ScoreOutput.reading(ofScoreText: captured, scale: scale), reason: nil) }
             guard let choice = ChoiceOutput.choice(named: captured) else {
                 return Parsed(reading: .unparsed(.choice, reason: "'\(captured.excerpt())' is not a choice"), reason: nil)
             }

@@ -3,11 +3,12 @@ import Foundation
 import Synchronization
 
 /// Reading 1..9 scores from JSON-ish text.
-enum ScoreOutput {
-    static let scale: ClosedRange<Double> = 1...9
+public enum ScoreOutput {
+    /// A pair's 1..9 scale.
+    public static let scale: ClosedRange<Double> = 1...9
     static let looseScore = CompiledRegex(#"["']?\bscore["']?\s*[:=]\s*["']?\s*(-?\d+(?:\.\d+)?)"#)
 
-    static func parse(_ output: String) -> OutputParser.Parsed {
+    static func parse(_ output: String, scale: ClosedRange<Double> = scale) -> OutputParser.Parsed {
         let bytes = Array(output.utf8)
         // The last JSON object holding a score wins: models often restate their answer.
         for span in objectSpans(in: bytes).reversed() {
@@ -17,29 +18,29 @@ enum ScoreOutput {
                       let score = members.last(where: { $0.0.lowercased() == "score" })?.1 else { continue }
                 let reason = members.last(where: { $0.0.lowercased() == "reason" })?.1.stringValue
                 switch score {
-                case let .number(n): return OutputParser.Parsed(reading: reading(of: n, text: n.shortText), reason: reason)
-                case let .string(s): return OutputParser.Parsed(reading: reading(ofScoreText: s), reason: reason)
+                case let .number(n): return OutputParser.Parsed(reading: reading(of: n, text: n.shortText, scale: scale), reason: reason)
+                case let .string(s): return OutputParser.Parsed(reading: reading(ofScoreText: s, scale: scale), reason: reason)
                 default: return OutputParser.Parsed(reading: .unparsed(.score, reason: "the score is \(score.kindName), not a number"), reason: reason)
                 }
             }
         }
         let text = output as NSString
         if let match = looseScore.regex.matches(in: output, range: NSRange(location: 0, length: text.length)).last {
-            return OutputParser.Parsed(reading: reading(ofScoreText: text.substring(with: match.range(at: 1))), reason: nil)
+            return OutputParser.Parsed(reading: reading(ofScoreText: text.substring(with: match.range(at: 1)), scale: scale), reason: nil)
         }
         return OutputParser.Parsed(reading: .unparsed(.score, reason: "no score found (expected JSON with a \"score\")"), reason: nil)
     }
 
-    static func reading(ofScoreText text: String) -> JudgeReading {
+    static func reading(ofScoreText text: String, scale: ClosedRange<Double> = scale) -> JudgeReading {
         guard let value = Double(text.trimmed) else {
             return .unparsed(.score, reason: "the score '\(text.excerpt())' is not a number")
         }
-        return reading(of: value, text: text.trimmed)
+        return reading(of: value, text: text.trimmed, scale: scale)
     }
 
-    static func reading(of value: Double, text: String) -> JudgeReading {
+    static func reading(of value: Double, text: String, scale: ClosedRange<Double> = scale) -> JudgeReading {
         guard value == value.rounded() else { return .unparsed(.score, reason: "the score \(text.excerpt()) is not a whole number") }
-        guard scale.contains(value) else { return .unparsed(.score, reason: "the score \(text.excerpt()) is outside 1..9") }
+        guard scale.contains(value) else { return .unparsed(.score, reason: "the score \(text.excerpt()) is outside \(scale.lowerBound.shortText)..\(scale.upperBound.shortText)") }
         return .score(value)
     }
 

@@ -16,6 +16,11 @@ public enum DatasetFormat: String, CaseIterable, Sendable {
     case csv
     /// A JSON array (or JSON lines) of objects, read through a field mapping.
     case json
+    /// Response items, one answer a line with its ratings (METRICS.md §7), paired within groups.
+    case responses
+    /// Chatbot Arena / MT-Bench human judgments: `model_a`, `model_b`, `winner`, the
+    /// conversations or a separate answers file.
+    case arena
 
     /// The format a file's name and first record suggest, when the user names none.
     static func sniff(path: String, firstRecord: JSONValue?) -> DatasetFormat {
@@ -25,13 +30,27 @@ public enum DatasetFormat: String, CaseIterable, Sendable {
             if first["annotator1"] != nil, first["response1"] != nil { return .pandalm }
             if first["output_1"] != nil, first["label"] != nil { return .llmbar }
             if first["human"] != nil, first["query"] != nil { return .llmeval2 }
+            if first["answer"] != nil, first["ratings"] != nil, first["answer_1"] == nil { return .responses }
+            if first["model_a"] != nil, first["model_b"] != nil, first["winner"] != nil { return .arena }
         }
         return lower.hasSuffix(".json") ? .json : .native
+    }
+
+    /// How a whole file of this format becomes pairs, for formats whose pairs are made from
+    /// several records (nil: one record is one pair, `pairReader`).
+    func fileReader(mapping: FieldMapping) -> (([Record]) throws -> [Pair])? {
+        switch self {
+        case .responses: return { try ResponseItems.pairs($0, mapping: mapping) }
+        case .arena: return { try ArenaFormat.pairs($0, mapping: mapping) }
+        case .native, .csv, .json, .pandalm, .llmbar, .llmeval2: return nil
+        }
     }
 
     /// How a record of this format becomes a pair, for a file at `path`.
     func pairReader(path: String, mapping: FieldMapping) -> (Record) throws -> Pair {
         switch self {
+        case .responses, .arena:
+            preconditionFailure("\(rawValue) files are read whole (fileReader)")
         case .native, .csv, .json:
             let decoder = PairDecoder(mapping: mapping)
             return { try decoder.decode($0) }
