@@ -120,11 +120,25 @@ class Simulation:
         return names[others[0 if u[2] < 0.5 else 1]]
 
 
+POINTWISE_SCALE = re.compile(r"scale of (\d+)(?: \(worst\))? to (\d+)")
+POINTWISE_ANSWER = re.compile(r"\[The Start of Assistant's Answer\]\n(.*?)\n\[The End of Assistant's Answer\]|Response:\n\n(.*?)\n\nRate the response", re.S)
+
+
 def judge(messages, body_hash):
-    """A deterministic judge: prefers the longer answer 3 times in 4; near-equal lengths tie."""
+    """A deterministic judge: prefers the longer answer 3 times in 4; near-equal lengths tie.
+    Shown one answer alone (a pointwise template: "on a scale of LO to HI"), it scores it by its
+    length (600 characters or more: the top), one point off either way for a third of requests."""
     text = "\n".join(m.get("content", "") if isinstance(m.get("content"), str)
                      else "".join(part.get("text", "") for part in m.get("content", [])) for m in messages)
     user = messages[-1]["content"] if isinstance(messages[-1]["content"], str) else messages[-1]["content"][0]["text"]
+    scale, alone = POINTWISE_SCALE.search(text), POINTWISE_ANSWER.search(user)
+    if scale and alone:
+        lo, hi = int(scale.group(1)), int(scale.group(2))
+        answer = alone.group(1) if alone.group(1) is not None else alone.group(2)
+        h = int(body_hash[:8], 16)
+        score = lo + round((hi - lo) * min(1.0, len(answer) / 600.0)) + (h % 3 - 1)
+        score = max(lo, min(hi, score))
+        return json.dumps({"reason": "The answer merits a %d." % score, "score": score})
     answers = re.findall(r"Start of Assistant \S+ Answer\]?\n(.*?)\n[\[#]+ ?The End", user, re.S)
     a, b = (answers + ["", ""])[:2]
     h = int(body_hash[:8], 16)

@@ -21,10 +21,13 @@ enum ResponseItems {
     static func pairs(_ records: [Record], mapping: FieldMapping) throws -> [Pair] {
         guard let file = records.first?.file else { return [] }
         var responses: [Response] = []
-        var criteria: [String] = []
+        var criteria: [String] = [], lineOfSecond: Int?
         for record in records {
             let criterion = try record.optionalString("criterion")
-            if let criterion, !criteria.contains(criterion) { criteria.append(criterion) }
+            if let criterion, !criteria.contains(criterion) {
+                criteria.append(criterion)
+                if criteria.count == 2 { lineOfSecond = record.line }
+            }
             if let wanted = mapping.criterion, criterion != wanted { continue }
             let scaleMin = record.has("scale_min") ? try record.number("scale_min") : mapping.scaleMin
             let scaleMax = record.has("scale_max") ? try record.number("scale_max") : mapping.scaleMax
@@ -40,7 +43,7 @@ enum ResponseItems {
                                       criterion: criterion, category: try record.optionalString("category")))
         }
         if mapping.criterion == nil, criteria.count > 1 {
-            throw InputError(file: file, field: "criterion",
+            throw InputError(file: file, line: lineOfSecond, field: "criterion",
                              "the responses are rated on \(criteria.count) criteria (\(criteria.joined(separator: ", ").excerpt(120))): name the one to judge (criterion: in the study, --criterion on the command line)")
         }
         if let wanted = mapping.criterion, responses.isEmpty {

@@ -71,6 +71,9 @@ public enum HTMLReport {
         if let ties = m.humanTieRate { parts.append("call \(HTML.pct(ties)) of the pairs a tie") }
         if let longer = m.humanLongerPreferenceRate { parts.append("prefer the longer answer \(HTML.pct(longer)) of the time") }
         if let ceiling = m.humanCeiling { parts.append("agree with each other's majority \(HTML.pct(ceiling)) of the time (the ceiling for leave-one-out agreement)") }
+        if let rho = analysis.variants.lazy.compactMap({ $0.pointwise?.humanCeilingSpearman }).first {
+            parts.append("rank the answers with a Spearman of \(HTML.number(rho)) against each other's mean (the ceiling a pointwise judge's Spearman is read against)")
+        }
         return parts.isEmpty ? "" : "The humans " + parts.joined(separator: ", ") + ". "
     }
 
@@ -228,7 +231,13 @@ public enum HTMLReport {
             case let .unparsed(_, reason): reading = "did not parse: \(reason)"
             }
             let output = judgment.output ?? ""
-            return ["shownFirst": judgment.order == .original ? "Answer 1 shown first" : "Answer 2 shown first", "reading": reading,
+            let shown = switch judgment.order {
+            case .original: "Answer 1 shown first"
+            case .swapped: "Answer 2 shown first"
+            case .answer1: "Answer 1 alone"
+            case .answer2: "Answer 2 alone"
+            }
+            return ["shownFirst": shown, "reading": reading,
                     "output": output.isEmpty ? [] : [clipped(output)],
                     "reason": judgment.reason.flatMap { judgment.output?.contains($0) == true ? nil : [$0] } ?? []]
         }
