@@ -37,10 +37,21 @@ struct DemoCommand: AsyncParsableCommand {
                 session.close()  // (on an error, released with the session)
                 let (summary, report, recorded) = (outcome.summary, outcome.report, outcome.recorded)
                 if summary.cancelled { throw ExitCode(130) }
-                print("== \(entry.name): \(plan.items.count) sampled items (stratified by human verdict, seed 1), \(recorded) judgments replayed through the runner, $0 spent")
+                if entry.bothWays {
+                    print("== \(entry.name): pointwise against pairwise on SummEval's expert ratings of 60 summaries (150 pairs within articles), \(recorded) judgments by baseline judges, $0 spent")
+                } else {
+                    print("== \(entry.name): \(plan.items.count) sampled items (stratified by human verdict, seed 1), \(recorded) judgments replayed through the runner, $0 spent")
+                }
                 if let report {
                     print(Leaderboard.text(report.analysis, judges: report.judgesShown))
                     for comparison in report.comparisons { print("- " + comparison.sentence) }
+                }
+                if entry.bothWays {
+                    // What the formulations would cost with a model: requests, at a list price.
+                    let model = "gpt-4o-mini"
+                    for row in try DemoStudies.listPriceCost(plan, settings: settings, model: model) {
+                        print(String(format: "- %@: %d requests; with %@ at its list input price, $%.4f", row.variant, row.requests, model, row.dollars))
+                    }
                 }
                 if summary.failed > 0 { print("\(summary.failed) judgments had no recording: \(summary.failureReasons.keys.sorted().prefix(3).joined(separator: "; "))") }
                 reports.append(layout.htmlReport)

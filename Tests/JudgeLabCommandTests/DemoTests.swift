@@ -39,6 +39,36 @@ import JudgeLabTestSupport
         }
     }
 
+    /// SummEval both ways: pointwise and pairwise variants in one leaderboard, each pointwise
+    /// variant judging the 60 summaries once where a pairwise one sends 300 requests; every
+    /// agreement equals the independent implementation's; the page passes the browser checks.
+    @Test func theDemoJudgesSummEvalPointwiseAndPairwise() throws {
+        let folder = try TemporaryFolder()
+        let out = folder.path + "/demo"
+        let result = try JudgeLabBinary.run(["demo", "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("== summeval-both-ways: pointwise against pairwise"))
+        #expect(result.stdout.contains("- baseline-longer: 300 requests") && result.stdout.contains("- baseline-longer.criterion-1to5: 60 requests"), "\(result.stdout)")
+        let dir = out + "/summeval-both-ways"
+        let metrics = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: dir + "/metrics.json")))
+        guard case let .array(variants)? = metrics["variants"] else {
+            Issue.record("metrics.json has no variants")
+            return
+        }
+        #expect(variants.count == 5)
+        let pointwise = variants.filter { $0["order_policy"]?.stringValue == "pointwise" }
+        #expect(pointwise.count == 3)
+        #expect(pointwise.allSatisfy { $0["n_judgments"]?.numberValue == 60 && $0["spearman"]?.numberValue != nil && $0["human_ceiling_spearman"]?.numberValue != nil })
+        #expect(variants.allSatisfy { $0["n_items"]?.numberValue == 150 })
+        let reference = try ReferenceImplementationTests.referenceAgreements(dir)
+        #expect(reference.count == 5)
+        for variant in variants {
+            let name = variant["variant"]?.stringValue ?? "?"
+            #expect(abs((variant["agreement"]?.numberValue ?? -1) - (reference[name] ?? -2)) < 1e-9, "\(name)")
+        }
+        if Browser.isInstalled { #expect(try Browser.pageIsQuiet(dir + "/report.html", shots: folder.path + "/shots")) }
+    }
+
     @Test func baselinesBehaveAsDefined() throws {
         let folder = try TemporaryFolder()
         let out = folder.path + "/demo"

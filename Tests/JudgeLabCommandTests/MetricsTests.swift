@@ -118,7 +118,16 @@ import JudgeLabTestSupport
         """)
         let result = try JudgeLabBinary.run(["analyze", "--dataset", Paths.samples + "/scored-handmade.jsonl", "--judgments", judgments])
         #expect(result.status == 2)
-        #expect(result.stderr == "error: \(judgments):2: field 'order': 'sideways' is not an order: expected \"original\" or \"swapped\"\n")
+        #expect(result.stderr == "error: \(judgments):2: field 'order': 'sideways' is not an order: expected \"original\" or \"swapped\" (or 'answer' for a pointwise judgment)\n")
+        // A pointwise judgment names its answer, and no order; a variant judges one way.
+        let mixed = try folder.write("m.jsonl", """
+        {"item":"h-01","variant":"v","answer":"1","score":3}
+        {"item":"h-01","variant":"v","answer":"2","score":7}
+        {"item":"h-02","variant":"v","order":"original","score":3}
+        {"item":"h-03","variant":"w","answer":"3","score":3}
+        """)
+        let third = try JudgeLabBinary.run(["analyze", "--dataset", Paths.samples + "/scored-handmade.jsonl", "--judgments", mixed])
+        #expect(third.stderr == "error: \(mixed):3: field 'order': variant 'v' has pointwise judgments (with 'answer') and pairwise ones (with 'order'): one variant judges one way\n")
         let unknown = try folder.write("u.jsonl", #"{"item":"nope","variant":"v","order":"original","choice":"first"}"#)
         let second = try JudgeLabBinary.run(["analyze", "--dataset", Paths.samples + "/scored-handmade.jsonl", "--judgments", unknown])
         #expect(second.status == 2)

@@ -151,6 +151,23 @@ import JudgeLabTestSupport
             #expect(variant["spearman"]?.numberValue != nil && variant["qwk"]?.numberValue != nil)
             #expect(variant["position_consistency"] == .null && variant["first_position_rate"] == .null)
         }
+        // Each variant's scores are read on its template's scale: the run's report says what
+        // `analyze` says when told the scale, and not what it says on the humans' 1..5.
+        for (prefix, scale) in [("criterion-1to5", "1,5"), ("score-1to10", "1,10")] {
+            let told = try JudgeLabBinary.run(["analyze", "--dataset", out + "/dataset.jsonl", "--judgments", out + "/judgments.jsonl",
+                                               "--judge-scale", scale, "--format", "json"])
+            let theirs = try JSONValue.parse(Data(told.stdout.utf8))
+            guard case let .array(rows)? = theirs["variants"], let row = rows.first(where: { $0["variant"]?.stringValue?.hasPrefix(prefix) == true }),
+                  let mine = variants.first(where: { $0["variant"]?.stringValue?.hasPrefix(prefix) == true }) else {
+                Issue.record("no \(prefix) variant")
+                continue
+            }
+            for key in ["mae", "qwk", "krippendorff_alpha", "exact_pointwise", "spearman"] { #expect(mine[key] == row[key], "\(prefix) \(key)") }
+        }
+        let untold = try JudgeLabBinary.run(["analyze", "--dataset", out + "/dataset.jsonl", "--judgments", out + "/judgments.jsonl", "--format", "json"])
+        guard case let .array(rows)? = try JSONValue.parse(Data(untold.stdout.utf8))["variants"] else { return }
+        let onHumanScale = rows.first { $0["variant"]?.stringValue?.hasPrefix("score-1to10") == true }
+        #expect(onHumanScale?["mae"] != variants.first { $0["variant"]?.stringValue?.hasPrefix("score-1to10") == true }?["mae"])
     }
 
     /// Both formulations in one study on the shipped SummEval sample: killed with kill -9 in the

@@ -197,7 +197,7 @@ import JudgeLabTestSupport
         let pairs = payloads.enumerated().map { i, p in
             Pair(id: "x\(i)\(p)", question: p, answer1: p, answer2: p + p, label: .winner(.answer1), category: p, explanation: p)
         }
-        let judgments = pairs.flatMap { pair in PresentedOrder.allCases.map {
+        let judgments = pairs.flatMap { pair in OrderPolicy.both.orders.map {
             Judgment(item: pair.id, variant: "v\(pair.id.prefix(3))\(payloads[0])", order: $0, output: "Output (a) \(pair.question)", reading: .choice(.first), reason: pair.answer1)
         } }
         let folder = try TemporaryFolder()

@@ -135,7 +135,7 @@ import JudgeLabTestSupport
         var judgments: [Judgment] = []
         for v in 0..<4 {
             for (i, pair) in pairs.enumerated() {
-                for order in PresentedOrder.allCases {
+                for order in OrderPolicy.both.orders {
                     judgments.append(Judgment(item: pair.id, variant: "variant-\(v)", order: order, output: "{\"reason\": \"\(long.prefix(200))\", \"score\": \((i + v) % 9 + 1)}",
                                               reading: .score(Double((i * (v + 1) + (order == .original ? 0 : 3)) % 9 + 1)), costUSD: 0.0001 * Double(v + 1), latencyMS: 100))
                 }

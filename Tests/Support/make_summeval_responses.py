@@ -5,7 +5,7 @@ experts' ratings (1..5) on coherence, consistency, fluency or relevance; a group
 
 The ten shortest articles (those of summeval-pairs.jsonl), six of their twelve summaries each:
 the systems ranked by the experts' mean relevance, every other one from the best down, so that
-each article's summaries span its range. Deterministic; run it again to rebuild the file.
+each article's summaries span its range; listed by system. Deterministic; run it again to rebuild the file.
 
     python3 Tests/Support/make_summeval_responses.py [../shared/data/summeval]
 """
@@ -46,6 +46,7 @@ def main():
             chosen.append(record)
             if len(chosen) == 6:
                 break
+        chosen.sort(key=lambda r: r["model_id"])  # listed by system, not by score
         slug = article.split("-")[-1][:10]
         for criterion in CRITERIA:
             for record in chosen:

@@ -67,6 +67,9 @@ public struct RunReport: Sendable {
         for v in record?.variants ?? [] where options.judgeTieBands[v.name] == nil {
             if let band = v.tieBand, band.count == 2 { options.judgeTieBands[v.name] = TieBand(lo: band[0], hi: band[1]) }
         }
+        for v in record?.variants ?? [] where options.judgeScales[v.name] == nil {
+            if let scale = v.scale, scale.count == 2, scale[0] < scale[1] { options.judgeScales[v.name] = scale[0]...scale[1] }
+        }
         analysis = Analysis(dataset: dataset, judgments: judgments, options: options)
         pairs = dataset.index()
         notes = record?.notes ?? []

@@ -100,10 +100,12 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var examplePrompt: ExamplePrompt?
         /// The band its scores are read with, when not the analysis's own: [lo, hi].
         public var tieBand: [Double]?
+        /// A pointwise variant's scale, its template's [min, max] (METRICS.md §7); absent for pairs.
+        public var scale: [Double]?
 
         enum CodingKeys: String, CodingKey {
             case name, judge, output, verdict, reason, template, parser, shots, selection, rubric, order, model, temperature
-            case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt", tieBand = "tie_band"
+            case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt", tieBand = "tie_band", scale
         }
 
         /// The settings a report shows, in order.
@@ -118,6 +120,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
                 ("order", order), ("model", model), ("temperature", JSONValue.format(number: temperature)), ("max_tokens", "\(maxTokens)"),
             ]
             return settings + rest + (tieBand.map { [("tie_band", $0.map { JSONValue.format(number: $0) }.joined(separator: ","))] } ?? [])
+                + (scale.map { [("scale", $0.map { JSONValue.format(number: $0) }.joined(separator: ".."))] } ?? [])
         }
     }
 
@@ -189,7 +192,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
                                  templateFiles: v.template.sources,
                                  examplePrompt: ExamplePrompt(item: plan.items[0].id, order: v.order.orders[0].rawValue,
                                                               messages: prompt.map { Message(role: $0.role, content: $0.content) }),
-                                 tieBand: v.tieBand.map { [$0.lo, $0.hi] })
+                                 tieBand: v.tieBand.map { [$0.lo, $0.hi] }, scale: v.template.scale.map { [$0.lowerBound, $0.upperBound] })
         }
         self.notes = notes
     }

@@ -10,6 +10,8 @@ public enum DemoStudies {
         /// A/B comparisons to report, e.g. CoT against Vanilla.
         public var comparisons: [(String, String)]
         public var notes: [String]
+        /// Pointwise against pairwise on per-answer ratings (the SummEval study).
+        public var bothWays = false
     }
 
     static let baselines = """
@@ -56,7 +58,55 @@ public enum DemoStudies {
             try AtomicFile.write(yaml, to: folder + "/study.yaml")
             entries.append(Entry(name: spec.name, studyFile: folder + "/study.yaml", comparisons: spec.compare, notes: [spec.note]))
         }
+        entries.append(try writeBothWays(into: directory, templates: templates))
         return entries
+    }
+
+    /// SummEval judged both ways (METRICS.md §7): pairs of summaries of one article, and each
+    /// summary alone on a 1–5 relevance scale or MT-Bench's 1–10, against the three experts'
+    /// ratings. The judges are baselines (no model is recorded on these summaries): the length
+    /// of a summary, and a seeded coin, each asked as a pair and as one answer at a time.
+    static func writeBothWays(into directory: String, templates: String) throws -> Entry {
+        let folder = FilePath.join(directory, "studies/summeval-both-ways")
+        let data = "summeval-responses.jsonl"
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: folder + "/data/" + data)
+        try FileManager.default.copyItem(atPath: try StudyScaffold.samplePath(data), toPath: folder + "/data/" + data)
+        let yaml = """
+        # JudgeLab demo: pointwise against pairwise on SummEval's per-summary expert ratings.
+        # Six summaries of each of ten articles, rated 1..5 for relevance by three experts: the
+        # 150 pairs within articles for the pairwise variants, the 60 summaries for the pointwise.
+        name: summeval-both-ways
+        dataset: {path: data/\(data), criterion: relevance}
+        templates: \(templates)
+        variants:
+          list:
+            - {baseline: longer}
+            - {baseline: longer, template: criterion-1to5}
+            - {baseline: longer, template: score-1to10}
+            - {baseline: coin}
+            - {baseline: coin, template: criterion-1to5}
+
+        """
+        try AtomicFile.write(yaml, to: folder + "/study.yaml")
+        let note = "SummEval (Fabbri et al., 2021; MIT): six summaries of each of ten CNN/DailyMail articles, each rated 1..5 for relevance by three experts. Pairwise variants judge the 150 pairs of summaries of one article in both orders; pointwise variants judge each of the 60 summaries once, on its own, and their pair verdicts come from the two scores. The judges are baselines (the longer summary, a seeded coin), as no model is recorded on these summaries: `make live` asks a real one."
+        return Entry(name: "summeval-both-ways", studyFile: folder + "/study.yaml",
+                     comparisons: [("baseline-longer.criterion-1to5", "baseline-longer")], notes: [note], bothWays: true)
+    }
+
+    /// What judging a plan would cost each variant with a real model at its list price: the
+    /// distinct requests a variant sends (a pointwise variant's, one per distinct answer) and
+    /// their input tokens (UTF-8 bytes / 4) at `model`'s input price, output left out.
+    public static func listPriceCost(_ plan: StudyPlan, settings: RunSettings, model: String) throws -> [(variant: String, requests: Int, dollars: Double)] {
+        guard let price = settings.prices.price(of: model) else { return [] }
+        let tasks = try Runner.tasks(for: plan, settings: settings)
+        return plan.variants.map { variant in
+            var seen = Set<String>(), tokens = 0
+            for task in tasks where task.key.variant == variant.name && seen.insert(task.hash).inserted {
+                tokens += task.request.estimatedInputTokens
+            }
+            return (variant.name, seen.count, Double(tokens) * price.input / 1_000_000)
+        }
     }
 
     /// The demo's search: LLMBar's recorded judges (GPT-4 and ChatGPT under three prompt styles)

@@ -15,7 +15,8 @@ enum ResponseItems {
         var category: String?
     }
 
-    /// Every pair of responses within a group, in file order (the first of a pair is answer 1),
+    /// Every pair of responses within a group, in file order, the earlier line answer 1 in every
+    /// other pair and answer 2 in the rest,
     /// labelled with the two responses' mean ratings as per-answer `scores`; their ratings kept.
     /// - Parameter mapping: its `criterion` picks the lines of one criterion when the file has several.
     static func pairs(_ records: [Record], mapping: FieldMapping) throws -> [Pair] {
@@ -72,7 +73,9 @@ enum ResponseItems {
             }
             for (i, a) in members.enumerated() {
                 for b in members[(i + 1)...] {
-                    let (x, y) = (responses[a], responses[b])
+                    // Every other pair shows the later line first: a file listed best first (as
+                    // rankings often are) must not make "answer 1" the better one.
+                    let (x, y) = pairs.count % 2 == 0 ? (responses[a], responses[b]) : (responses[b], responses[a])
                     let scaleMin = x.record.has("scale_min") ? try x.record.number("scale_min") : mapping.scaleMin
                     let scaleMax = x.record.has("scale_max") ? try x.record.number("scale_max") : mapping.scaleMax
                     let h1 = x.ratings.reduce(0, +) / Double(x.ratings.count), h2 = y.ratings.reduce(0, +) / Double(y.ratings.count)
