@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import JudgeLab
 import JudgeLabStore
+import JudgeLabXML
 import JudgeLabTesting
 import JudgeLabTestSupport
 
@@ -218,5 +219,51 @@ import JudgeLabTestSupport
         #expect(variants.allSatisfy { $0["n_items"]?.numberValue == 150 })
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(report.contains("Spearman") && report.contains("criterion-1to5.k0.rubric-relevance.pointwise"))
+    }
+
+    /// A search whose space holds both formulations: pointwise candidates race, are confirmed on
+    /// test and can win; the winner's study reproduces its test figures from the cache alone.
+    @Test func aSearchRacesPointwiseAgainstPairwiseAndItsWinnerReproduces() async throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        let study = try folder.write("study.yaml", """
+        name: formulations
+        dataset: {path: \(Self.responses), criterion: relevance}
+        templates: \(Paths.root)/PromptTemplates
+        judge: {base_url: "\(server.baseURL)", model: gpt-4o-mini, retry_base_seconds: 0.02}
+        search:
+          seed: 4
+          split: {test: 0.4, by: verdict}
+          space:
+            template: [choice-ab, rating-1to9, criterion-1to5, score-1to10]
+            rubric: [none, relevance]
+            order: [original, both]
+          racing: {first_round: 20, growth: 20}
+          baseline: {template: choice-ab, order: original}
+        """)
+        let out = folder.path + "/search"
+        let optimized = try JudgeLabBinary.run(["optimize", study, "--out", out, "--quiet"], cwd: folder.path)
+        #expect(optimized.status == 0, "\(optimized.stdout)\(optimized.stderr)")
+        let layout = RunLayout(directory: out)
+        let summary = try OptimizeSummary.load(path: layout.searchSummary)
+        // The order axis does not multiply a pointwise candidate: 2 pairwise templates × 2
+        // rubrics × 2 orders, and 2 pointwise templates × 2 rubrics.
+        #expect(summary.candidates == 12, "\(summary.candidates)")
+        let judgments = try JudgmentsFile.load(path: layout.devJudgments)
+        #expect(judgments.contains { $0.order.isPointwise } && judgments.contains { !$0.order.isPointwise })
+        #expect(try XMLReportWriter.validate(file: layout.xmlReport).isEmpty)
+
+        let requestsBefore = try await server.stats()["requests"]!.int
+        let run = try JudgeLabBinary.run(["run", layout.winnerStudy, "--out", folder.path + "/winner", "--quiet"], cwd: folder.path)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try await server.stats()["requests"]!.int == requestsBefore, "not one request sent")
+        let metrics = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: folder.path + "/winner/metrics.json")))
+        let row = try #require(summary.confirmation.first { $0.role == "winner" })
+        guard case let .array(variants)? = metrics["variants"], let variant = variants.first else {
+            Issue.record("no variants in the winner's metrics.json")
+            return
+        }
+        #expect(variant["variant"]?.stringValue == summary.winner)
+        #expect(variant["agreement"]?.numberValue == row.testAgreement)
     }
 }

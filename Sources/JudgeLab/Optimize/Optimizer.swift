@@ -265,14 +265,15 @@ public struct Optimizer: Sendable {
         for index in survivors where candidates[index].template.parser.kind == .score && !judgedDev.isEmpty {
             let name = candidates[index].name
             let own = devJudgments.filter { $0.variant == name }
-            let counts = Self.fittedBands.map { band in
+            let bands = candidates[index].template.isPointwise ? Self.pointwiseBands : Self.fittedBands
+            let counts = bands.map { band in
                 Self.agreement(own, variants: [name], items: judgedDev, judgeBand: band)[name]!.count { $0 }
             }
             let best = counts.indices.max { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 > $1 }!
-            guard Self.fittedBands[best] != .standard else { continue }
-            candidates[index].tieBand = Self.fittedBands[best]
-            records[index].variant.tieBand = Self.fittedBands[best]
-            records[index].tieBand = Self.fittedBands[best]
+            guard best != 0 else { continue }  // the first is the default band
+            candidates[index].tieBand = bands[best]
+            records[index].variant.tieBand = bands[best]
+            records[index].tieBand = bands[best]
             records[index].devAgreements = counts[best]
         }
 
@@ -302,6 +303,10 @@ public struct Optimizer: Sendable {
 
     /// The tie bands a score variant's may be fitted to: symmetric about 5, from none to [3, 7].
     public static let fittedBands = [TieBand.standard, TieBand(lo: 4.5, hi: 5.5), TieBand(lo: 4, hi: 6), TieBand(lo: 3.5, hi: 6.5), TieBand(lo: 3, hi: 7)]
+
+    /// A pointwise variant's bands on d = j2 − j1, its answers' score difference (METRICS.md §7):
+    /// a tie when the scores are equal, then within 1, 2 or 3 points.
+    public static let pointwiseBands = [TieBand.pointwise] + [1.0, 2, 3].map { TieBand(lo: -$0, hi: $0) }
 
     /// An interrupted run ends the search where it stands: the same command continues it.
     static func check(_ batch: EngineBatch) throws {
