@@ -266,4 +266,96 @@ import JudgeLabTestSupport
         #expect(variant["variant"]?.stringValue == summary.winner)
         #expect(variant["agreement"]?.numberValue == row.testAgreement)
     }
+
+    /// Recorded per-answer scores (a reward model's, here a made-up length score with decimals,
+    /// in CSV) become pointwise judgments of every pair, and replay through a study like a
+    /// recorded pairwise judge: the replayed run's figures equal `analyze` on the import.
+    @Test func recordedPointwiseScoresImportAndReplay() throws {
+        let folder = try TemporaryFolder()
+        let pairs = try DatasetLoader.load(path: Self.responses, mapping: { var m = FieldMapping(); m.criterion = "relevance"; return m }()).pairs
+        var seen = Set<PairContent.Answer>()
+        var csv = "question,answer,score\n"
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        for pair in pairs {
+            for text in [pair.answer1, pair.answer2] where seen.insert(PairContent.Answer(question: pair.question, answer: text)).inserted {
+                let words = Double(text.split(separator: " ").count)
+                csv += "\(quoted(pair.question)),\(quoted(text)),\(JSONValue.format(number: min(10, max(1, words / 8))))\n"
+            }
+        }
+        #expect(seen.count == 60)
+        let scores = try folder.write("rm-scores.csv", csv)
+        let dir = folder.path + "/imported"
+        let imported = try JudgeLabBinary.run(["import", "scores", scores, "--dataset", Self.responses, "--criterion", "relevance", "--variant", "length-rm", "--out", dir])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let judgments = try JudgmentsFile.load(path: dir + "/judgments.jsonl")
+        #expect(judgments.count == 300 && judgments.allSatisfy { $0.order.isPointwise && $0.variant == "length-rm" })
+        let analyzed = try JudgeLabBinary.run(["analyze", "--dataset", dir + "/dataset.jsonl", "--judgments", dir + "/judgments.jsonl", "--judge-scale", "1,10", "--format", "json"])
+        guard case let .array(rows)? = try JSONValue.parse(Data(analyzed.stdout.utf8))["variants"], let expected = rows.first else {
+            Issue.record("analyze gave no variants: \(analyzed.stderr)")
+            return
+        }
+        #expect(expected["n_responses"]?.numberValue == 60)
+
+        let study = try folder.write("study.yaml", """
+        name: replayed-rm
+        dataset: imported/dataset.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        judge: {provider: replay, recordings: imported/judgments.jsonl}
+        variants:
+          list:
+            - {name: length-rm, template: score-1to10}
+        """)
+        let run = try JudgeLabBinary.run(["run", study, "--out", folder.path + "/replayed", "--quiet"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        guard case let .array(replayed)? = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: folder.path + "/replayed/metrics.json")))["variants"],
+              let row = replayed.first else {
+            Issue.record("the replayed run has no metrics")
+            return
+        }
+        for key in ["agreement", "kappa", "tie_rate", "n_judgments", "parse_failures", "spearman", "kendall_tau_b", "pearson", "mae", "qwk", "krippendorff_alpha"] {
+            #expect(row[key] == expected[key], "\(key)")
+        }
+    }
+
+    /// Response items in CSV: `ratings` as a list in one cell; pairs formed within the group.
+    @Test func responseItemsInCSV() throws {
+        let folder = try TemporaryFolder()
+        let csv = try folder.write("r.csv", "id,question,answer,ratings,group\nr1,\"Q, one\",A,4;5,g\nr2,\"Q, one\",BB,2;3,g\nr3,\"Q, one\",CCC,5,g\n")
+        let out = folder.path + "/r.jsonl"
+        let result = try JudgeLabBinary.run(["data", "convert", csv, "--from", "responses", "--scale-min", "1", "--scale-max", "5", "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pairs = try DatasetLoader.load(path: out).pairs
+        #expect(pairs.map(\.id) == ["r1~r2", "r3~r1", "r2~r3"])
+        #expect(pairs[1].label == .scores(5, 4.5, scaleMin: 1, scaleMax: 5) && pairs[1].ratings == [[5], [4, 5]])
+    }
+
+    /// G-Eval's reading: a pointwise score from the score tokens' probabilities, Σ s·p(s) over the
+    /// template's scale, kept with its distribution; a scale beyond single digits is refused.
+    @Test func aPointwiseScoreFromLogprobsIsTheExpectedScore() throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        let study = try Self.study(in: folder, server: server, variants: "    - {template: criterion-1to5, rubric: relevance, verdict: logprobs}")
+        let out = folder.path + "/run"
+        let run = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        #expect(judgments.count == 300)
+        var fractional = 0
+        for judgment in judgments {
+            guard let score = judgment.pointwiseScore, let distribution = judgment.distribution else {
+                Issue.record("\(judgment.item): no expected score")
+                continue
+            }
+            let expected = distribution.probabilities.reduce(0) { $0 + Double($1.verdict)! * $1.probability }
+            #expect(abs(score - expected) < 1e-12 && (1...5).contains(score))
+            #expect(distribution.probabilities.allSatisfy { (1...5).contains(Int($0.verdict)!) })
+            if score != score.rounded() { fractional += 1 }
+        }
+        #expect(fractional > 100)
+
+        let refused = try Self.study(in: folder, server: server, variants: "    - {template: score-1to10, verdict: logprobs}")
+        let result = try JudgeLabBinary.run(["variants", refused])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("field 'variants.list[0].verdict': template 'score-1to10' scores 1..10"), "\(result.stderr)")
+    }
 }

@@ -18,11 +18,13 @@ public enum DatasetLoader {
         let source = try SourceText(path: filePath)
         let records: [Record]
         let chosen: DatasetFormat
-        if format == .csv || (format == nil && DatasetFormat.sniff(path: filePath, firstRecord: nil) == .csv) {
-            chosen = .csv
+        let csvName = DatasetFormat.sniff(path: filePath, firstRecord: nil) == .csv
+        if format == .csv || (format == nil && csvName) || (format == .responses && csvName) {
+            // Response items may come as CSV too (`ratings` as "4;5;3" or a JSON list).
+            chosen = format == .responses ? .responses : .csv
             let delimiter = filePath.lowercased().hasSuffix(".tsv") ? UInt8(ascii: "\t") : csvDelimiter
             let table = try CSVReader.read(source, delimiter: delimiter)
-            try checkColumns(table.header, mapping: mapping, file: filePath)
+            if chosen == .csv { try checkColumns(table.header, mapping: mapping, file: filePath) }
             records = table.records.enumerated().map { index, row in
                 Record(fields: .object(row.values.map { ($0.key, .string($0.value)) }), file: filePath,
                        line: row.line, index: index, textual: true)

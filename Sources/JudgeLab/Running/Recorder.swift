@@ -186,8 +186,9 @@ extension Runner {
         if task.verdictFromLogprobs {
             // The verdict is the most probable verdict token's, whatever the text went on to say.
             if let tokens = reply.logprobs.flatMap(TokenLogprobs.decode) {
-                distribution = LogprobVerdict.read(tokens, kind: task.parser.kind, allowsTie: task.allowsTie)
-                reading = distribution?.reading
+                distribution = LogprobVerdict.read(tokens, kind: task.parser.kind, allowsTie: task.allowsTie, scale: task.pointwiseScale)
+                // A pointwise score is the expected score (G-Eval's), a pair's the likeliest verdict.
+                reading = (task.pointwiseScale != nil ? distribution?.expectedScore.map(JudgeReading.score) : distribution?.reading)
                     ?? .unparsed(task.parser.kind, reason: "no verdict token among the top log probabilities where the verdict is written")
             } else {
                 reading = .unparsed(task.parser.kind, reason: "the reply carries no token log probabilities")

@@ -147,6 +147,7 @@ public struct TaskSource: Sendable {
                            verdictFromLogprobs: variant.verdict == .logprobs, allowsTie: variant.template.allowsTie,
                            cacheable: !judge.provider.isLocal)
         task.oversized = try isOversized(inputTokens: request.estimatedInputTokens, item: pair, variant: variantIndex)
+        task.pointwiseScale = variant.template.scale
         return task
     }
 

@@ -21,6 +21,8 @@ public struct RunTask: Sendable {
     /// Its prompt is over its judge's input limit and the judge says `oversized: skip`: it is
     /// neither sent nor answered from the cache, only counted.
     public var oversized = false
+    /// A pointwise template's scale: a verdict from log probabilities is the expected score over it.
+    public var pointwiseScale: ClosedRange<Double>?
 
     public init(key: JudgmentKey, judge: String, request: JudgeRequest, hash: String, parser: OutputParser, maximumCost: Double?,
                 verdictFromLogprobs: Bool = false, allowsTie: Bool = true, cacheable: Bool = true) {

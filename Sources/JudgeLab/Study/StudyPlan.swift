@@ -175,9 +175,9 @@ public struct VariantFactory {
         }
         // A pointwise template judges each answer alone, whatever order the spec asks for.
         let order = template.isPointwise ? OrderPolicy.pointwise : spec.order
-        if template.isPointwise, spec.verdict == .logprobs {
+        if let scale = template.scale, spec.verdict == .logprobs, !(scale.lowerBound >= 0 && scale.upperBound <= 9) {
             throw InputError(file: study.file, line: spec.line, field: spec.field + ".verdict",
-                             "template '\(template.name.excerpt())' is pointwise: verdicts from log probabilities are read for pairs only so far; use verdict: parsed")
+                             "template '\(template.name.excerpt())' scores \(scale.lowerBound.shortText)..\(scale.upperBound.shortText): an expected score is read from single-digit score tokens (a scale within 0..9, such as criterion-1to5's); use verdict: parsed")
         }
         let models = spec.model.map { [$0] } ?? judge.model.map { [$0] } ?? (judge.models.isEmpty ? (judge.provider == .replay ? ["replay"] : []) : judge.models)
         guard !models.isEmpty else {

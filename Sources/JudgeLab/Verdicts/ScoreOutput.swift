@@ -39,7 +39,9 @@ public enum ScoreOutput {
     }
 
     static func reading(of value: Double, text: String, scale: ClosedRange<Double> = scale) -> JudgeReading {
-        guard value == value.rounded() else { return .unparsed(.score, reason: "the score \(text.excerpt()) is not a whole number") }
+        // A pair's 1..9 score is whole; a pointwise score may fall between (a reward model's, a
+        // recorded mean, G-Eval's expected score).
+        guard value == value.rounded() || scale != Self.scale else { return .unparsed(.score, reason: "the score \(text.excerpt()) is not a whole number") }
         guard scale.contains(value) else { return .unparsed(.score, reason: "the score \(text.excerpt()) is outside \(scale.lowerBound.shortText)..\(scale.upperBound.shortText)") }
         return .score(value)
     }

@@ -87,7 +87,9 @@ enum LogprobVerdict {
     /// The distribution at the verdict's token: for a choice, the first token that is one (or,
     /// constrained, the token after `"verdict": "`); for a score, the first digit token after
     /// `"score"`. Nil when no such place, or no verdict among its alternatives, is found.
-    static func read(_ tokens: [TokenLogprobs], kind: OutputKind, allowsTie: Bool) -> VerdictDistribution? {
+    /// - Parameter scale: a pointwise template's scale (single digits): its scores are the candidates.
+    static func read(_ tokens: [TokenLogprobs], kind: OutputKind, allowsTie: Bool, scale: ClosedRange<Double>? = nil) -> VerdictDistribution? {
+        let scores = scale.map { (Int($0.lowerBound)...Int($0.upperBound)).map(String.init) } ?? Self.scores
         var text = ""
         for token in tokens {
             let before = text
