@@ -66,8 +66,10 @@ import JudgeLabTestSupport
         let server = try FakeJudgeServer()
         defer { server.stop() }
         let folder = try TemporaryFolder()
-        // Run from a clone: the docs read the repository's Tests/Data.
-        try FileManager.default.createSymbolicLink(atPath: folder.path + "/Tests", withDestinationPath: Paths.root + "/Tests")
+        // Run from a clone: the docs read the repository's Tests/Data and shipped samples.
+        for top in ["Tests", "Sources"] {
+            try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + top, withDestinationPath: Paths.root + "/" + top)
+        }
         let bin = URL(fileURLWithPath: JudgeLabBinary.path).deletingLastPathComponent().path
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
