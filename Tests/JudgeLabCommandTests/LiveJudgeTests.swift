@@ -46,6 +46,45 @@ struct LiveJudgeTests {
         #expect(cached > 0)
     }
 
+    /// Pointwise on SummEval pairs with the real model: each distinct summary judged once, the
+    /// grammar holding its 1–5 score, and G-Eval's expected score read from its probabilities.
+    @Test func pointwiseScoresFromTheRealServer() throws {
+        let server = try LiveJudgeServer()
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/summeval-pairs.jsonl", toPath: folder.path + "/data.jsonl")
+        let study = try folder.write("study.yaml", """
+        name: live-pointwise
+        dataset: data.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        sample: {first: 3}
+        judge: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, concurrency: 4, timeout_seconds: 120}
+        variants:
+          list:
+            - {template: criterion-1to5, rubric: relevance, output: json_schema}
+            - {template: criterion-1to5, rubric: relevance, output: json_schema, verdict: logprobs}
+        """)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let pairs = try DatasetLoader.load(path: folder.path + "/data.jsonl").pairs.prefix(3)
+        let answers = Set(pairs.flatMap { [PairContent.Answer(question: $0.question, answer: $0.answer1), PairContent.Answer(question: $0.question, answer: $0.answer2)] })
+        let entries = try RunTests.entries(out).filter { $0.judgment != nil }
+        #expect(entries.count == 2 * 6)
+        // One request per distinct summary and variant.
+        #expect(Set(entries.map(\.requestHash)).count == 2 * answers.count)
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        let constrained = judgments.filter { $0.variant.hasSuffix(".json_schema") }
+        // (A free reply of this small model rarely writes its score where a verdict is read: the
+        // expected score is read from constrained replies, whose grammar puts it there.)
+        #expect(constrained.count == 6 && constrained.allSatisfy { ($0.pointwiseScore).map { (1...5).contains($0) } ?? false }, "\(constrained.map(\.reading))")
+        let expected = judgments.filter { $0.variant.hasSuffix(".logprobs") }
+        #expect(expected.count == 6 && expected.allSatisfy { $0.distribution?.expectedScore != nil && $0.distribution?.expectedScore == $0.pointwiseScore },
+                "\(expected.map(\.reading))")
+        let metrics = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json")))
+        guard case let .array(variants)? = metrics["variants"] else { Issue.record("no variants"); return }
+        #expect(variants.allSatisfy { $0["order_policy"]?.stringValue == "pointwise" && $0["n_responses"]?.numberValue == Double(answers.count) })
+    }
+
     @Test func logprobVerdictsFromTheRealServer() throws {
         let server = try LiveJudgeServer()
         let folder = try TemporaryFolder()
