@@ -12,7 +12,8 @@ import JudgeLabTestSupport
     static let reference = Paths.root + "/Tests/Reference/draws_reference.py"
 
     /// A data set of `seed`'s own: 60 to 150 pairs of random verdicts, about one in six a copy
-    /// of an earlier pair under another id (answers swapped in half of them).
+    /// of an earlier pair under another id (answers swapped in half of them), and some siblings
+    /// that share one answer with an earlier pair.
     static func dataset(seed: UInt64, in folder: TemporaryFolder) throws -> (path: String, pairs: [Pair]) {
         var g = SeededGenerator(seed: seed &* 7919)
         let count = 60 + g.uniform(below: 91)
@@ -23,6 +24,13 @@ import JudgeLabTestSupport
                 let original = rows[g.uniform(below: rows.count)]
                 let swap = g.uniform(below: 2) == 1
                 rows.append(("copy\(i)", original.1, swap ? original.3 : original.2, swap ? original.2 : original.3, verdict))
+            } else if i > 5, g.uniform(below: 8) == 0 {
+                // A sibling: an earlier pair's question and one of its answers against a new one
+                // (the same answer judged in two pairs, as in response items or MT-Bench).
+                let original = rows[g.uniform(below: rows.count)]
+                let kept = g.uniform(below: 2) == 1 ? original.2 : original.3
+                let fresh = "another answer \(i)", keptFirst = g.uniform(below: 2) == 1
+                rows.append(("sibling\(i)", original.1, keptFirst ? kept : fresh, keptFirst ? fresh : kept, verdict))
             } else {
                 rows.append(("item\(i)", "Question \(i) of \(seed)?", "first answer \(i)", "second answer \(i)", verdict))
             }
@@ -54,7 +62,8 @@ import JudgeLabTestSupport
         #expect(equal.ids == Self.ids(try Self.reference(["sample", path, "--seed", "\(seed)", "--per-stratum", "9"])))
         let proportional = try Sampler.draw(pairs, by: .verdict, allocation: .proportional(total: 25), seed: seed + 100)
         #expect(proportional.ids == Self.ids(try Self.reference(["sample", path, "--seed", "\(seed + 100)", "--total", "25"])))
-        #expect(equal.ids.count == 27 && proportional.ids.count == 25)
+        let sizes = Dictionary(grouping: pairs, by: { $0.humanVerdict() }).values.map(\.count)
+        #expect(equal.ids.count == sizes.reduce(0) { $0 + min(9, $1) } && proportional.ids.count == 25)
     }
 
     @Test(arguments: Array(UInt64(1)...12))
@@ -70,5 +79,12 @@ import JudgeLabTestSupport
         #expect(search.dev.map(\.id) == Self.ids(reference["dev"]), "dev, in race order")
         #expect(search.test.map(\.id) == Self.ids(reference["test"]))
         #expect(!search.dev.isEmpty && !search.test.isEmpty)
+        // No answer is on two sides: not shown as an example and judged, not on dev and on test.
+        func answers(_ side: [Pair]) -> Set<PairContent.Answer> {
+            Set(side.flatMap { [PairContent.Answer(question: $0.question, answer: $0.answer1), PairContent.Answer(question: $0.question, answer: $0.answer2)] })
+        }
+        #expect(answers(split.fewShot).isDisjoint(with: answers(split.evaluation)))
+        #expect(answers(search.dev).isDisjoint(with: answers(search.test)))
+        #expect(pairs.contains { $0.id.hasPrefix("sibling") }, "the data holds pairs that share an answer")
     }
 }

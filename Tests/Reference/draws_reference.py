@@ -70,11 +70,32 @@ def sample(rows, seed, per_stratum=None, total=None):
     return [rows[i]["id"] for i in sorted(chosen)]
 
 
+def tied(rows, indices):
+    """For each of `indices`, the smallest index tied to it: the same content, or an answer in
+    common (the question and the answer, trimmed), transitively."""
+    parent = {i: i for i in indices}
+
+    def root(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    seen = {}
+    for i in indices:
+        row = rows[i]
+        for answer in (row["answer_1"].strip(), row["answer_2"].strip()):
+            key = (row["question"].strip(), answer)
+            if key in seen:
+                a, b = root(i), root(seen[key])
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                seen[key] = i
+    return {i: root(i) for i in indices}
+
+
 def pool(rows, fraction, seed):
-    first = {}
-    owner = []
-    for i, row in enumerate(rows):
-        owner.append(first.setdefault(content(row), i))
+    ties = tied(rows, range(len(rows)))
+    owner = [ties[i] for i in range(len(rows))]
     groups = {}
     for i, o in enumerate(owner):
         groups.setdefault(o, []).append(i)
@@ -94,15 +115,13 @@ def search(rows, fraction, split_seed, test, seed):
     pool_indices, evaluation = pool(rows, fraction, split_seed)
     pool_content = {content(rows[i]) for i in pool_indices}
     candidates = [i for i in evaluation if content(rows[i]) not in pool_content]
-    first = {}
+    ties = tied(rows, candidates)
     copies = {}
     firsts = []
     for i in candidates:
-        key = content(rows[i])
-        if key in first:
-            copies.setdefault(first[key], []).append(i)
+        if ties[i] != i:
+            copies.setdefault(ties[i], []).append(i)
         else:
-            first[key] = i
             firsts.append(i)
     names, members = strata(rows, firsts)
     distinct = len(firsts)

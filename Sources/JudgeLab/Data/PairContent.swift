@@ -57,3 +57,37 @@ extension PairContent {
         }
     }
 }
+
+extension PairContent {
+    /// For each pair, the index of the first pair of its group: pairs with the same content, and
+    /// pairs that share an answer (the same question and answer, without the white space around
+    /// it), are one group, transitively. A split keeps a group on one side: an example never
+    /// shows an answer that is judged in an evaluated pair (a pointwise judge scores that very
+    /// answer), and a test pair never shares an answer with a dev pair.
+    public static func groups(_ pairs: [Pair]) -> [Int] {
+        var parent = Array(pairs.indices)
+        func root(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x {
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            }
+            return x
+        }
+        var owner: [Answer: Int] = [:]
+        owner.reserveCapacity(2 * pairs.count)
+        for (index, pair) in pairs.enumerated() {
+            let question = pair.question.trimmed
+            for text in [pair.answer1, pair.answer2] {
+                let answer = Answer(question: question, answer: text.trimmed)
+                if let other = owner[answer] {
+                    let (a, b) = (root(index), root(other))
+                    if a != b { parent[max(a, b)] = min(a, b) }
+                } else {
+                    owner[answer] = index
+                }
+            }
+        }
+        return pairs.indices.map(root)
+    }
+}

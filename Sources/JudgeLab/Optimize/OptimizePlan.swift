@@ -10,6 +10,8 @@ public struct OptimizePlan: Sendable {
     public var split: SearchSplit
     /// Items of the data set that repeat another's content under another id (`PoolSplit.duplicates`).
     public var duplicates = 0
+    /// Items that share an answer with another of another content (`PoolSplit.sharing`).
+    public var sharing = 0
     public var space: SearchSpace
     public var drawn: [Candidate]
     /// The candidates as variants, `hard` examples not yet known (the rest of the pool stands
@@ -28,6 +30,7 @@ public struct OptimizePlan: Sendable {
         let split: PoolSplit
         (dataset, library, split) = try StudyPlan.inputs(of: study, templatesFallback: templatesFallback)
         duplicates = split.duplicates
+        sharing = split.sharing
         self.split = try SearchSplit(pool: split.fewShot, evaluation: split.evaluation, test: spec.test, by: spec.stratifyBy, seed: spec.seed, file: study.file)
         space = try SearchSpace(spec, file: study.file)
         guard min(spec.candidates, space.size) <= study.maxVariants else {

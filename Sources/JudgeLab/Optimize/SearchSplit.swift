@@ -25,7 +25,7 @@ public struct SearchSplit: Sendable {
         // under other ids) go together, to dev or to test, with the first one's stratum.
         let poolIDs = Set(pool.map(\.id)), poolContent = Set(pool.map(PairContent.init))
         let candidates = evaluation.filter { !poolIDs.contains($0.id) && !poolContent.contains(PairContent($0)) }
-        let first = PairContent.firstOccurrences(candidates)
+        let first = PairContent.groups(candidates)
         var copies: [Int: [Int]] = [:]
         for (index, owner) in first.enumerated() where owner != index { copies[owner, default: []].append(index) }
         var members: [String: [Int]] = [:]

@@ -11,7 +11,7 @@ extension OptimizePlan {
             ["space", "\(plan.space.size) candidates (\(plan.spec.templates.count) templates × \(plan.space.radices.dropFirst().map(String.init).joined(separator: " × ")))"],
             ["drawn", "\(plan.candidates.count) candidates (seed \(plan.spec.seed))"],
             ["splits", "few-shot pool \(plan.split.pool.count), dev \(plan.split.dev.count), test \(plan.split.test.count) items"
-                + (plan.duplicates > 0 ? "; \(PoolSplit.note(duplicates: plan.duplicates))" : "")],
+                + (plan.duplicates + plan.sharing > 0 ? "; \(PoolSplit.note(duplicates: plan.duplicates, sharing: plan.sharing))" : "")],
             ["racing", "first \(plan.spec.firstRound) dev items, then \(plan.spec.growth) more a round; alpha \(plan.spec.alpha) a step (Holm), \(plan.spec.finalists) finalists"],
             ["judgments at most", "\(most.total) (probe \(most.probe), race \(most.race), confirmation \(most.confirmation)\(plan.spec.maxJudgments.map { "; budget \($0)" } ?? ""))"],
             ["full grid", "\(plan.fullGridJudgments) judgments (every candidate on every dev item)"],

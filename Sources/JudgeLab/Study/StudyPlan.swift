@@ -96,7 +96,7 @@ public struct StudyPlan: Sendable {
 
     /// What a run says of the split before it starts: the items that repeat another's content.
     public var splitNote: String? {
-        split.duplicates == 0 ? nil : PoolSplit.note(duplicates: split.duplicates)
+        split.duplicates + split.sharing == 0 ? nil : PoolSplit.note(duplicates: split.duplicates, sharing: split.sharing)
     }
 
     public func variant(named name: String) throws -> Variant {

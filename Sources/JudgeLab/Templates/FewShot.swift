@@ -28,15 +28,21 @@ public struct PoolSplit: Sendable {
     /// How many items repeat an earlier item's content under another id (each kept on its
     /// first's side).
     public var duplicates = 0
+    /// How many more items share an answer (question and answer text) with an earlier item of
+    /// another content: each kept on its group's side.
+    public var sharing = 0
 
     public init(fewShot: [Pair], evaluation: [Pair]) {
         self.fewShot = fewShot
         self.evaluation = evaluation
     }
 
-    /// What a run says when the data set repeats pairs under other ids.
-    public static func note(duplicates: Int) -> String {
-        "\(duplicates) items repeat another item's question and answers under another id: each is kept on the same side of the split as the first (never an example of itself)"
+    /// What a run says when the data set repeats pairs under other ids, or pairs share answers.
+    public static func note(duplicates: Int, sharing: Int = 0) -> String {
+        var parts: [String] = []
+        if duplicates > 0 { parts.append("\(duplicates) items repeat another item's question and answers under another id") }
+        if sharing > 0 { parts.append("\(sharing) share an answer with another item") }
+        return parts.joined(separator: " and ") + ": each is kept on the same side of the split as the first it is tied to (never an example of itself, and no example shows an answer that is judged)"
     }
 
     /// - Parameters:
@@ -47,8 +53,9 @@ public struct PoolSplit: Sendable {
     ///   - ids: the pool's items by id; items with the same content as one of them join the pool
     ///     after them.
     public init(_ pairs: [Pair], fraction: Double, ids: [String]?, seed: UInt64, file: String = "study") throws {
-        let first = PairContent.firstOccurrences(pairs)
-        duplicates = first.enumerated().count { $0.offset != $0.element }
+        duplicates = PairContent.duplicates(pairs)
+        let first = PairContent.groups(pairs)
+        sharing = first.enumerated().count { $0.offset != $0.element } - duplicates
         var copies: [Int: [Int]] = [:]  // a first occurrence's later copies
         for (index, owner) in first.enumerated() where owner != index { copies[owner, default: []].append(index) }
         func group(_ index: Int) -> [Int] { [first[index]] + (copies[first[index]] ?? []) }
