@@ -66,6 +66,9 @@ import JudgeLabTestSupport
             let name = variant["variant"]?.stringValue ?? "?"
             #expect(abs((variant["agreement"]?.numberValue ?? -1) - (reference[name] ?? -2)) < 1e-9, "\(name)")
         }
+        // Each pointwise variant's answers, its scores against the raters' means, drawn.
+        let page = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(page.components(separatedBy: "Pointwise scores against the raters' mean").count - 1 == 3)
         if Browser.isInstalled { #expect(try Browser.pageIsQuiet(dir + "/report.html", shots: folder.path + "/shots")) }
     }
 

@@ -54,6 +54,10 @@ public struct VariantMetrics: Sendable {
     public var parseFailureReasons: [(reason: String, count: Int)]
     /// A pointwise variant's scores against the humans' per-answer ratings (METRICS.md §7).
     public var pointwise: PointwiseMetrics?
+    /// A pointwise variant's answers counted by their raters' mean rating, rounded (rows, the
+    /// humans' scale) and the judge's score, rounded (columns, its own scale): the picture behind
+    /// the correlations. Nil without per-answer ratings.
+    public var pointwiseGrid: (rows: [Int], columns: [Int], counts: [[Int]])?
 
     /// Computes the metrics over `outcomes`, the variant's sampled items.
     /// - Parameter judgeBand: the band the judge's scores are read with, when it is not `tieBand`.
@@ -190,6 +194,19 @@ public struct VariantMetrics: Sendable {
                 return nil
             }.first
             if let humanScale {
+                let rows = Array(Int(humanScale.lowerBound.rounded())...Int(humanScale.upperBound.rounded()))
+                let judged = judgeScale ?? humanScale
+                let columns = Array(Int(judged.lowerBound.rounded())...Int(judged.upperBound.rounded()))
+                if rows.count <= 21, columns.count <= 21 {
+                    var counts = [[Int]](repeating: [Int](repeating: 0, count: columns.count), count: rows.count)
+                    for answer in answers where !answer.ratings.isEmpty {
+                        guard let score = answer.judgment.pointwiseScore else { continue }
+                        let h = answer.ratings.reduce(0, +) / Double(answer.ratings.count)
+                        let r = Int(h.rounded(.toNearestOrAwayFromZero)) - rows[0], c = Int(score.rounded(.toNearestOrAwayFromZero)) - columns[0]
+                        if rows.indices.contains(r), columns.indices.contains(c) { counts[r][c] += 1 }
+                    }
+                    pointwiseGrid = (rows, columns, counts)
+                }
                 pointwise = PointwiseMetrics(answers.map { PointwiseMetrics.Response(score: $0.judgment.pointwiseScore, ratings: $0.ratings) },
                                              judgeScale: judgeScale ?? humanScale, humanScale: humanScale)
             } else {

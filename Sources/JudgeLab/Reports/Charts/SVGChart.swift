@@ -80,7 +80,8 @@ enum SVGChart {
 
     /// A grid of counts, darker for larger ones.
     static func matrix(rows: [String], columns: [String], counts: [[Int]], caption: String) -> String {
-        let cell = 66.0, left = 76.0, top = 34.0
+        // Narrower cells for many columns: the chart stays within 360 units.
+        let left = 76.0, top = 34.0, cell = min(66.0, ((360 - left - 10) / Double(max(columns.count, 1))).rounded(.down))
         let width = left + cell * Double(columns.count) + 10, height = top + cell * Double(rows.count) + 10
         let maxCount = max(counts.flatMap { $0 }.max() ?? 1, 1)
         var svg = open(width, height, caption)

@@ -165,6 +165,11 @@ public enum HTMLReport {
                            SVGChart.bars(categories: scale, series: [(name: "judge on human ties", values: ties.map(Double.init))],
                                          valueLabel: { String(format: "%.0f", $0) }, caption: "Judge scores on human ties")))
         }
+        if let grid = m.pointwiseGrid {
+            charts.append(("Each answer judged alone: its raters' mean rating, rounded (rows), against the judge's score (columns); a judge that ranks answers as the raters do fills a band from top left to bottom right.",
+                           SVGChart.matrix(rows: grid.rows.map { "rated \($0)" }, columns: grid.columns.map(String.init), counts: grid.counts,
+                                           caption: "Pointwise scores against the raters' mean")))
+        }
         let verdicts: [Verdict?] = [.answer1, .tie, .answer2, nil]
         let names = ["prefers 1", "tie", "prefers 2", "no verdict"]
         let humanCounts = verdicts.map { v in v.map { h in m.confusion[h]?.values.reduce(0, +) ?? 0 } ?? 0 }
