@@ -45,6 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
                 if let report {
                     print(Leaderboard.text(report.analysis, judges: report.judgesShown))
                     for comparison in report.comparisons { print("- " + comparison.sentence) }
+                    if !report.cascades.isEmpty { print(CascadeReport.text(report.cascades)) }
                 }
                 if entry.bothWays {
                     // What the formulations would cost with a model: requests, at a list price.

@@ -68,7 +68,10 @@ struct RunCommand: AsyncParsableCommand {
             defer { session.close() }
             let outcome = try await StudyJob.run(plan, runID: runID, session: session)
             context.finish()
-            if let report = outcome.report, !quiet { print(Leaderboard.text(report.analysis, limit: 10, judges: report.judgesShown)) }
+            if let report = outcome.report, !quiet {
+                print(Leaderboard.text(report.analysis, limit: 10, judges: report.judgesShown))
+                if !report.cascades.isEmpty { print(CascadeReport.text(report.cascades)) }
+            }
             print(outcome.summary.describe(judgments: outcome.recorded, layout: layout))
             status = outcome.summary.exitStatus
         }

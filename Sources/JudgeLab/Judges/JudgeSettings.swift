@@ -39,6 +39,9 @@ public struct JudgeSettings: Sendable {
     /// For `replay`: the recorded variant whose outputs this judge gives, whichever variant
     /// asks (nil: each request's own variant). A recorded judge then takes part in a search.
     public var recordedVariant: String?
+    /// A replay judge with a `model`: its replayed judgments are priced at that model's price,
+    /// their tokens estimated (what the recordings would have cost; nothing is sent).
+    public var pricedReplay: Bool { provider == .replay && model != nil }
     /// For `baseline`: which one.
     public var baseline: Baseline?
     /// Where the study writes it, for errors.
@@ -86,7 +89,7 @@ public struct JudgeSettings: Sendable {
         }
         switch provider {
         case .baseline: return BaselineJudge(name: name, baseline: baseline ?? .longer, pairs: pairs, seed: baselineSeed, limits: limits)
-        default: return ReplayJudge(name: name, recordings: recordings, variant: recordedVariant, limits: limits)
+        default: return ReplayJudge(name: name, recordings: recordings, variant: recordedVariant, priced: pricedReplay, limits: limits)
         }
     }
 }

@@ -24,12 +24,16 @@ public struct ReplayJudge: Judge {
     let recordings: [JudgmentKey: String]
     /// The recorded variant answered for every request; nil: each request's own.
     let variant: String?
+    /// Whether a replayed answer reports estimated tokens (UTF-8 bytes / 4 of the prompt, and of
+    /// the output up to the reply's limit), so that it is priced as the recorded model's would be.
+    let priced: Bool
 
     /// - Parameters:
     ///   - recordings: judgments with their raw outputs, e.g. from `judgelab import`.
     ///   - variant: give this recorded variant's outputs whichever variant asks (a search's
     ///     candidates have names of their own); nil: each request's own variant.
-    public init(name: String, recordings: [Judgment], variant: String? = nil, limits: JudgeLimits = JudgeLimits()) {
+    ///   - priced: report estimated tokens, for a price (`JudgeSettings.pricedReplay`).
+    public init(name: String, recordings: [Judgment], variant: String? = nil, priced: Bool = false, limits: JudgeLimits = JudgeLimits()) {
         var byKey: [JudgmentKey: String] = [:]
         for judgment in recordings where variant == nil || judgment.variant == variant {
             byKey[JudgmentKey(variant: judgment.variant, item: judgment.item, order: judgment.order)] = judgment.output ?? ""
@@ -37,6 +41,7 @@ public struct ReplayJudge: Judge {
         self.name = name
         self.recordings = byKey
         self.variant = variant
+        self.priced = priced
         self.limits = limits
     }
 
@@ -48,7 +53,8 @@ public struct ReplayJudge: Judge {
         guard let output = recordings[key] else {
             return JudgeAttempt(reply: .permanent(reason: "no recording for variant '\(key.variant)', item '\(key.item)', \(key.order.rawValue) order"))
         }
-        return JudgeAttempt(reply: .answer(text: output, usage: Usage()))
+        let usage = priced ? Usage(inputTokens: request.estimatedInputTokens, outputTokens: min(request.maxTokens, output.utf8.count / 4)) : Usage()
+        return JudgeAttempt(reply: .answer(text: output, usage: usage))
     }
 }
 

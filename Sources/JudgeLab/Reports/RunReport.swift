@@ -32,14 +32,19 @@ public struct RunReport: Sendable {
     public var judgeOfVariant: [String: String] = [:]
     /// The search behind the run, for `judgelab optimize`'s folders (optimize.json).
     public var optimize: OptimizeSummary?
+    /// The study's cascades, fitted on its calibration items and read on the others (§10).
+    public var cascades: [CascadeReport] = []
+    /// The names of the run's juries.
+    public var juries: Set<String> = []
 
     /// The judges, when the run had more than one: then the leaderboards name each variant's.
     public var judgesShown: [String: String] {
         Set(judgeOfVariant.values).count > 1 ? judgeOfVariant : [:]
     }
 
+    /// What the run paid: every variant's cost, juries left out (they cost what their members did).
     public var totalCost: Double? {
-        let costs = analysis.variants.compactMap(\.costUSD)
+        let costs = analysis.variants.filter { !juries.contains($0.variant) }.compactMap(\.costUSD)
         return costs.isEmpty ? nil : costs.reduce(0, +)
     }
 
@@ -73,6 +78,8 @@ public struct RunReport: Sendable {
         analysis = Analysis(dataset: dataset, judgments: judgments, options: options)
         pairs = dataset.index()
         notes = record?.notes ?? []
+        cascades = CascadeReport.all(record: record, analysis: analysis, pairs: pairs)
+        juries = Set((record?.juries ?? []).map(\.name))
 
         var design = "all \(analysis.judgedItemCount) judged items"
         if let sample = record?.sample, !sample.strata.isEmpty {
@@ -118,6 +125,13 @@ public struct RunReport: Sendable {
 
     /// metrics.json: the analysis, with the head-to-head test and any other comparisons.
     public var metricsJSON: JSONValue {
-        MetricsJSON.document(analysis, comparisons: (headToHead.map { [$0] } ?? []) + comparisons)
+        var document = MetricsJSON.document(analysis, comparisons: (headToHead.map { [$0] } ?? []) + comparisons)
+        if !cascades.isEmpty, case var .object(members) = document {
+            let front = CascadeReport.front(cascades)
+            members.append(("cascades", .array(cascades.map(\.json))))
+            members.append(("cascade_pareto", .array(front.sorted().map(JSONValue.string))))
+            document = .object(members)
+        }
+        return document
     }
 }

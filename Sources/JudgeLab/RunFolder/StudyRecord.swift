@@ -138,11 +138,17 @@ public struct StudyRecord: Codable, Sendable, Equatable {
     public var fewshotPool: [String]
     public var variants: [VariantRecord]
     public var notes: [String]
+    /// The study's juries, absent without any: their judgments are their members' combined.
+    public var juries: [JurySpec]?
+    /// The study's cascades (METRICS.md §10), absent without any.
+    public var cascades: [CascadeSpec]?
+    /// The sampled items the cascades' thresholds are fitted on; the others are evaluated.
+    public var calibrationItems: [String]?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", runID = "run_id", study, studyFile = "study_file", dataset
         case judgelabVersion = "judgelab_version", judges, maxCostUSD = "max_cost_usd", sample, sampleDesign = "sample_design"
-        case fewshotPool = "fewshot_pool", variants, notes
+        case fewshotPool = "fewshot_pool", variants, notes, juries, cascades, calibrationItems = "calibration_items"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -164,6 +170,9 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         fewshotPool = try c.decodeIfPresent([String].self, forKey: .fewshotPool) ?? []
         variants = try c.decodeIfPresent([VariantRecord].self, forKey: .variants) ?? []
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+        juries = try c.decodeIfPresent([JurySpec].self, forKey: .juries)
+        cascades = try c.decodeIfPresent([CascadeSpec].self, forKey: .cascades)
+        calibrationItems = try c.decodeIfPresent([String].self, forKey: .calibrationItems)
     }
 
     /// The record of a run of `plan` with `settings`.
@@ -195,6 +204,11 @@ public struct StudyRecord: Codable, Sendable, Equatable {
                                  tieBand: v.tieBand.map { [$0.lo, $0.hi] }, scale: v.template.scale.map { [$0.lowerBound, $0.upperBound] })
         }
         self.notes = notes
+        if !plan.study.juries.isEmpty { juries = plan.study.juries }
+        if let split = plan.calibration {
+            cascades = plan.study.cascades
+            calibrationItems = split.calibration.map(\.id)
+        }
     }
 
     /// Pretty JSON with sorted keys: the same record, the same bytes.

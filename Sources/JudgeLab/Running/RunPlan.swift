@@ -140,7 +140,7 @@ public struct TaskSource: Sendable {
         if variant.output == .jsonSchema { request.responseSchema = variant.replySchema }
         if variant.verdict == .logprobs { request.topLogprobs = 20 }
         request.scoreScale = variant.template.scale
-        let price = judge.provider.isLocal ? Price(input: 0, output: 0) : judge.price(of: variant.model, in: prices)
+        let price = judge.provider.isLocal && !judge.pricedReplay ? Price(input: 0, output: 0) : judge.price(of: variant.model, in: prices)
         let parser = variant.output == .jsonSchema ? variant.template.parser.structuredReplies() : variant.template.parser
         var task = RunTask(key: key, judge: judge.name, request: request, hash: request.hash, parser: parser,
                            maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: variant.maxTokens),

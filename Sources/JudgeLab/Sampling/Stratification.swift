@@ -1,7 +1,7 @@
 // How items are grouped into strata for sampling and re-weighting.
 
 /// What defines an item's stratum.
-public enum Stratification: String, CaseIterable, Sendable {
+public enum Stratification: String, CaseIterable, Codable, Sendable {
     /// The human verdict: `1`, `tie`, `2`.
     case verdict
     /// The rounded simulated human score: `sim-1` … `sim-9` (needs scores or human_score labels).

@@ -45,6 +45,9 @@ public enum StudyJob {
         _ = releaseFreedMemory(0)
         var judgments = try store.judgments()
         RunLayout.ordered(&judgments, plan: plan)
+        // Juries send nothing: their judgments are their members', combined.
+        let members = judgments
+        for jury in plan.study.juries { judgments += Jury.judgments(jury, from: members, tieBand: .standard) }
         try JudgmentsFile.write(judgments, to: layout.judgments)
         guard !judgments.isEmpty else { return StudyOutcome(summary: summary, report: nil, recorded: 0) }
         // Built from what is in memory: the same items and judgments that were just written.

@@ -59,7 +59,54 @@ public enum DemoStudies {
             entries.append(Entry(name: spec.name, studyFile: folder + "/study.yaml", comparisons: spec.compare, notes: [spec.note]))
         }
         entries.append(try writeBothWays(into: directory, templates: templates))
+        for set in ["natural", "adversarial"] { entries.append(try writeCascade(set, into: directory, templates: templates)) }
         return entries
+    }
+
+    /// LLMBar's recorded ChatGPT and GPT-4 (plain prompt, both orders) on one of its sets, priced
+    /// at the two models' list prices when they were recorded (mid-2023), and two cascades of
+    /// them: the naive one (ChatGPT answers where its two orders agree, GPT-4 takes the rest) and
+    /// the calibrated one (METRICS.md §10: thresholds fitted on half the items for 80% agreement
+    /// on what it keeps, with 90% confidence), read on the other half.
+    static func writeCascade(_ set: String, into directory: String, templates: String) throws -> Entry {
+        let name = "llmbar-\(set)-cascade"
+        let folder = FilePath.join(directory, "studies/" + name)
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        for file in ["llmbar-\(set).jsonl", "llmbar-\(set)-recorded.jsonl"] {
+            try? FileManager.default.removeItem(atPath: folder + "/data/" + file)
+            try FileManager.default.copyItem(atPath: try StudyScaffold.samplePath(file), toPath: folder + "/data/" + file)
+        }
+        let yaml = """
+        # JudgeLab demo: a cheap judge that answers only when it is confident, a strong one that
+        # takes the rest, and what is kept, at what agreement and price. Recorded outputs are
+        # replayed (nothing is sent); each judgment is priced as its model's would have been
+        # (tokens estimated as UTF-8 bytes / 4) at the list prices of mid-2023.
+        name: \(name)
+        dataset: data/llmbar-\(set).jsonl
+        templates: \(templates)
+        judges:
+          chatgpt: {provider: replay, recordings: data/llmbar-\(set)-recorded.jsonl, model: gpt-3.5-turbo-0613}
+          gpt4: {provider: replay, recordings: data/llmbar-\(set)-recorded.jsonl, model: gpt-4-0613}
+        prices:
+          gpt-3.5-turbo-0613: {input: 1.5, output: 2.0}
+          gpt-4-0613: {input: 30.0, output: 60.0}
+        variants:
+          list:
+            - {name: ChatGPT/Vanilla, judge: chatgpt, template: choice-ab, order: both}
+            - {name: ChatGPT/Vanilla_NoRules, judge: chatgpt, template: choice-ab, order: both}
+            - {name: ChatGPT/CoT, judge: chatgpt, template: choice-ab, order: both}
+            - {name: GPT-4/Vanilla, judge: gpt4, template: choice-ab, order: both}
+        juries:
+          - {name: jury/ChatGPT×3, members: [ChatGPT/Vanilla, ChatGPT/Vanilla_NoRules, ChatGPT/CoT]}
+        calibration: {share: 0.5, by: verdict, seed: 1}
+        cascades:
+          - {name: naive, stages: [ChatGPT/Vanilla, GPT-4/Vanilla], thresholds: [1, 0]}
+          - {name: calibrated, stages: [ChatGPT/Vanilla, GPT-4/Vanilla], alpha: 0.2, delta: 0.1}
+
+        """
+        try AtomicFile.write(yaml, to: folder + "/study.yaml")
+        let note = "Recorded ChatGPT and GPT-4 outputs from LLMBar's \(set == "natural" ? "Natural" : "Adversarial") set (plain prompt, both answer orders), replayed at no cost and priced as they would have been. The jury is ChatGPT under LLMBar's three prompts, by majority (a tie where no verdict has two votes), priced as its three members. A stage's confidence is whether its two orders agree. The naive cascade trusts ChatGPT wherever its orders agree; the calibrated one fits each stage's threshold on the calibration half so that, with 90% confidence, what it keeps agrees with humans at least 80% of the time, and abstains (sends to review) what no stage keeps."
+        return Entry(name: name, studyFile: folder + "/study.yaml", comparisons: [], notes: [note])
     }
 
     /// SummEval judged both ways (METRICS.md §7): pairs of summaries of one article, and each

@@ -56,6 +56,14 @@ public struct Study: Sendable {
     public var prices = PriceTable(prices: [:])
     public var maxVariants = 200
     public var variants: [VariantSpec]
+    /// Panels of the study's variants (`juries:`), combined into verdicts of their own.
+    public var juries: [JurySpec] = []
+    /// Cascades of the study's variants (`cascades:`, METRICS.md §10).
+    public var cascades: [CascadeSpec] = []
+    /// The share of the sample their thresholds are fitted on (`calibration:`).
+    public var calibration: CalibrationSpec?
+    /// The line of `calibration:`, for errors.
+    public var calibrationLine: Int?
     /// What `judgelab optimize` searches (`search:`).
     public var search: SearchSpec?
 

@@ -12,6 +12,9 @@ public struct StudyPlan: Sendable {
     /// The stratified sample behind `items`, when the study asks for one.
     public var sample: Sample?
     public var variants: [Variant]
+    /// With cascades: the sampled items their thresholds are fitted on (judged by every stage)
+    /// and those their figures are read on, both in data set order.
+    public var calibration: (calibration: [Pair], evaluated: [Pair])?
 
     public init(study: Study, templatesFallback: String? = nil) throws {
         self.study = study
@@ -41,6 +44,64 @@ public struct StudyPlan: Sendable {
         // The pools never overlap: no evaluated item is ever an example.
         if let (example, variant) = Self.leak(items: items, variants: variants) {
             throw InputError(file: study.file, field: "split", "item '\(example.id.excerpt())' is both an example of \(variant.name) and evaluated (by its id or its content)")
+        }
+        try checkJuries()
+        try checkCascades()
+    }
+
+    /// Each jury's members are variants of the study that give the same kind of verdict, on pairs.
+    func checkJuries() throws {
+        for jury in study.juries {
+            if variants.contains(where: { $0.name == jury.name }) {
+                throw InputError(file: study.file, line: jury.line, field: jury.field + ".name", "jury '\(jury.name.excerpt())' has a variant's name: give it its own")
+            }
+            var kind: OutputKind?
+            for (k, member) in jury.members.enumerated() {
+                let field = jury.field + ".members[\(k)]"
+                guard let variant = variants.first(where: { $0.name == member }) else {
+                    throw InputError(file: study.file, line: jury.line, field: field, "no variant named '\(member.excerpt())' (a member is one of the study's variants, by name: see `judgelab variants`)")
+                }
+                guard !variant.template.isPointwise else {
+                    throw InputError(file: study.file, line: jury.line, field: field, "member '\(member.excerpt())' scores answers one at a time: a jury sits on pairs (pointwise juries are not supported yet)")
+                }
+                let memberKind = variant.template.parser.kind
+                if let kind, kind != memberKind {
+                    throw InputError(file: study.file, line: jury.line, field: field, "member '\(member.excerpt())' gives \(memberKind.rawValue)s where the others give \(kind.rawValue)s: a jury combines one kind (a majority of choices, or a mean of scores)")
+                }
+                kind = memberKind
+            }
+        }
+    }
+
+    /// Each cascade's stages are variants with a confidence; a fitted cascade's calibration split
+    /// can fit a threshold.
+    mutating func checkCascades() throws {
+        guard !study.cascades.isEmpty else {
+            if study.calibration != nil {
+                throw InputError(file: study.file, line: study.calibrationLine, field: "calibration", "a calibration split without 'cascades' to fit: add cascades, or leave 'calibration' out")
+            }
+            return
+        }
+        let split = try (study.calibration ?? CalibrationSpec()).split(items, file: study.file)
+        calibration = split
+        for cascade in study.cascades {
+            for (k, stage) in cascade.stages.enumerated() {
+                let field = cascade.field + ".stages[\(k)]"
+                let jury = study.juries.first { $0.name == stage }
+                let juryVariants = jury.map { j in variants.filter { j.members.contains($0.name) } }
+                guard let variant = variants.first(where: { $0.name == stage }) ?? juryVariants?.first else {
+                    throw InputError(file: study.file, line: cascade.line, field: field, "no variant or jury named '\(stage.excerpt())' (a stage is one of the study's variants or juries, by name: see `judgelab variants`)")
+                }
+                // A jury's confidence is its two orders' agreement: every member judges both.
+                guard juryVariants.map({ $0.allSatisfy { $0.order == .both } }) ?? variant.hasConfidence else {
+                    throw InputError(file: study.file, line: cascade.line, field: field,
+                                     "stage '\(stage.excerpt())' has no confidence to keep items by: judge it in both orders (order: both), read its verdict from logprobs (verdict: logprobs), or score answers one at a time (a pointwise template)")
+                }
+            }
+            if cascade.isFitted, split.calibration.count < cascade.calibrationNeeded {
+                throw InputError(file: study.file, line: study.calibrationLine ?? cascade.line, field: study.calibration == nil ? cascade.field : "calibration.share",
+                                 "a calibration split of \(split.calibration.count) items cannot fit any threshold of cascade '\(cascade.name.excerpt())': at α = \(cascade.alpha), δ = \(cascade.delta) and \(cascade.stages.count) stage(s) it needs at least \(cascade.calibrationNeeded) (sample more items, or give calibration a larger share)")
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 extension Study {
     public static func load(path: String) throws -> Study {
         let root = try YAMLNode.load(path: path)
-        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "judges", "budget", "cache", "prices", "max_variants", "variants", "search"])
+        try root.requireKeys(in: ["name", "dataset", "templates", "split", "sample", "judge", "judges", "budget", "cache", "prices", "max_variants", "variants", "search", "cascades", "calibration", "juries"])
         guard let datasetNode = root["dataset"] else { throw root.error("missing 'dataset' (the data set's path and format)") }
         var dataset = (path: "", format: DatasetFormat?.none, mapping: FieldMapping())
         if case .scalar = datasetNode.node {
@@ -92,6 +92,12 @@ extension Study {
         study.datasetLine = datasetNode.line
         if let variantsNode { study.variants = try Self.variants(variantsNode, maxVariants: study.maxVariants) }
         if let search = root["search"] { study.search = try SearchSpec.parse(search) }
+        if let juries = root["juries"] { study.juries = try JurySpec.parse(juries) }
+        if let cascades = root["cascades"] { study.cascades = try CascadeSpec.parse(cascades) }
+        if let calibration = root["calibration"] {
+            study.calibration = try CalibrationSpec.parse(calibration)
+            study.calibrationLine = calibration.line
+        }
         return study
     }
 

@@ -28,6 +28,12 @@ public struct Variant: Sendable {
     public var tieBand: TieBand?
 
     /// The schema its constrained replies follow: the template's, its reason placed as asked.
+    /// Whether its items carry a confidence a cascade can keep them by (METRICS.md §9, §10):
+    /// its two orders' agreement, its verdict's probability, or a pointwise score difference.
+    public var hasConfidence: Bool {
+        order == .both || verdict == .logprobs || template.isPointwise
+    }
+
     public var replySchema: JSONValue? {
         guard let schema = template.replySchema else { return nil }
         return reason.map { ReplySchema.placing(reason: $0, in: schema) } ?? schema

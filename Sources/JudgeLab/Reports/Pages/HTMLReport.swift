@@ -26,8 +26,44 @@ public enum HTMLReport {
             "mainCaption": mainCaption(analysis), "mainChart": mainChart(analysis), "figureVariants": figureVariants(report),
             "hasComparisons": !report.comparisons.isEmpty, "comparisons": report.comparisons.map(\.sentence),
             "promptVariants": promptVariants(report), "search": search,
-        ].merging(disagreements(report)) { a, _ in a }
+        ].merging(disagreements(report)) { a, _ in a }.merging(cascades(report)) { a, _ in a }
         return Templates.shared.render(view, "report")
+    }
+
+    /// The cascades (METRICS.md §10): each beside its stages alone on the same evaluated items,
+    /// then each stage's threshold and what it kept.
+    static func cascades(_ report: RunReport) -> [String: Any] {
+        guard let first = report.cascades.first else { return ["hasCascades": false] }
+        let front = CascadeReport.front(report.cascades)
+        func dollars(_ value: Double) -> String { String(format: "$%.4f", value) }
+        var rows: [[String: Any]] = []
+        var seen = Set<String>()
+        for cascade in report.cascades {
+            let o = cascade.outcome
+            rows.append(["name": cascade.spec.name, "front": front.contains(cascade.spec.name), "coverage": HTML.pct(o.coverage),
+                         "selective": HTML.pct(o.selectiveAgreement), "agreement": HTML.pct(o.agreement), "cost": dollars(o.costUSD),
+                         "share": HTML.pct(o.costShare)])
+        }
+        for cascade in report.cascades {
+            for stage in cascade.stages where seen.insert(stage.variant).inserted {
+                rows.append(["name": stage.variant + " alone", "front": front.contains(stage.variant), "coverage": HTML.pct(1), "selective": HTML.pct(stage.aloneAgreement),
+                             "agreement": HTML.pct(stage.aloneAgreement), "cost": dollars(stage.aloneCostUSD), "share": "—"])
+            }
+        }
+        let intro = "Each cascade asks its stages in turn, cheapest first: a stage keeps an item when its confidence reaches the stage's threshold, and an item no stage keeps abstains (it goes to human review). "
+            + "Figures on the \(first.evaluatedItems) evaluated items; fitted thresholds come from the \(first.calibrationItems) calibration items, judged by every stage. ◆ marks the rows no other row beats on both agreement and cost."
+        let views: [[String: Any]] = report.cascades.map { cascade in
+            let o = cascade.outcome
+            let summary = cascade.spec.isFitted
+                ? "Thresholds fitted so that, with probability at least \(HTML.pct(1 - cascade.spec.delta)), its agreement on what it keeps is at least \(HTML.pct(1 - cascade.spec.alpha)) (α = \(JSONValue.format(number: cascade.spec.alpha)), δ = \(JSONValue.format(number: cascade.spec.delta))). It kept \(o.keptBy.count { $0 != nil }) of \(cascade.evaluatedItems) items and abstained on \(o.keptBy.count { $0 == nil })."
+                : "Thresholds given by hand: no guarantee. It kept \(o.keptBy.count { $0 != nil }) of \(cascade.evaluatedItems) items and abstained on \(o.keptBy.count { $0 == nil })."
+            return ["name": cascade.spec.name, "summary": summary, "stages": cascade.stages.enumerated().map { k, stage -> [String: Any] in
+                ["variant": stage.variant, "threshold": stage.threshold.map { JSONValue.format(number: $0) } ?? "keeps nothing",
+                 "reach": HTML.pct(o.reach[k]), "kept": "\(stage.kept)", "keptAgreement": HTML.pct(stage.keptAgreement),
+                 "alone": HTML.pct(stage.aloneAgreement), "aloneCost": dollars(stage.aloneCostUSD)]
+            }]
+        }
+        return ["hasCascades": true, "cascadeIntro": intro, "cascadeRows": rows, "cascades": views]
     }
 
     static func hash(_ text: String) -> String {
@@ -268,7 +304,7 @@ public enum HTMLReport {
         /// The review page's own style and script (`judgelab review`).
         let reviewStyle: String
         let reviewScript: String
-        static let names = ["report", "headline", "search", "leaderboard", "figures", "comparisons", "prompts", "disagreements", "item", "diff", "site", "review", "datasheet"]
+        static let names = ["report", "headline", "search", "leaderboard", "figures", "cascades", "comparisons", "prompts", "disagreements", "item", "diff", "site", "review", "datasheet"]
 
         init() {
             // Values are escaped as XHTML: HTML's five characters, and none that XML forbids.

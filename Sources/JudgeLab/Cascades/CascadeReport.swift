@@ -1,0 +1,205 @@
+// A run's cascades read from its outcomes: each stage's confidence per item (METRICS.md §9,
+// §10), the thresholds fitted on the calibration items, and what the cascade keeps of the others.
+import Foundation
+
+extension ItemOutcome {
+    /// §9: the probability of the item's combined verdict from the judge's token probabilities
+    /// (both orders: the mean of the two orders' probabilities of that normalised verdict); nil
+    /// without a verdict or without probabilities.
+    public func verdictProbability(tieBand: TieBand) -> Double? {
+        guard let verdict, !isPointwise else { return nil }
+        let probabilities = judgments.compactMap { Self.probability(of: verdict, in: $0, tieBand: tieBand) }
+        guard !probabilities.isEmpty else { return nil }
+        return probabilities.reduce(0, +) / Double(probabilities.count)
+    }
+
+    /// The probability a judgment's distribution puts on verdicts that normalise to `verdict`.
+    static func probability(of verdict: Verdict, in judgment: Judgment, tieBand: TieBand) -> Double? {
+        guard let distribution = judgment.distribution else { return nil }
+        var total = 0.0
+        for (token, p) in distribution.probabilities {
+            var reading = judgment
+            if let score = Double(token) {
+                reading.reading = .score(score)
+            } else if let choice = ChoiceOutput.choice(named: token) {
+                reading.reading = .choice(choice)
+            } else {
+                continue
+            }
+            if reading.verdict(tieBand: tieBand) == verdict { total += p }
+        }
+        return total
+    }
+
+    /// §10: the confidence a cascade keeps the item by: a pointwise variant's |d|, else §9's,
+    /// else for an item judged in both orders 1 when its two normalised verdicts are equal and 0
+    /// otherwise; nil without a verdict or any of these.
+    public func cascadeConfidence(tieBand: TieBand) -> Double? {
+        guard verdict != nil else { return nil }
+        if isPointwise {
+            guard let j1 = original?.pointwiseScore, let j2 = swapped?.pointwiseScore else { return nil }
+            return abs(j2 - j1)
+        }
+        if let p = verdictProbability(tieBand: tieBand) { return p }
+        guard let original, let swapped else { return nil }
+        let a = original.verdict(tieBand: tieBand), b = swapped.verdict(tieBand: tieBand)
+        return a != nil && a == b ? 1 : 0
+    }
+
+    /// What its judgments cost (a pointwise item: both answers' judgments).
+    public var costUSD: Double { judgments.reduce(0) { $0 + ($1.costUSD ?? 0) } }
+}
+
+/// One cascade of a run: its thresholds and what it kept of the evaluated items, beside each of
+/// its stages alone on the same items.
+public struct CascadeReport: Sendable {
+    public struct Stage: Sendable {
+        public var variant: String
+        /// nil: keeps nothing (+∞).
+        public var threshold: Double?
+        /// Evaluated items this stage kept, and its agreement on them.
+        public var kept: Int
+        public var keptAgreement: Double?
+        /// Calibration items that reached it, when fitted.
+        public var calibrationReached: Int
+        /// The stage alone on every evaluated item: its agreement and cost.
+        public var aloneAgreement: Double?
+        public var aloneCostUSD: Double
+    }
+
+    public var spec: CascadeSpec
+    public var calibrationItems: Int
+    public var evaluatedItems: Int
+    public var stages: [Stage]
+    public var outcome: Cascade.Outcome
+
+    /// Fits `spec` on the calibration items and evaluates it on the others.
+    /// - Parameters:
+    ///   - outcomes: each variant's item outcomes (an analysis's).
+    ///   - bands: the band each variant's scores are read with.
+    public init(spec: CascadeSpec, outcomes: [String: [ItemOutcome]], calibration: [Pair], evaluated: [Pair],
+                humanBand: TieBand, bands: [String: TieBand]) {
+        self.spec = spec
+        calibrationItems = calibration.count
+        evaluatedItems = evaluated.count
+        let byItem = spec.stages.map { stage in
+            Dictionary((outcomes[stage] ?? []).map { ($0.pair.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        func readings(_ items: [Pair]) -> [[Cascade.Reading]] {
+            spec.stages.indices.map { k in
+                let band = bands[spec.stages[k]] ?? humanBand
+                return items.map { pair in
+                    guard let o = byItem[k][pair.id] else { return Cascade.Reading(verdict: nil, confidence: nil) }
+                    return Cascade.Reading(verdict: o.verdict, confidence: o.cascadeConfidence(tieBand: band), cost: o.costUSD)
+                }
+            }
+        }
+        let calibrationReadings = readings(calibration), evaluatedReadings = readings(evaluated)
+        let calibrationHuman = calibration.map { $0.humanVerdict(tieBand: humanBand) }
+        let human = evaluated.map { $0.humanVerdict(tieBand: humanBand) }
+        let thresholds = spec.thresholds
+            ?? Cascade.fit(stages: calibrationReadings, human: calibrationHuman, alpha: spec.alpha, delta: spec.delta)
+        let outcome = Cascade.evaluate(stages: evaluatedReadings, human: human, thresholds: thresholds)
+        self.outcome = outcome
+        // Calibration items that reached each stage, under the thresholds.
+        var reaching = Array(calibration.indices)
+        var reached: [Int] = []
+        for (k, lambda) in thresholds.enumerated() {
+            reached.append(reaching.count)
+            reaching = reaching.filter { !Cascade.keeps(calibrationReadings[k][$0], lambda) }
+        }
+        stages = spec.stages.indices.map { k in
+            let keptItems = evaluated.indices.filter { outcome.keptBy[$0] == k }
+            let alone = evaluatedReadings[k]
+            return Stage(variant: spec.stages[k], threshold: thresholds[k].isFinite ? thresholds[k] : nil, kept: keptItems.count,
+                         keptAgreement: keptItems.isEmpty ? nil : Double(keptItems.count { outcome.verdicts[$0] == human[$0] }) / Double(keptItems.count),
+                         calibrationReached: spec.isFitted ? reached[k] : 0,
+                         aloneAgreement: evaluated.isEmpty ? nil : Double(evaluated.indices.count { alone[$0].verdict == human[$0] }) / Double(evaluated.count),
+                         aloneCostUSD: alone.reduce(0) { $0 + $1.cost })
+        }
+    }
+
+    /// The cascades of a run whose record has them; [] otherwise.
+    static func all(record: StudyRecord?, analysis: Analysis, pairs: [String: Pair]) -> [CascadeReport] {
+        guard let record, let specs = record.cascades, !specs.isEmpty else { return [] }
+        let calibrationIDs = Set(record.calibrationItems ?? [])
+        let sampled = (record.sample?.items ?? []).compactMap { pairs[$0] }
+        let calibration = sampled.filter { calibrationIDs.contains($0.id) }, evaluated = sampled.filter { !calibrationIDs.contains($0.id) }
+        return specs.map { spec in
+            CascadeReport(spec: spec, outcomes: analysis.outcomes, calibration: calibration, evaluated: evaluated,
+                          humanBand: analysis.options.tieBand, bands: analysis.options.judgeTieBands)
+        }
+    }
+
+    /// The rows no other row (a cascade or a stage alone, on the same items) beats on both
+    /// agreement (strictly higher) and cost (strictly lower), by name.
+    public static func front(_ reports: [CascadeReport]) -> Set<String> {
+        var rows: [String: (agreement: Double, cost: Double)] = [:]
+        for report in reports {
+            if let a = report.outcome.agreement { rows[report.spec.name] = (a, report.outcome.costUSD) }
+            for stage in report.stages { if let a = stage.aloneAgreement { rows[stage.variant] = (a, stage.aloneCostUSD) } }
+        }
+        return Set(rows.filter { name, row in !rows.contains { $0.key != name && $0.value.agreement > row.agreement && $0.value.cost < row.cost } }.keys)
+    }
+
+    /// As in metrics.json: METRICS.md §10's names.
+    public var json: JSONValue {
+        .object([
+            ("name", .string(spec.name)),
+            ("stages", .array(spec.stages.map(JSONValue.string))),
+            ("fitted", .bool(spec.isFitted)),
+            ("alpha", spec.isFitted ? .number(spec.alpha) : .null),
+            ("delta", spec.isFitted ? .number(spec.delta) : .null),
+            ("n_calibration", .number(Double(calibrationItems))),
+            ("n_items", .number(Double(evaluatedItems))),
+            ("coverage", .optional(outcome.coverage)),
+            ("selective_agreement", .optional(outcome.selectiveAgreement)),
+            ("agreement", .optional(outcome.agreement)),
+            ("cost_usd", .number(outcome.costUSD)),
+            ("cost_share", .optional(outcome.costShare)),
+            ("abstained", .number(Double(outcome.keptBy.count { $0 == nil }))),
+            ("stage_results", .array(stages.enumerated().map { k, stage in
+                .object([
+                    ("variant", .string(stage.variant)),
+                    ("threshold", .optional(stage.threshold)),
+                    ("reach", .number(outcome.reach[k])),
+                    ("kept", .number(Double(stage.kept))),
+                    ("kept_agreement", .optional(stage.keptAgreement)),
+                    ("alone_agreement", .optional(stage.aloneAgreement)),
+                    ("alone_cost_usd", .number(stage.aloneCostUSD)),
+                ])
+            })),
+        ])
+    }
+}
+
+extension CascadeReport {
+    /// The terminal's view: each cascade beside its stages alone, on the same evaluated items.
+    public static func text(_ reports: [CascadeReport]) -> String {
+        guard let first = reports.first else { return "" }
+        let front = CascadeReport.front(reports)
+        func dollars(_ value: Double) -> String { String(format: "$%.4f", value) }
+        var rows = [["cascade or judge alone", "coverage", "selective agreement", "agreement", "cost", "cost share"]]
+        var seen = Set<String>()
+        for r in reports {
+            rows.append([r.spec.name + (front.contains(r.spec.name) ? " *" : ""), Percent.text(r.outcome.coverage), Percent.text(r.outcome.selectiveAgreement),
+                         Percent.text(r.outcome.agreement), dollars(r.outcome.costUSD), Percent.text(r.outcome.costShare)])
+        }
+        for r in reports {
+            for stage in r.stages where seen.insert(stage.variant).inserted {
+                rows.append([stage.variant + " alone" + (front.contains(stage.variant) ? " *" : ""), "100.0%", Percent.text(stage.aloneAgreement),
+                             Percent.text(stage.aloneAgreement), dollars(stage.aloneCostUSD), "—"])
+            }
+        }
+        var lines = ["Cascades, on the \(first.evaluatedItems) evaluated items (thresholds fitted on \(first.calibrationItems) calibration items; * no other row beats it on both agreement and cost):",
+                     TextTable.render(rows, header: true)]
+        for r in reports {
+            let how = r.spec.isFitted ? "α \(JSONValue.format(number: r.spec.alpha)), δ \(JSONValue.format(number: r.spec.delta))" : "thresholds by hand, no guarantee"
+            let stages = r.stages.enumerated().map { k, s in
+                "\(s.variant) λ \(s.threshold.map { JSONValue.format(number: $0) } ?? "∞ (keeps nothing)"), kept \(s.kept) of \(Int((r.outcome.reach[k] * Double(r.evaluatedItems)).rounded())) reaching it"
+            }
+            lines.append("- \(r.spec.name) (\(how)): " + stages.joined(separator: "; ") + "; abstained \(r.outcome.keptBy.count { $0 == nil })")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
