@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: mutants bench-batch all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
+.PHONY: mutants bench-batch bench-cascade all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
 
 all: build
 
@@ -114,6 +114,19 @@ bench: release
 bench-optimize: release
 	.build/release/judgelab simulate --trials 200 --first-seed 1 --json Benchmarks/optimize-simulation.jsonl
 	python3 Benchmarks/Scripts/optimize_http_trial.py --seed 1
+
+# Cascades (Benchmarks/RESULTS.md): the guarantee over 200 random splits of LLMBar's recorded
+# judges (Natural, Adversarial, pooled) and in 1,000 simulated trials with known accuracies.
+CASCADE_RUNS := .build/bench-cascade
+bench-cascade: build
+	rm -rf $(CASCADE_RUNS) && .build/debug/judgelab demo --out $(CASCADE_RUNS) >/dev/null
+	for runs in llmbar-natural-cascade llmbar-adversarial-cascade "llmbar-natural-cascade llmbar-adversarial-cascade"; do \
+	  .build/debug/judgelab cascade-check $$(for r in $$runs; do printf '%s ' $(CASCADE_RUNS)/$$r; done) \
+	    --stages ChatGPT/Vanilla,GPT-4/Vanilla --splits 200 --alpha 0.1 --alpha 0.2 --delta 0.1 || exit 1; \
+	  .build/debug/judgelab cascade-check $$(for r in $$runs; do printf '%s ' $(CASCADE_RUNS)/$$r; done) \
+	    --stages ChatGPT/CoT,GPT-4/Vanilla --splits 200 --alpha 0.2 --delta 0.1 || exit 1; \
+	done
+	.build/debug/judgelab cascade-check --simulate 1000 --alpha 0.1 --alpha 0.2 --delta 0.1
 
 # A million judgments through the test server's batch API: peak memory of `judgelab run --batch`.
 bench-batch: release

@@ -12,7 +12,7 @@ struct JudgeLabCommand: ParsableCommand {
         commandName: "judgelab",
         abstract: "Find the LLM-judge prompt that agrees best with human labels, at the lowest cost.",
         version: JudgeLabVersion.text,
-        subcommands: [DemoCommand.self, InitCommand.self, VariantsCommand.self, PreviewCommand.self, EstimateCommand.self, RunCommand.self, OptimizeCommand.self, SimulateCommand.self, LabelCommand.self, ReviewCommand.self, AuditCommand.self, CriticsCommand.self, ReportCommand.self, DataCommand.self, SampleCommand.self, AnalyzeCommand.self, CompareCommand.self, DiffCommand.self, PublishCommand.self, ImportCommand.self, VersionCommand.self]
+        subcommands: [DemoCommand.self, InitCommand.self, VariantsCommand.self, PreviewCommand.self, EstimateCommand.self, RunCommand.self, OptimizeCommand.self, SimulateCommand.self, CascadeCheckCommand.self, LabelCommand.self, ReviewCommand.self, AuditCommand.self, CriticsCommand.self, ReportCommand.self, DataCommand.self, SampleCommand.self, AnalyzeCommand.self, CompareCommand.self, DiffCommand.self, PublishCommand.self, ImportCommand.self, VersionCommand.self]
     )
 
     /// What `AsyncParsableCommand.main` does, except where an async command runs: on a thread of

@@ -3,6 +3,8 @@
 from the definitions, used by the test suite to check JudgeLab's Calibration and Cascade.
 
     cascade_reference.py < CASES.json
+    cascade_reference.py --run RUN_FOLDER
+
 
 CASES is a JSON list; each case is {"alpha", "delta", "calibration": {"stages": [[reading...]...],
 "human": [verdict...]}, "evaluation": {"stages": ..., "human": ...}, "confidences": [[c, correct]...]}
@@ -11,6 +13,12 @@ Prints a JSON list: each case's thresholds (null for a stage that keeps nothing)
 the evaluation items, and ece and brier of its confidences. The Clopper-Pearson bound is found
 here from the binomial distribution itself (P(X <= e) = delta / m, by bisection), not from the
 beta function. Only the standard library is used.
+
+With --run, a run folder's study.json (its cascades, juries, sample and calibration items),
+dataset.jsonl and judgments.jsonl: each cascade's thresholds and figures from the judgments
+(sections 2, 3 and 10: an item's confidence is whether its two orders' normalised verdicts are
+equal), and each jury's verdicts recomputed from its members' judgments (a choice more than half
+of the parsed members give, else tie; a mean of scores).
 """
 import json
 import math
@@ -118,5 +126,116 @@ def run(case):
             "bounds": [upper(e, n, t) for e, n, t in case.get("bounds", [])]}
 
 
+def human_verdict(pair):
+    if "winner" in pair:
+        return pair["winner"]
+    if "votes" in pair:
+        votes = pair["votes"]
+        for label in ("1", "2", "tie"):
+            if 2 * votes.count(label) > len(votes):
+                return label
+        return "tie"
+    if "scores" in pair:
+        d = pair["scores"][1] - pair["scores"][0]
+        return "1" if d < 0 else "2" if d > 0 else "tie"
+    h = pair["human_score"]
+    return "1" if h < 5 else "2" if h > 5 else "tie"
+
+
+def normalised(j):
+    """(kind, value) in data set order; None when unparsed."""
+    if j.get("score") is not None:
+        return ("score", j["score"] if j["order"] == "original" else 10 - j["score"])
+    c = j.get("choice")
+    if c is None:
+        return None
+    if c == "tie":
+        return ("choice", "tie")
+    first = c == "first"
+    if j["order"] == "swapped":
+        first = not first
+    return ("choice", "1" if first else "2")
+
+
+def band(score):
+    return "1" if score < 5 else "2" if score > 5 else "tie"
+
+
+def verdict_of(reading):
+    return band(reading[1]) if reading[0] == "score" else reading[1]
+
+
+def reading_of(judgments):
+    """An item's (verdict, confidence, cost) for one variant, from its judgments by order."""
+    cost = sum(j.get("cost_usd") or 0 for j in judgments.values())
+    parsed = {o: normalised(j) for o, j in judgments.items()}
+    parsed = {o: r for o, r in parsed.items() if r is not None}
+    if not parsed:
+        return {"verdict": None, "confidence": None, "cost": cost}
+    if len(parsed) == 2:
+        a, b = parsed["original"], parsed["swapped"]
+        if a[0] == "score":
+            verdict = band((a[1] + b[1]) / 2)
+        else:
+            verdict = a[1] if a[1] == b[1] else "tie"
+        confidence = 1 if verdict_of(a) == verdict_of(b) else 0
+    else:
+        verdict = verdict_of(next(iter(parsed.values())))
+        confidence = 0 if len(judgments) == 2 else None
+    return {"verdict": verdict, "confidence": confidence, "cost": cost}
+
+
+def run_folder(folder):
+    study = json.load(open(folder + "/study.json"))
+    pairs = {}
+    for line in open(folder + "/dataset.jsonl"):
+        if line.strip():
+            pair = json.loads(line)
+            pairs[pair["id"]] = pair
+    judged = {}
+    for line in open(folder + "/judgments.jsonl"):
+        if line.strip():
+            j = json.loads(line)
+            judged.setdefault(j["variant"], {}).setdefault(j["item"], {})[j["order"]] = j
+    juries = {}
+    for jury in study.get("juries") or []:
+        verdicts = {}
+        for item in pairs:
+            for order in ("original", "swapped"):
+                panel = [judged[m][item][order] for m in jury["members"] if order in judged.get(m, {}).get(item, {})]
+                if not panel:
+                    continue
+                readings = [normalised(j) for j in panel]
+                readings = [r for r in readings if r is not None]
+                if not readings:
+                    verdicts[item + "/" + order] = None
+                elif readings[0][0] == "score":
+                    raw = sum(r[1] for r in readings) / len(readings)
+                    verdicts[item + "/" + order] = ["score", raw if order == "original" else 10 - raw]
+                else:
+                    labels = [r[1] for r in readings]
+                    majority = [v for v in ("1", "2", "tie") if 2 * labels.count(v) > len(labels)]
+                    verdicts[item + "/" + order] = ["choice", majority[0] if majority else "tie"]
+        juries[jury["name"]] = verdicts
+    sampled = study["sample"]["items"]
+    calibration = set(study.get("calibration_items") or [])
+    cal = [i for i in sampled if i in calibration]
+    ev = [i for i in sampled if i not in calibration]
+    cascades = []
+    for spec in study.get("cascades") or []:
+        def readings(items):
+            return [[reading_of(judged.get(stage, {}).get(i, {})) for i in items] for stage in spec["stages"]]
+        if spec.get("thresholds") is not None:
+            thresholds = spec["thresholds"]
+        else:
+            thresholds = fit(readings(cal), [human_verdict(pairs[i]) for i in cal], spec["alpha"], spec["delta"])
+        outcome = evaluate(readings(ev), [human_verdict(pairs[i]) for i in ev], thresholds)
+        cascades.append({"name": spec["name"], "thresholds": thresholds, **outcome})
+    return {"cascades": cascades, "juries": juries}
+
+
 if __name__ == "__main__":
-    print(json.dumps([run(c) for c in json.load(sys.stdin)]))
+    if len(sys.argv) == 3 and sys.argv[1] == "--run":
+        print(json.dumps(run_folder(sys.argv[2])))
+    else:
+        print(json.dumps([run(c) for c in json.load(sys.stdin)]))

@@ -288,6 +288,30 @@ def variant_metrics(items, judgments, band, resamples, seed, judge_scale=None):
         m["cost_per_1k"] = sum(costs) / len(all_js) * 1000
     else:
         m["cost_usd"] = m["cost_per_1k"] = None
+    # Section 9: an item's confidence is the probability of its combined verdict, the mean over
+    # its judgments that carry probabilities of those normalising to that verdict.
+    def token_verdict(token, j):
+        if token in ("A", "B", "tie"):
+            raw = {"A": "first", "B": "second", "tie": "tie"}[token]
+            return normalised_verdict({"choice": raw, "order": j["order"]}, band)
+        return normalised_verdict({"score": float(token), "order": j["order"]}, band)
+    calibration = []
+    if not pointwise:
+        for row in rows:
+            carried = [j for j in row["js"] if "probabilities" in j]
+            if row["verdict"] is None or not carried:
+                continue
+            c = sum(sum(p for t, p in j["probabilities"].items() if token_verdict(t, j) == row["verdict"]) for j in carried) / len(carried)
+            calibration.append((c, row["verdict"] == row["human"]))
+    if calibration:
+        bins = {}
+        for c, ok in calibration:
+            bins.setdefault(min(9, int(math.floor(c * 10))), []).append((c, ok))
+        total = len(calibration)
+        m["ece"] = sum(len(b) / total * abs(sum(ok for _, ok in b) / len(b) - sum(c for c, _ in b) / len(b)) for b in bins.values())
+        m["brier"] = sum((c - (1.0 if ok else 0.0)) ** 2 for c, ok in calibration) / total
+    else:
+        m["ece"] = m["brier"] = None
     for key in POINTWISE_KEYS:
         m[key] = None
     if pointwise:
@@ -394,6 +418,7 @@ def generate(seed, directory):
         policy = r.choice(["original", "swapped", "both", "both", "mixed"])
         costed = r.random() < 0.6
         fail = r.choice([0, 0.05, 0.3])
+        logprobs = r.random() < 0.35  # verdicts with their tokens' probabilities (section 9)
         for it in items:
             if r.random() < 0.15:
                 continue  # not sampled for this variant
@@ -405,6 +430,10 @@ def generate(seed, directory):
                     j["score"] = None if r.random() < fail else r.randint(1, 9)
                 else:
                     j["choice"] = None if r.random() < fail else r.choice(["first", "second", "tie"])
+                if logprobs and read_judgment(j)[1] is not None:
+                    tokens = [str(k) for k in range(1, 10)] if kind == "score" else ["A", "B", "tie"]
+                    weights = [r.random() ** 3 for _ in tokens]
+                    j["probabilities"] = {t: w / sum(weights) for t, w in zip(tokens, weights)}
                 if costed and r.random() < 0.9:
                     j["cost_usd"] = round(r.uniform(0, 0.01), 6)
                 judgments.append(j)

@@ -52,6 +52,11 @@ public struct VariantMetrics: Sendable {
     public var judgeScoresOnHumanTies: [Int]?
     /// Why outputs failed to parse, with counts.
     public var parseFailureReasons: [(reason: String, count: Int)]
+    /// METRICS.md §9, for variants whose items carry a confidence (logprob verdicts).
+    public var ece: Double?
+    public var brier: Double?
+    /// Each such item's confidence and whether its verdict is the humans': the reliability diagram.
+    public var reliability: [(confidence: Double, correct: Bool)] = []
     /// A pointwise variant's scores against the humans' per-answer ratings (METRICS.md §7).
     public var pointwise: PointwiseMetrics?
     /// A pointwise variant's answers counted by their raters' mean rating, rounded (rows, the
@@ -215,6 +220,12 @@ public struct VariantMetrics: Sendable {
                                              judgeScale: judgeScale ?? 0...1, humanScale: 0...1)
             }
         }
+
+        // METRICS.md §9: over the items with a verdict and a confidence (its probability).
+        let confident = outcomes.compactMap { o in o.verdictProbability(tieBand: tieBand).map { (confidence: $0, correct: o.agrees) } }
+        reliability = confident
+        ece = Calibration.ece(confident)
+        brier = Calibration.brier(confident)
     }
 
     /// A pointwise variant's judgments, one per distinct answer (question and answer text), the

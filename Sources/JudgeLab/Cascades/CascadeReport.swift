@@ -157,6 +157,7 @@ public struct CascadeReport: Sendable {
             ("agreement", .optional(outcome.agreement)),
             ("cost_usd", .number(outcome.costUSD)),
             ("cost_share", .optional(outcome.costShare)),
+            ("reach", .array(outcome.reach.map(JSONValue.number))),
             ("abstained", .number(Double(outcome.keptBy.count { $0 == nil }))),
             ("stage_results", .array(stages.enumerated().map { k, stage in
                 .object([

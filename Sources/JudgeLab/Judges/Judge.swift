@@ -32,8 +32,11 @@ public protocol Judge: Sendable {
     /// The judge's name in the study (`judges:`), which variants name.
     var name: String { get }
     var limits: JudgeLimits { get }
-    /// In-process judges cost nothing and need no key.
+    /// In-process judges need no key, and cost nothing unless they say so (`isPriced`).
     var isLocal: Bool { get }
+    /// Whether its answers are priced from their usage at the model's price: every judge over
+    /// HTTP; of the in-process ones, only a replay of a priced model (what it would have cost).
+    var isPriced: Bool { get }
     /// One attempt at `request`.
     func answer(_ request: JudgeRequest) async -> JudgeAttempt
     /// Where the runner's `index`th worker for this judge should run (see `HTTPTransport`).
@@ -44,6 +47,7 @@ public protocol Judge: Sendable {
 
 extension Judge {
     public var isLocal: Bool { false }
+    public var isPriced: Bool { !isLocal }
     public func executor(forWorker index: Int) -> (any TaskExecutor)? { nil }
     public func redact(_ text: String) -> String { text }
 }

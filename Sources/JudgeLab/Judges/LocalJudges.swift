@@ -46,6 +46,7 @@ public struct ReplayJudge: Judge {
     }
 
     public var isLocal: Bool { true }
+    public var isPriced: Bool { priced }
 
     public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
         guard var key = request.subject else { return JudgeAttempt(reply: .permanent(reason: "a replayed request names no judgment")) }

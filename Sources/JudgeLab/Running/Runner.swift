@@ -136,8 +136,8 @@ public enum Runner {
             ledger.sent()
             switch outcome.reply {
             case let .answer(text, usage, logprobs):
-                // A judge in the process costs nothing, unless it reports tokens (a priced replay).
-                let cost = judge.isLocal && usage == Usage() ? 0 : prices.price(of: first.request.model)?.cost(of: usage)
+                // A judge in the process costs nothing, unless it is a priced replay.
+                let cost = judge.isPriced ? prices.price(of: first.request.model)?.cost(of: usage) : 0
                 let reply = CachedReply(text: judge.redact(text), usage: usage, costUSD: cost, latencyMS: elapsed * 1000, logprobs: logprobs)
                 return Delivery(tasks: tasks, reservation: reservation, attempts: attempt, result: .answered(reply), body: outcome.sent)
             case let .retryable(_, retryAfter) where attempt < retry.maxAttempts && !cancel.isSet:

@@ -46,7 +46,7 @@ public enum StudyJob {
         var judgments = try store.judgments()
         RunLayout.ordered(&judgments, plan: plan)
         // Juries send nothing: their judgments are their members', combined.
-        let members = judgments
+        let members = judgments, judged = judgments.count
         for jury in plan.study.juries { judgments += Jury.judgments(jury, from: members, tieBand: .standard) }
         try JudgmentsFile.write(judgments, to: layout.judgments)
         guard !judgments.isEmpty else { return StudyOutcome(summary: summary, report: nil, recorded: 0) }
@@ -54,7 +54,7 @@ public enum StudyJob {
         let report = try RunReport(dataset: Dataset(source: plan.dataset.source, pairs: items), judgments: judgments,
                                    record: record, runID: runID, compare: compare)
         try ReportPublisher.publish(report, to: layout.directory, xml: session.edges.xml)
-        return StudyOutcome(summary: summary, report: report, recorded: judgments.count)
+        return StudyOutcome(summary: summary, report: report, recorded: judged)
     }
 }
 

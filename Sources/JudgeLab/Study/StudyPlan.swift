@@ -100,7 +100,7 @@ public struct StudyPlan: Sendable {
             }
             if cascade.isFitted, split.calibration.count < cascade.calibrationNeeded {
                 throw InputError(file: study.file, line: study.calibrationLine ?? cascade.line, field: study.calibration == nil ? cascade.field : "calibration.share",
-                                 "a calibration split of \(split.calibration.count) items cannot fit any threshold of cascade '\(cascade.name.excerpt())': at α = \(cascade.alpha), δ = \(cascade.delta) and \(cascade.stages.count) stage(s) it needs at least \(cascade.calibrationNeeded) (sample more items, or give calibration a larger share)")
+                                 "a calibration split of \(split.calibration.count) items cannot fit any threshold of cascade '\(cascade.name.excerpt())': at α = \(cascade.alpha), δ = \(cascade.delta) and \(cascade.stages.count) stage(s) it needs at least \(cascade.calibrationNeeded) calibration items (sample more items, or give calibration a larger share)")
             }
         }
     }
