@@ -182,6 +182,87 @@ import JudgeLabTestSupport
         #expect(try verdicts(out) == (try verdicts(other.path + "/B/run")))
     }
 
+    /// A cascade judged as in practice (`judging: reached`): the strong stage judges every
+    /// calibration item and, of the others, only those the cheap stage did not keep. Killed with
+    /// kill -9 while the strong stage's round runs, the same command finishes it without asking
+    /// twice and ends where an uninterrupted run does; the figures equal the reference's.
+    @Test(.enabled(if: ReferenceImplementationTests.hasPython, "python3 is not installed: the independent implementation is a Python script"))
+    func aLaterStageJudgesOnlyTheItemsThatReachItAndResumesAfterKillDashNine() async throws {
+        func study(_ folder: TemporaryFolder, _ server: FakeJudgeServer) throws -> String {
+            try folder.write("study.yaml", """
+            name: escalation
+            dataset: \(Paths.samples)/pandalm-200.jsonl
+            templates: \(Paths.root)/PromptTemplates
+            judges:
+              cheap: {base_url: "\(server.baseURL)", model: gpt-4o-mini, timeout_seconds: 2.0, retry_base_seconds: 0.02}
+              strong: {base_url: "\(server.baseURL)", model: gpt-4o, timeout_seconds: 2.0, retry_base_seconds: 0.02}
+            variants:
+              list:
+                - {name: cheap, judge: cheap, template: choice-ab, order: both}
+                - {name: strong, judge: strong, template: choice-ab, order: both}
+            calibration: {share: 0.5, seed: 3}
+            cascades:
+              - {name: in-practice, stages: [cheap, strong], alpha: 0.7, delta: 0.2}
+            """)
+        }
+        let server = try FakeJudgeServer(["--latency-ms", "40"])
+        let folder = try TemporaryFolder()
+        let path = try study(folder, server)
+        let out = folder.path + "/A/run"
+        let plan = try StudyPlan(study: try Study.load(path: path))
+        let split = try #require(plan.calibration)
+        let firstPass = 2 * plan.items.count + 2 * split.calibration.count
+        let process = try JudgeLabBinary.start(["run", path, "--out", out, "--concurrency", "4", "--quiet"])
+        JudgesTests.waitForProgress(out, atLeast: firstPass + 6)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let entries = { try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: folder.path + "/A/cache.sqlite").entries() }
+        let before = try entries().filter { $0.judgment != nil }.count
+        #expect(before > firstPass, "killed after \(before) judgments, the first pass has \(firstPass)")
+        let resumed = try JudgeLabBinary.run(["run", path, "--out", out, "--concurrency", "4"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("(judged only those)"))
+        #expect(before < (try entries().filter { $0.judgment != nil }.count), "the kill came after the strong stage's round")
+
+        // The strong stage judged every calibration item and only the evaluated items that reached it.
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        let strongItems = Set(judgments.filter { $0.variant == "strong" }.map(\.item))
+        let calibrationIDs = Set(split.calibration.map(\.id))
+        #expect(calibrationIDs.isSubset(of: strongItems))
+        let metrics = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json")))
+        func at(_ value: JSONValue?, _ index: Int) -> JSONValue? {
+            guard case let .array(list)? = value, list.indices.contains(index) else { return nil }
+            return list[index]
+        }
+        let cascade = try #require(at(metrics["cascades"], 0))
+        let reached = Int(((at(cascade["reach"], 1)?.numberValue ?? -1) * Double(split.evaluated.count)).rounded())
+        #expect(strongItems.subtracting(calibrationIDs).count == reached)
+        #expect(reached > 0 && reached < split.evaluated.count, "the strong stage judged \(reached) of \(split.evaluated.count) evaluated items")
+        #expect(judgments.count == firstPass + 2 * reached)
+        // Not ranked alone on the items it happened to judge.
+        #expect(metrics["ranking"] == .array([.string("cheap")]))
+        // Nothing asked twice: only what was in flight at the kill.
+        let distinct = Set(try entries().compactMap { $0.judgment == nil ? nil : $0.requestHash }).count
+        let stats = try await server.stats()
+        #expect(stats["distinct_ok"]?.int == distinct)
+        #expect(stats["ok"]!.int - distinct <= 4)
+
+        let (status, data) = try PythonScript.run(Self.reference, ["--run", out])
+        try #require(status == 0)
+        let theirs = try #require(at(try JSONValue.parse(data)["cascades"], 0))
+        #expect(at(cascade["stage_results"], 0)?["threshold"] == at(theirs["thresholds"], 0))
+        #expect(at(cascade["stage_results"], 1)?["threshold"] == at(theirs["thresholds"], 1))
+        for key in ["coverage", "selective_agreement", "agreement", "cost_usd"] {
+            #expect(cascade[key]?.numberValue.map { a in abs(a - (theirs[key]?.numberValue ?? .nan)) < 1e-9 } ?? (theirs[key] == .null), "\(key)")
+        }
+
+        let clean = try FakeJudgeServer()
+        let other = try TemporaryFolder()
+        #expect(try JudgeLabBinary.run(["run", try study(other, clean), "--out", other.path + "/B/run", "--concurrency", "8", "--quiet"]).status == 0)
+        let b = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: other.path + "/B/run/metrics.json")))["cascades"]
+        #expect(metrics["cascades"] == b)
+    }
+
     /// The guarantee, checked by simulation with known accuracies: over 300 seeded trials the
     /// share whose true agreement on what is kept falls below 1 − α stays within δ.
     @Test func theGuaranteeHoldsInSimulation() {

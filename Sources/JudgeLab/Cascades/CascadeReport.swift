@@ -62,9 +62,12 @@ public struct CascadeReport: Sendable {
         public var keptAgreement: Double?
         /// Calibration items that reached it, when fitted.
         public var calibrationReached: Int
-        /// The stage alone on every evaluated item: its agreement and cost.
+        /// The stage alone on every evaluated item: its agreement and cost; nil for a stage
+        /// judged only on the items that reached it.
         public var aloneAgreement: Double?
-        public var aloneCostUSD: Double
+        public var aloneCostUSD: Double?
+        /// Whether it judged only the evaluated items that reached it.
+        public var judgedReached: Bool
     }
 
     public var spec: CascadeSpec
@@ -77,29 +80,46 @@ public struct CascadeReport: Sendable {
     /// - Parameters:
     ///   - outcomes: each variant's item outcomes (an analysis's).
     ///   - bands: the band each variant's scores are read with.
+    /// Each stage's readings of `items` (`[k][i]`), from the variants' outcomes; an item a stage
+    /// has no outcome for reads as no verdict, at no cost.
+    static func readings(stages: [String], outcomes: [String: [ItemOutcome]], items: [Pair], humanBand: TieBand, bands: [String: TieBand]) -> [[Cascade.Reading]] {
+        stages.map { stage in
+            let byItem = Dictionary((outcomes[stage] ?? []).map { ($0.pair.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let band = bands[stage] ?? humanBand
+            return items.map { pair in
+                guard let o = byItem[pair.id] else { return Cascade.Reading(verdict: nil, confidence: nil) }
+                return Cascade.Reading(verdict: o.verdict, confidence: o.cascadeConfidence(tieBand: band), cost: o.costUSD)
+            }
+        }
+    }
+
+    /// The thresholds of `spec`, given or fitted on `calibration`.
+    static func thresholds(_ spec: CascadeSpec, outcomes: [String: [ItemOutcome]], calibration: [Pair], humanBand: TieBand, bands: [String: TieBand]) -> [Double] {
+        spec.thresholds ?? Cascade.fit(stages: readings(stages: spec.stages, outcomes: outcomes, items: calibration, humanBand: humanBand, bands: bands),
+                                       human: calibration.map { $0.humanVerdict(tieBand: humanBand) }, alpha: spec.alpha, delta: spec.delta)
+    }
+
+    /// - Parameter partial: the stages judged only on the evaluated items that reached them:
+    ///   not read alone; the last stage's cost on every item (for the cost share) estimated as its
+    ///   mean cost per item it judged.
     public init(spec: CascadeSpec, outcomes: [String: [ItemOutcome]], calibration: [Pair], evaluated: [Pair],
-                humanBand: TieBand, bands: [String: TieBand]) {
+                humanBand: TieBand, bands: [String: TieBand], partial: Set<String> = []) {
         self.spec = spec
         calibrationItems = calibration.count
         evaluatedItems = evaluated.count
-        let byItem = spec.stages.map { stage in
-            Dictionary((outcomes[stage] ?? []).map { ($0.pair.id, $0) }, uniquingKeysWith: { first, _ in first })
-        }
-        func readings(_ items: [Pair]) -> [[Cascade.Reading]] {
-            spec.stages.indices.map { k in
-                let band = bands[spec.stages[k]] ?? humanBand
-                return items.map { pair in
-                    guard let o = byItem[k][pair.id] else { return Cascade.Reading(verdict: nil, confidence: nil) }
-                    return Cascade.Reading(verdict: o.verdict, confidence: o.cascadeConfidence(tieBand: band), cost: o.costUSD)
-                }
-            }
-        }
-        let calibrationReadings = readings(calibration), evaluatedReadings = readings(evaluated)
+        let calibrationReadings = Self.readings(stages: spec.stages, outcomes: outcomes, items: calibration, humanBand: humanBand, bands: bands)
+        let evaluatedReadings = Self.readings(stages: spec.stages, outcomes: outcomes, items: evaluated, humanBand: humanBand, bands: bands)
         let calibrationHuman = calibration.map { $0.humanVerdict(tieBand: humanBand) }
         let human = evaluated.map { $0.humanVerdict(tieBand: humanBand) }
         let thresholds = spec.thresholds
             ?? Cascade.fit(stages: calibrationReadings, human: calibrationHuman, alpha: spec.alpha, delta: spec.delta)
-        let outcome = Cascade.evaluate(stages: evaluatedReadings, human: human, thresholds: thresholds)
+        var outcome = Cascade.evaluate(stages: evaluatedReadings, human: human, thresholds: thresholds)
+        if let last = spec.stages.last, partial.contains(last) {
+            let judged = (outcomes[last] ?? []).filter { !$0.judgments.isEmpty }
+            let perItem = judged.isEmpty ? 0 : judged.reduce(0) { $0 + $1.costUSD } / Double(judged.count)
+            let alone = perItem * Double(evaluated.count)
+            outcome.costShare = alone > 0 ? outcome.costUSD / alone : nil
+        }
         self.outcome = outcome
         // Calibration items that reached each stage, under the thresholds.
         var reaching = Array(calibration.indices)
@@ -114,20 +134,23 @@ public struct CascadeReport: Sendable {
             return Stage(variant: spec.stages[k], threshold: thresholds[k].isFinite ? thresholds[k] : nil, kept: keptItems.count,
                          keptAgreement: keptItems.isEmpty ? nil : Double(keptItems.count { outcome.verdicts[$0] == human[$0] }) / Double(keptItems.count),
                          calibrationReached: spec.isFitted ? reached[k] : 0,
-                         aloneAgreement: evaluated.isEmpty ? nil : Double(evaluated.indices.count { alone[$0].verdict == human[$0] }) / Double(evaluated.count),
-                         aloneCostUSD: alone.reduce(0) { $0 + $1.cost })
+                         aloneAgreement: evaluated.isEmpty || partial.contains(spec.stages[k]) ? nil
+                             : Double(evaluated.indices.count { alone[$0].verdict == human[$0] }) / Double(evaluated.count),
+                         aloneCostUSD: partial.contains(spec.stages[k]) ? nil : alone.reduce(0) { $0 + $1.cost },
+                         judgedReached: partial.contains(spec.stages[k]))
         }
     }
 
     /// The cascades of a run whose record has them; [] otherwise.
-    static func all(record: StudyRecord?, analysis: Analysis, pairs: [String: Pair]) -> [CascadeReport] {
+    static func all(record: StudyRecord?, outcomes: [String: [ItemOutcome]], options: AnalysisOptions, pairs: [String: Pair]) -> [CascadeReport] {
         guard let record, let specs = record.cascades, !specs.isEmpty else { return [] }
+        let partial = CascadeSpec.partialStages(specs, juries: record.juries ?? [])
         let calibrationIDs = Set(record.calibrationItems ?? [])
         let sampled = (record.sample?.items ?? []).compactMap { pairs[$0] }
         let calibration = sampled.filter { calibrationIDs.contains($0.id) }, evaluated = sampled.filter { !calibrationIDs.contains($0.id) }
         return specs.map { spec in
-            CascadeReport(spec: spec, outcomes: analysis.outcomes, calibration: calibration, evaluated: evaluated,
-                          humanBand: analysis.options.tieBand, bands: analysis.options.judgeTieBands)
+            CascadeReport(spec: spec, outcomes: outcomes, calibration: calibration, evaluated: evaluated,
+                          humanBand: options.tieBand, bands: options.judgeTieBands, partial: partial)
         }
     }
 
@@ -137,7 +160,7 @@ public struct CascadeReport: Sendable {
         var rows: [String: (agreement: Double, cost: Double)] = [:]
         for report in reports {
             if let a = report.outcome.agreement { rows[report.spec.name] = (a, report.outcome.costUSD) }
-            for stage in report.stages { if let a = stage.aloneAgreement { rows[stage.variant] = (a, stage.aloneCostUSD) } }
+            for stage in report.stages { if let a = stage.aloneAgreement, let c = stage.aloneCostUSD { rows[stage.variant] = (a, c) } }
         }
         return Set(rows.filter { name, row in !rows.contains { $0.key != name && $0.value.agreement > row.agreement && $0.value.cost < row.cost } }.keys)
     }
@@ -148,6 +171,7 @@ public struct CascadeReport: Sendable {
             ("name", .string(spec.name)),
             ("stages", .array(spec.stages.map(JSONValue.string))),
             ("fitted", .bool(spec.isFitted)),
+            ("judging", .string(spec.judging.rawValue)),
             ("alpha", spec.isFitted ? .number(spec.alpha) : .null),
             ("delta", spec.isFitted ? .number(spec.delta) : .null),
             ("n_calibration", .number(Double(calibrationItems))),
@@ -167,7 +191,8 @@ public struct CascadeReport: Sendable {
                     ("kept", .number(Double(stage.kept))),
                     ("kept_agreement", .optional(stage.keptAgreement)),
                     ("alone_agreement", .optional(stage.aloneAgreement)),
-                    ("alone_cost_usd", .number(stage.aloneCostUSD)),
+                    ("alone_cost_usd", .optional(stage.aloneCostUSD)),
+                    ("judged", .string(stage.judgedReached ? "reached" : "all")),
                 ])
             })),
         ])
@@ -187,9 +212,9 @@ extension CascadeReport {
                          Percent.text(r.outcome.agreement), dollars(r.outcome.costUSD), Percent.text(r.outcome.costShare)])
         }
         for r in reports {
-            for stage in r.stages where seen.insert(stage.variant).inserted {
+            for stage in r.stages where !stage.judgedReached && seen.insert(stage.variant).inserted {
                 rows.append([stage.variant + " alone" + (front.contains(stage.variant) ? " *" : ""), "100.0%", Percent.text(stage.aloneAgreement),
-                             Percent.text(stage.aloneAgreement), dollars(stage.aloneCostUSD), "—"])
+                             Percent.text(stage.aloneAgreement), stage.aloneCostUSD.map(dollars) ?? "—", "—"])
             }
         }
         var lines = ["Cascades, on the \(first.evaluatedItems) evaluated items (thresholds fitted on \(first.calibrationItems) calibration items; * no other row beats it on both agreement and cost):",
@@ -197,7 +222,7 @@ extension CascadeReport {
         for r in reports {
             let how = r.spec.isFitted ? "α \(JSONValue.format(number: r.spec.alpha)), δ \(JSONValue.format(number: r.spec.delta))" : "thresholds by hand, no guarantee"
             let stages = r.stages.enumerated().map { k, s in
-                "\(s.variant) λ \(s.threshold.map { JSONValue.format(number: $0) } ?? "∞ (keeps nothing)"), kept \(s.kept) of \(Int((r.outcome.reach[k] * Double(r.evaluatedItems)).rounded())) reaching it"
+                "\(s.variant) λ \(s.threshold.map { JSONValue.format(number: $0) } ?? "∞ (keeps nothing)"), kept \(s.kept) of \(Int((r.outcome.reach[k] * Double(r.evaluatedItems)).rounded())) reaching it" + (s.judgedReached ? " (judged only those)" : "")
             }
             lines.append("- \(r.spec.name) (\(how)): " + stages.joined(separator: "; ") + "; abstained \(r.outcome.keptBy.count { $0 == nil })")
         }

@@ -12,11 +12,19 @@ public struct CascadeSpec: Codable, Sendable, Equatable {
     public var delta: Double
     /// Thresholds given by hand instead of fitted (no guarantee); one a stage.
     public var thresholds: [Double]?
+    /// Which evaluated items a later stage judges: only those that reach it (`reached`, what a
+    /// cascade costs in practice), or every one (`all`, so that each stage can be read alone too).
+    /// The calibration items are judged by every stage either way.
+    public var judging: Judging = .reached
+
+    public enum Judging: String, Codable, Sendable, CaseIterable {
+        case reached, all
+    }
     /// Where the study writes it, for errors.
     public var line: Int?
     public var field: String
 
-    enum CodingKeys: String, CodingKey { case name, stages, alpha, delta, thresholds }
+    enum CodingKeys: String, CodingKey { case name, stages, alpha, delta, thresholds, judging }
 
     public init(name: String, stages: [String], alpha: Double = 0.1, delta: Double = 0.1, thresholds: [Double]? = nil, line: Int? = nil, field: String = "cascades") {
         self.name = name
@@ -33,6 +41,7 @@ public struct CascadeSpec: Codable, Sendable, Equatable {
         self.init(name: try c.decode(String.self, forKey: .name), stages: try c.decode([String].self, forKey: .stages),
                   alpha: try c.decode(Double.self, forKey: .alpha), delta: try c.decode(Double.self, forKey: .delta),
                   thresholds: try c.decodeIfPresent([Double].self, forKey: .thresholds))
+        judging = try c.decodeIfPresent(Judging.self, forKey: .judging) ?? .reached
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,6 +51,20 @@ public struct CascadeSpec: Codable, Sendable, Equatable {
         try c.encode(alpha, forKey: .alpha)
         try c.encode(delta, forKey: .delta)
         try c.encodeIfPresent(thresholds, forKey: .thresholds)
+        try c.encode(judging, forKey: .judging)
+    }
+
+    /// The variants judged only on the evaluated items that reach them: later stages of cascades
+    /// judged `reached`, unless a first stage or a stage of a cascade judged `all` needs them on
+    /// every item. Juries and their members are judged on every item.
+    public static func partialStages(_ cascades: [CascadeSpec], juries: [JurySpec]) -> Set<String> {
+        var later = Set<String>(), everywhere = Set<String>()
+        for cascade in cascades {
+            for (k, stage) in cascade.stages.enumerated() {
+                if cascade.judging == .reached && k > 0 { later.insert(stage) } else { everywhere.insert(stage) }
+            }
+        }
+        return later.subtracting(everywhere).subtracting(juries.flatMap { [$0.name] + $0.members })
     }
 
     public var isFitted: Bool { thresholds == nil }
@@ -59,7 +82,7 @@ public struct CascadeSpec: Codable, Sendable, Equatable {
     static func parse(_ node: YAMLNode) throws -> [CascadeSpec] {
         var specs: [CascadeSpec] = []
         for (index, entry) in node.list().enumerated() {
-            try entry.requireKeys(in: ["name", "stages", "alpha", "delta", "thresholds"])
+            try entry.requireKeys(in: ["name", "stages", "alpha", "delta", "thresholds", "judging"])
             guard let name = try entry["name"]?.string(), !name.isBlank else { throw entry.error("a cascade needs a 'name'") }
             guard !specs.contains(where: { $0.name == name }) else { throw entry.error("two cascades are named '\(name.excerpt())'") }
             guard let stagesNode = entry["stages"] else { throw entry.error("a cascade needs 'stages' (variant names, cheapest first)") }
@@ -80,6 +103,11 @@ public struct CascadeSpec: Codable, Sendable, Equatable {
                 guard values.allSatisfy(\.isFinite) else { throw t.error("a threshold must be a number") }
                 guard entry["alpha"] == nil, entry["delta"] == nil else { throw t.error("give either fixed 'thresholds' or 'alpha' and 'delta' to fit them, not both") }
                 spec.thresholds = values
+            }
+            if let j = entry["judging"] {
+                let text = try j.string()
+                guard let judging = Judging(rawValue: text) else { throw j.error("expected reached (a later stage judges only the items that reach it) or all (every stage judges every item)") }
+                spec.judging = judging
             }
             specs.append(spec)
         }

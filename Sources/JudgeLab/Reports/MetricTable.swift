@@ -157,12 +157,12 @@ public enum MetricTable {
                    meaning: "pointwise: quadratic-weighted kappa of the rounded scores and rounded mean ratings"),
         MetricSpec(key: "krippendorff_alpha", value: .scalar { $0.pointwise?.krippendorffAlpha }, format: .decimal, heading: nil, text: nil,
                    meaning: "pointwise: interval Krippendorff's alpha of the judge and the mean rating as two coders"),
+        MetricSpec(key: "human_ceiling_spearman", value: .scalar { $0.pointwise?.humanCeilingSpearman }, format: .decimal, heading: nil, text: nil,
+                   meaning: "pointwise: each rater's Spearman against the other raters' mean, averaged: the ceiling spearman is read against"),
         MetricSpec(key: "ece", value: .scalar(\.ece), format: .decimal, heading: "ECE", text: nil,
                    meaning: "expected calibration error of the verdict's probability (logprob verdicts): 10 equal-width bins, |accuracy − mean confidence| weighted by size"),
         MetricSpec(key: "brier", value: .scalar(\.brier), format: .decimal, heading: nil, text: nil,
                    meaning: "mean squared gap between the verdict's probability and whether it was right"),
-        MetricSpec(key: "human_ceiling_spearman", value: .scalar { $0.pointwise?.humanCeilingSpearman }, format: .decimal, heading: nil, text: nil,
-                   meaning: "pointwise: each rater's Spearman against the other raters' mean, averaged: the ceiling spearman is read against"),
     ]
 
     /// The leaderboards' columns, left to right (those of them with a heading or a text column):

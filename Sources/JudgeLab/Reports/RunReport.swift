@@ -75,10 +75,19 @@ public struct RunReport: Sendable {
         for v in record?.variants ?? [] where options.judgeScales[v.name] == nil {
             if let scale = v.scale, scale.count == 2, scale[0] < scale[1] { options.judgeScales[v.name] = scale[0]...scale[1] }
         }
-        analysis = Analysis(dataset: dataset, judgments: judgments, options: options)
+        // Stages judged only where a cascade reached them are read inside their cascades, not
+        // ranked on the items they happened to judge.
+        let partial = CascadeSpec.partialStages(record?.cascades ?? [], juries: record?.juries ?? [])
+        analysis = Analysis(dataset: dataset, judgments: partial.isEmpty ? judgments : judgments.filter { !partial.contains($0.variant) }, options: options)
         pairs = dataset.index()
         notes = record?.notes ?? []
-        cascades = CascadeReport.all(record: record, analysis: analysis, pairs: pairs)
+        var stageOutcomes = analysis.outcomes
+        if !partial.isEmpty {
+            var quick = options
+            quick.bootstrapResamples = 0
+            stageOutcomes.merge(Analysis(dataset: dataset, judgments: judgments.filter { partial.contains($0.variant) }, options: quick).outcomes) { a, _ in a }
+        }
+        cascades = CascadeReport.all(record: record, outcomes: stageOutcomes, options: options, pairs: pairs)
         juries = Set((record?.juries ?? []).map(\.name))
 
         var design = "all \(analysis.judgedItemCount) judged items"

@@ -25,7 +25,11 @@ public enum StudyJob {
         let source = try TaskSource(plan: plan, settings: settings)
         let batchJudges = Set(settings.batchJudges.map(\.name))
         var tasks: [RunTask] = []
-        for index in 0..<source.count where !batchJudges.contains(source.judge(at: index)) { tasks.append(try source.task(at: index)) }
+        // A later stage of a cascade judged `reached` waits for the items that reach it.
+        let escalation = Escalation(plan: plan)
+        for index in 0..<source.count where !batchJudges.contains(source.judge(at: index)) && !escalation.defers(source.key(at: index)) {
+            tasks.append(try source.task(at: index))
+        }
         // A batch judge's prompts are made as its batches are written: their sizes are checked
         // first, so that a prompt over its judge's limit stops the run before any batch is sent.
         for index in 0..<source.count where batchJudges.contains(source.judge(at: index)) { _ = try source.checkInputLimit(at: index) }
@@ -39,6 +43,11 @@ public enum StudyJob {
             context.cancel = session.cancel
             context.progress = session.progress
             summary.merge(try await BatchRunner.run(source, judge: judge, service: service, settings: settings, context: context))
+        }
+
+        // Then each later stage judges the evaluated items the stages before it did not keep.
+        if escalation.isNeeded && !session.cancel.isSet && !summary.stoppedForBudget {
+            summary.merge(try await escalation.run(source: source, plan: plan, session: session, store: store))
         }
 
         // What the judging freed goes back to the system before the files and reports are made.

@@ -100,8 +100,8 @@ public enum DemoStudies {
           - {name: jury/ChatGPT×3, members: [ChatGPT/Vanilla, ChatGPT/Vanilla_NoRules, ChatGPT/CoT]}
         calibration: {share: 0.5, by: verdict, seed: 1}
         cascades:
-          - {name: naive, stages: [ChatGPT/Vanilla, GPT-4/Vanilla], thresholds: [1, 0]}
-          - {name: calibrated, stages: [ChatGPT/Vanilla, GPT-4/Vanilla], alpha: 0.2, delta: 0.1}
+          - {name: naive, stages: [ChatGPT/Vanilla, GPT-4/Vanilla], thresholds: [1, 0], judging: all}
+          - {name: calibrated, stages: [ChatGPT/Vanilla, GPT-4/Vanilla], alpha: 0.2, delta: 0.1, judging: all}
 
         """
         try AtomicFile.write(yaml, to: folder + "/study.yaml")

@@ -98,6 +98,14 @@ public struct StudyPlan: Sendable {
                                      "stage '\(stage.excerpt())' has no confidence to keep items by: judge it in both orders (order: both), read its verdict from logprobs (verdict: logprobs), or score answers one at a time (a pointwise template)")
                 }
             }
+            if cascade.judging == .reached {
+                for (k, stage) in cascade.stages.enumerated() where k > 0 {
+                    guard let variant = variants.first(where: { $0.name == stage }),
+                          study.judges.first(where: { $0.name == variant.judge })?.mode == .batch else { continue }
+                    throw InputError(file: study.file, line: cascade.line, field: cascade.field + ".stages[\(k)]",
+                                     "stage '\(stage.excerpt())' is judged only on the items that reach it, one round after another, and its judge goes through a batch API: give the cascade `judging: all`, or the judge `mode: sync`")
+                }
+            }
             if cascade.isFitted, split.calibration.count < cascade.calibrationNeeded {
                 throw InputError(file: study.file, line: study.calibrationLine ?? cascade.line, field: study.calibration == nil ? cascade.field : "calibration.share",
                                  "a calibration split of \(split.calibration.count) items cannot fit any threshold of cascade '\(cascade.name.excerpt())': at α = \(cascade.alpha), δ = \(cascade.delta) and \(cascade.stages.count) stage(s) it needs at least \(cascade.calibrationNeeded) calibration items (sample more items, or give calibration a larger share)")

@@ -45,9 +45,9 @@ public enum HTMLReport {
                          "share": HTML.pct(o.costShare)])
         }
         for cascade in report.cascades {
-            for stage in cascade.stages where seen.insert(stage.variant).inserted {
+            for stage in cascade.stages where !stage.judgedReached && seen.insert(stage.variant).inserted {
                 rows.append(["name": stage.variant + " alone", "front": front.contains(stage.variant), "coverage": HTML.pct(1), "selective": HTML.pct(stage.aloneAgreement),
-                             "agreement": HTML.pct(stage.aloneAgreement), "cost": dollars(stage.aloneCostUSD), "share": "—"])
+                             "agreement": HTML.pct(stage.aloneAgreement), "cost": stage.aloneCostUSD.map(dollars) ?? "—", "share": "—"])
             }
         }
         let intro = "Each cascade asks its stages in turn, cheapest first: a stage keeps an item when its confidence reaches the stage's threshold, and an item no stage keeps abstains (it goes to human review). "
@@ -60,7 +60,7 @@ public enum HTMLReport {
             return ["name": cascade.spec.name, "summary": summary, "stages": cascade.stages.enumerated().map { k, stage -> [String: Any] in
                 ["variant": stage.variant, "threshold": stage.threshold.map { JSONValue.format(number: $0) } ?? "keeps nothing",
                  "reach": HTML.pct(o.reach[k]), "kept": "\(stage.kept)", "keptAgreement": HTML.pct(stage.keptAgreement),
-                 "alone": HTML.pct(stage.aloneAgreement), "aloneCost": dollars(stage.aloneCostUSD)]
+                 "alone": stage.judgedReached ? "judged only where reached" : HTML.pct(stage.aloneAgreement), "aloneCost": stage.aloneCostUSD.map(dollars) ?? "—"]
             }]
         }
         return ["hasCascades": true, "cascadeIntro": intro, "cascadeRows": rows, "cascades": views]
