@@ -47,14 +47,15 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         // Columns added since the first stores, added to older ones as they are opened.
         try Self.addColumn("logprobs TEXT", to: "responses", in: cacheDB)
         try Self.addColumn("verdict_logprobs TEXT", to: "journal", in: journal)
+        try Self.addColumn("sample INTEGER", to: "journal", in: journal)
         insertReply = try cacheDB.statement("""
             INSERT OR IGNORE INTO responses (hash, request, text, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_usd, latency_ms, created_at, logprobs)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertEntry = try journal.statement("""
             INSERT INTO journal (variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
-                input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error, recorded_at, verdict_logprobs)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error, recorded_at, verdict_logprobs, sample)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
     }
 
@@ -134,14 +135,15 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         try journal.query(insertEntry, [.text(entry.key.variant), .text(entry.key.item), .text(entry.key.order.rawValue), .text(entry.requestHash),
                   kind, text(j?.output), score, choice, parseError, text(j?.reason), int(j?.inputTokens), int(j?.outputTokens),
                   double(j?.costUSD), double(j?.latencyMS), .double(entry.paidUSD), .int(Int64(entry.attempts)),
-                  .int(entry.fromCache ? 1 : 0), text(entry.finalError), .text(now), text(j?.distribution?.json.compactText)])
+                  .int(entry.fromCache ? 1 : 0), text(entry.finalError), .text(now), text(j?.distribution?.json.compactText), int(entry.key.sample)])
     }
 
     public func answeredKeys() throws -> Set<JudgmentKey> {
         try lock.withLock {
             var keys = Set<JudgmentKey>()
-            try journal.query("SELECT variant, item, presented_order FROM journal WHERE final_error IS NULL") { row in
-                keys.insert(JudgmentKey(variant: row.text(0) ?? "", item: row.text(1) ?? "", order: PresentedOrder(rawValue: row.text(2) ?? "") ?? .original))
+            try journal.query("SELECT variant, item, presented_order, sample FROM journal WHERE final_error IS NULL") { row in
+                keys.insert(JudgmentKey(variant: row.text(0) ?? "", item: row.text(1) ?? "", order: PresentedOrder(rawValue: row.text(2) ?? "") ?? .original,
+                                        sample: row.int(3).map(Int.init)))
             }
             return keys
         }
@@ -182,10 +184,11 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
         try withoutActuallyEscaping(visit) { body in try lock.withLock {
             try journal.query("""
                 SELECT variant, item, presented_order, request_hash, kind, output, score, choice, parse_error, reason,
-                       input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error, verdict_logprobs
+                       input_tokens, output_tokens, cost_usd, latency_ms, paid_usd, attempts, from_cache, final_error, verdict_logprobs, sample
                 FROM journal \(answeredOnly ? "WHERE final_error IS NULL" : "") ORDER BY id
                 """) { row in
-                let key = JudgmentKey(variant: row.text(0) ?? "", item: row.text(1) ?? "", order: PresentedOrder(rawValue: row.text(2) ?? "") ?? .original)
+                let key = JudgmentKey(variant: row.text(0) ?? "", item: row.text(1) ?? "", order: PresentedOrder(rawValue: row.text(2) ?? "") ?? .original,
+                                      sample: row.int(19).map(Int.init))
                 var judgment: Judgment?
                 if row.text(17) == nil {
                     let kind = OutputKind(rawValue: row.text(4) ?? "") ?? .choice
@@ -201,6 +204,7 @@ public final class SQLiteRunStore: RunStore, @unchecked Sendable {
                                         reason: row.text(9), inputTokens: row.int(10).map(Int.init), outputTokens: row.int(11).map(Int.init),
                                         costUSD: row.double(12), latencyMS: row.double(13))
                     judgment?.distribution = row.text(18).flatMap { try? JSONValue.parse(Data($0.utf8)) }.flatMap(VerdictDistribution.init(json:))
+                    judgment?.sample = key.sample
                 }
                 try body(JournalEntry(key: key, requestHash: row.text(3) ?? "", judgment: judgment, paidUSD: row.double(14) ?? 0,
                                       attempts: Int(row.int(15) ?? 0), fromCache: row.int(16) == 1, finalError: row.text(17)))

@@ -177,8 +177,42 @@ def distinct_answers(rows):
     return out
 
 
+def fold_samples(judgments, band):
+    """Section 8: a sampled variant's samples of each (item, order) as one judgment: the mean of
+    the parsed scores, or the normalised verdict more than half of the parsed samples carry (else
+    tie), shown back in the presented order; costs summed."""
+    groups = {}
+    for j in judgments:
+        groups.setdefault((j["item"], j["order"]), []).append(j)
+    folded = []
+    for (item, order), samples in groups.items():
+        j = {"item": item, "variant": samples[0]["variant"], "order": order}
+        kind = read_judgment(samples[0])[0]
+        parsed = [x for x in samples if read_judgment(x)[1] is not None]
+        if not parsed:
+            j[kind] = None
+        elif kind == "score":
+            j["score"] = sum(x["score"] for x in parsed) / len(parsed)
+        else:
+            labels = [normalised_verdict(x, band) for x in parsed]
+            winner = next((v for v in ("1", "2", "tie") if 2 * labels.count(v) > len(labels)), "tie")
+            if winner == "tie":
+                j["choice"] = "tie"
+            else:
+                first = (winner == "1") == (order == "original")
+                j["choice"] = "first" if first else "second"
+        costs = [x["cost_usd"] for x in samples if x.get("cost_usd") is not None]
+        if costs:
+            j["cost_usd"] = sum(costs)
+        folded.append(j)
+    return folded, groups
+
+
 def variant_metrics(items, judgments, band, resamples, seed, judge_scale=None):
     """items: list of (id, human verdict, sim) in data set order; judgments: this variant's."""
+    groups = None
+    if judgments and "sample" in judgments[0]:
+        judgments, groups = fold_samples(judgments, band)
     by_item = {}
     for j in judgments:
         by_item.setdefault(j["item"], []).append(j)
@@ -295,8 +329,40 @@ def variant_metrics(items, judgments, band, resamples, seed, judge_scale=None):
             raw = {"A": "first", "B": "second", "tie": "tie"}[token]
             return normalised_verdict({"choice": raw, "order": j["order"]}, band)
         return normalised_verdict({"score": float(token), "order": j["order"]}, band)
+    # Section 8, over the raw samples.
+    vote = {}
+    for key in ("flip_rate", "self_agreement", "vote_confidence", "n_samples", "sample_parse_failures"):
+        m[key] = None
+    if groups is not None:
+        verdict_of = {r["id"]: r["verdict"] for r in rows}
+        flips, counted, pair_share = 0, 0, 0.0
+        pooled = {}
+        total, unparsed = 0, 0
+        for (item, order), samples in groups.items():
+            total += len(samples)
+            vs = [normalised_verdict(x, band) for x in samples]
+            vs = [v for v in vs if v is not None]
+            unparsed += len(samples) - len(vs)
+            if len(vs) >= 2:
+                counted += 1
+                flips += len(set(vs)) > 1
+                pairs = [(a, b) for i, a in enumerate(vs) for b in vs[i + 1:]]
+                pair_share += sum(1 for a, b in pairs if a == b) / len(pairs)
+            if verdict_of.get(item) is not None:
+                agree, parsed = pooled.get(item, (0, 0))
+                pooled[item] = (agree + sum(1 for v in vs if v == verdict_of[item]), parsed + len(vs))
+        vote = {item: a / p for item, (a, p) in pooled.items() if p > 0}
+        m["flip_rate"] = flips / counted if counted else None
+        m["self_agreement"] = pair_share / counted if counted else None
+        m["vote_confidence"] = sum(vote.values()) / len(vote) if vote else None
+        m["n_samples"] = total
+        m["sample_parse_failures"] = unparsed
     calibration = []
-    if not pointwise:
+    if vote:
+        for row in rows:
+            if row["verdict"] is not None and row["id"] in vote:
+                calibration.append((vote[row["id"]], row["verdict"] == row["human"]))
+    elif not pointwise:
         for row in rows:
             carried = [j for j in row["js"] if "probabilities" in j]
             if row["verdict"] is None or not carried:
@@ -437,6 +503,25 @@ def generate(seed, directory):
                 if costed and r.random() < 0.9:
                     j["cost_usd"] = round(r.uniform(0, 0.01), 6)
                 judgments.append(j)
+    # Section 8: a variant judged k times an item and order, each sample numbered.
+    if r.random() < 0.6:
+        kind = r.choice(["score", "choice"])
+        policy = r.choice(["original", "both"])
+        k = r.randint(2, 4)
+        costed, fail = r.random() < 0.6, r.choice([0, 0.1, 0.3])
+        for it in items:
+            if r.random() < 0.15:
+                continue
+            for order in (["original", "swapped"] if policy == "both" else ["original"]):
+                for sample in range(k):
+                    j = {"item": it["id"], "variant": f"s{k}-{kind}-{policy}", "order": order, "sample": sample}
+                    if kind == "score":
+                        j["score"] = None if r.random() < fail else r.randint(1, 9)
+                    else:
+                        j["choice"] = None if r.random() < fail else r.choice(["first", "second", "tie"])
+                    if costed and r.random() < 0.9:
+                        j["cost_usd"] = round(r.uniform(0, 0.01), 6)
+                    judgments.append(j)
     if pointwise:
         for v in range(r.randint(1, 3)):
             costed, fail = r.random() < 0.6, r.choice([0, 0.1, 0.3])

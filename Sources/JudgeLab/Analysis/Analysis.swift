@@ -35,8 +35,19 @@ public struct Analysis: Sendable {
 
     /// - Parameter judgments: every judgment's item must be in `dataset` (check with
     ///   `JudgmentsFile.load(path:parser:items:)`).
-    public init(dataset: Dataset, judgments: [Judgment], options: AnalysisOptions = AnalysisOptions()) {
+    public init(dataset: Dataset, judgments input: [Judgment], options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
+        // METRICS.md §8: a sampled variant's samples folded into one judgment per item and order.
+        let sampled = RepeatedSamples.groups(input)
+        var judgments = input
+        var samplesOf: [String: [RepeatedSamples.Group]] = [:]
+        if !sampled.isEmpty {
+            judgments = input.filter { $0.sample == nil }
+            for group in sampled {
+                samplesOf[group.key.variant, default: []].append(group)
+                judgments.append(RepeatedSamples.fold(group, band: options.judgeTieBands[group.key.variant] ?? options.tieBand))
+            }
+        }
         let position = Dictionary(dataset.pairs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         // Each variant's judgments by item position: [2 × position] original, [+1] swapped,
         // as indices into `judgments` (-1: none), which the outcomes share instead of copying.
@@ -59,15 +70,31 @@ public struct Analysis: Sendable {
         var reweighted: [String: Double] = [:]
         for variant in variantOrder {
             let slot = slots.removeValue(forKey: variant)!
-            let items = (0..<dataset.pairs.count).compactMap { item -> ItemOutcome? in
+            var items = (0..<dataset.pairs.count).compactMap { item -> ItemOutcome? in
                 let original = slot[2 * item], swapped = slot[2 * item + 1]
                 guard original >= 0 || swapped >= 0 else { return nil }
                 return ItemOutcome(source: source, pair: Int32(item), original: original, swapped: swapped, tieBand: options.tieBand,
                                    judgeBand: options.judgeTieBands[variant])
             }
+            var stability: RepeatedSamples.Stability?
+            if let groups = samplesOf[variant] {
+                let verdicts = Dictionary(items.compactMap { o in o.verdict.map { (o.pair.id, $0) } }, uniquingKeysWith: { a, _ in a })
+                let found = RepeatedSamples.stability(groups, verdicts: verdicts, band: options.judgeTieBands[variant] ?? options.tieBand)
+                for index in items.indices { items[index].voteConfidence = found.voteConfidence[items[index].pair.id] }
+                stability = found
+            }
             outcomes[variant] = items
-            metrics.append(VariantMetrics(variant: variant, outcomes: items, tieBand: options.tieBand, judgeBand: options.judgeTieBands[variant],
-                                          bootstrapResamples: options.bootstrapResamples, seed: options.seed, judgeScale: options.judgeScales[variant] ?? options.pointwiseScale))
+            var variantMetrics = VariantMetrics(variant: variant, outcomes: items, tieBand: options.tieBand, judgeBand: options.judgeTieBands[variant],
+                                                bootstrapResamples: options.bootstrapResamples, seed: options.seed, judgeScale: options.judgeScales[variant] ?? options.pointwiseScale)
+            if let stability {
+                variantMetrics.flipRate = stability.flipRate
+                variantMetrics.selfAgreement = stability.selfAgreement
+                let confidences = items.compactMap(\.voteConfidence)
+                variantMetrics.voteConfidence = confidences.isEmpty ? nil : confidences.reduce(0, +) / Double(confidences.count)
+                variantMetrics.nSamples = stability.samples
+                variantMetrics.sampleParseFailures = stability.unparsed
+            }
+            metrics.append(variantMetrics)
             let names = Set(items.compactMap(\.pair.category)).sorted()
             categories[variant] = names.map { name in
                 (name, VariantMetrics(variant: variant, outcomes: items.filter { $0.pair.category == name },

@@ -25,6 +25,9 @@ public struct ItemOutcome: Sendable {
     public let verdict: Verdict?
     /// The mean of both normalised scores, or the single parsed one; nil for choices.
     public let score: Double?
+    /// A sampled variant's vote confidence (METRICS.md §8): the share of the item's parsed
+    /// samples, both orders pooled, whose verdict is the combined verdict; nil otherwise.
+    public internal(set) var voteConfidence: Double?
 
     public var pair: Pair { source.pairs[Int(pairIndex)] }
     /// The item's place in the analysed data set.

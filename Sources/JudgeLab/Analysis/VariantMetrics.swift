@@ -52,7 +52,15 @@ public struct VariantMetrics: Sendable {
     public var judgeScoresOnHumanTies: [Int]?
     /// Why outputs failed to parse, with counts.
     public var parseFailureReasons: [(reason: String, count: Int)]
-    /// METRICS.md §9, for variants whose items carry a confidence (logprob verdicts).
+    /// METRICS.md §8, for sampled variants: over (item, order) with two or more parsed samples,
+    /// how often they disagree and how alike their pairs are; the mean vote confidence over
+    /// items with a verdict; the samples made and those that did not parse.
+    public var flipRate: Double?
+    public var selfAgreement: Double?
+    public var voteConfidence: Double?
+    public var nSamples: Int?
+    public var sampleParseFailures: Int?
+    /// METRICS.md §9, for variants whose items carry a confidence (logprob verdicts, samples).
     public var ece: Double?
     public var brier: Double?
     /// Each such item's confidence and whether its verdict is the humans': the reliability diagram.
@@ -222,7 +230,7 @@ public struct VariantMetrics: Sendable {
         }
 
         // METRICS.md §9: over the items with a verdict and a confidence (its probability).
-        let confident = outcomes.compactMap { o in o.verdictProbability(tieBand: tieBand).map { (confidence: $0, correct: o.agrees) } }
+        let confident = outcomes.compactMap { o in o.confidence(tieBand: tieBand).map { (confidence: $0, correct: o.agrees) } }
         reliability = confident
         ece = Calibration.ece(confident)
         brier = Calibration.brier(confident)

@@ -31,6 +31,11 @@ extension ItemOutcome {
         return total
     }
 
+    /// §9's confidence: a sampled variant's vote confidence, else the verdict's probability.
+    public func confidence(tieBand: TieBand) -> Double? {
+        voteConfidence ?? verdictProbability(tieBand: tieBand)
+    }
+
     /// §10: the confidence a cascade keeps the item by: a pointwise variant's |d|, else §9's,
     /// else for an item judged in both orders 1 when its two normalised verdicts are equal and 0
     /// otherwise; nil without a verdict or any of these.
@@ -40,7 +45,7 @@ extension ItemOutcome {
             guard let j1 = original?.pointwiseScore, let j2 = swapped?.pointwiseScore else { return nil }
             return abs(j2 - j1)
         }
-        if let p = verdictProbability(tieBand: tieBand) { return p }
+        if let c = voteConfidence ?? verdictProbability(tieBand: tieBand) { return c }
         guard let original, let swapped else { return nil }
         let a = original.verdict(tieBand: tieBand), b = swapped.verdict(tieBand: tieBand)
         return a != nil && a == b ? 1 : 0

@@ -39,7 +39,7 @@ struct Escalation {
         for level in 1..<max(rounds, 1) {
             if session.cancel.isSet || summary.stoppedForBudget { break }
             var judgments = try store.judgments()
-            let members = judgments
+            let members = RepeatedSamples.folded(judgments)
             for jury in plan.study.juries { judgments += Jury.judgments(jury, from: members, tieBand: .standard) }
             let outcomes = Analysis(dataset: dataset, judgments: judgments, options: options).outcomes
             var wanted: [String: Set<String>] = [:]

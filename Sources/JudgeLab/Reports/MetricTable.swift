@@ -160,9 +160,19 @@ public enum MetricTable {
         MetricSpec(key: "human_ceiling_spearman", value: .scalar { $0.pointwise?.humanCeilingSpearman }, format: .decimal, heading: nil, text: nil,
                    meaning: "pointwise: each rater's Spearman against the other raters' mean, averaged: the ceiling spearman is read against"),
         MetricSpec(key: "ece", value: .scalar(\.ece), format: .decimal, heading: "ECE", text: nil,
-                   meaning: "expected calibration error of the verdict's probability (logprob verdicts): 10 equal-width bins, |accuracy − mean confidence| weighted by size"),
+                   meaning: "expected calibration error of the verdict's confidence (logprob verdicts, repeated samples): 10 equal-width bins, |accuracy − mean confidence| weighted by size"),
         MetricSpec(key: "brier", value: .scalar(\.brier), format: .decimal, heading: nil, text: nil,
-                   meaning: "mean squared gap between the verdict's probability and whether it was right"),
+                   meaning: "mean squared gap between the verdict's confidence and whether it was right"),
+        MetricSpec(key: "flip_rate", value: .scalar(\.flipRate), format: .percent, heading: "Flips",
+                   text: nil, meaning: "repeated samples: (item, order) whose samples do not all give the same verdict"),
+        MetricSpec(key: "self_agreement", value: .scalar(\.selfAgreement), format: .percent, heading: nil, text: nil,
+                   meaning: "repeated samples: the share of pairs of an (item, order)'s samples that agree, averaged"),
+        MetricSpec(key: "vote_confidence", value: .scalar(\.voteConfidence), format: .percent, heading: nil, text: nil,
+                   meaning: "repeated samples: the share of an item's samples (both orders) that give its verdict, averaged over items"),
+        MetricSpec(key: "n_samples", value: .scalar { $0.nSamples.map(Double.init) }, format: .count, heading: nil, text: nil,
+                   meaning: "repeated samples: the judgments made (k for each item and order)"),
+        MetricSpec(key: "sample_parse_failures", value: .scalar { $0.sampleParseFailures.map(Double.init) }, format: .count, heading: nil, text: nil,
+                   meaning: "repeated samples: samples that did not parse (counted apart from the folded judgments' parse failures)"),
     ]
 
     /// The leaderboards' columns, left to right (those of them with a heading or a text column):

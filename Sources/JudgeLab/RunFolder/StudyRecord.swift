@@ -102,10 +102,12 @@ public struct StudyRecord: Codable, Sendable, Equatable {
         public var tieBand: [Double]?
         /// A pointwise variant's scale, its template's [min, max] (METRICS.md §7); absent for pairs.
         public var scale: [Double]?
+        /// Judgments per item and order (METRICS.md §8); absent: one.
+        public var samples: Int?
 
         enum CodingKeys: String, CodingKey {
             case name, judge, output, verdict, reason, template, parser, shots, selection, rubric, order, model, temperature
-            case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt", tieBand = "tie_band", scale
+            case maxTokens = "max_tokens", examples, templateFiles = "template_files", examplePrompt = "example_prompt", tieBand = "tie_band", scale, samples
         }
 
         /// The settings a report shows, in order.
@@ -121,6 +123,7 @@ public struct StudyRecord: Codable, Sendable, Equatable {
             ]
             return settings + rest + (tieBand.map { [("tie_band", $0.map { JSONValue.format(number: $0) }.joined(separator: ","))] } ?? [])
                 + (scale.map { [("scale", $0.map { JSONValue.format(number: $0) }.joined(separator: ".."))] } ?? [])
+                + (samples.map { [("samples", "\($0)")] } ?? [])
         }
     }
 
@@ -201,7 +204,8 @@ public struct StudyRecord: Codable, Sendable, Equatable {
                                  templateFiles: v.template.sources,
                                  examplePrompt: ExamplePrompt(item: plan.items[0].id, order: v.order.orders[0].rawValue,
                                                               messages: prompt.map { Message(role: $0.role, content: $0.content) }),
-                                 tieBand: v.tieBand.map { [$0.lo, $0.hi] }, scale: v.template.scale.map { [$0.lowerBound, $0.upperBound] })
+                                 tieBand: v.tieBand.map { [$0.lo, $0.hi] }, scale: v.template.scale.map { [$0.lowerBound, $0.upperBound] },
+                                 samples: v.samples > 1 ? v.samples : nil)
         }
         self.notes = notes
         if !plan.study.juries.isEmpty { juries = plan.study.juries }

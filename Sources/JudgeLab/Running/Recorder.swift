@@ -198,6 +198,7 @@ extension Runner {
                                 reading: reading, reason: parsed.reason, inputTokens: reply.usage.inputTokens,
                                 outputTokens: reply.usage.outputTokens, costUSD: reply.costUSD, latencyMS: reply.latencyMS)
         judgment.distribution = distribution
+        judgment.sample = task.key.sample
         return JournalEntry(key: task.key, requestHash: task.hash, judgment: judgment, paidUSD: paid, attempts: attempts,
                             fromCache: fromCache, finalError: nil)
     }

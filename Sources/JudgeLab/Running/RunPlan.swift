@@ -92,8 +92,9 @@ public struct TaskSource: Sendable {
     private let prices: PriceTable
     /// The study, for errors.
     private let file: String
-    /// Each judgment of an item, in order: the variant and the order it is shown in.
-    private let slots: [(variant: Int, order: PresentedOrder)]
+    /// Each judgment of an item, in order: the variant, the order it is shown in, and the sample
+    /// number of a sampled variant.
+    private let slots: [(variant: Int, order: PresentedOrder, sample: Int?)]
 
     public var count: Int { items.count * slots.count }
 
@@ -112,13 +113,17 @@ public struct TaskSource: Sendable {
         self.items = items
         self.file = file
         prices = settings.prices
-        slots = variants.indices.flatMap { index in variants[index].order.orders.map { (index, $0) } }
+        slots = variants.indices.flatMap { index in
+            variants[index].order.orders.flatMap { order in
+                variants[index].samples > 1 ? (0..<variants[index].samples).map { (index, order, Optional($0)) } : [(index, order, nil)]
+            }
+        }
     }
 
     /// Task `index`'s key, without making its prompt.
     public func key(at index: Int) -> JudgmentKey {
-        let (variantIndex, order) = slots[index % slots.count]
-        return JudgmentKey(variant: builders[variantIndex].variant.name, item: items[index / slots.count].id, order: order)
+        let (variantIndex, order, sample) = slots[index % slots.count]
+        return JudgmentKey(variant: builders[variantIndex].variant.name, item: items[index / slots.count].id, order: order, sample: sample)
     }
 
     /// The name of the judge that answers task `index`, without making its prompt.
@@ -127,12 +132,15 @@ public struct TaskSource: Sendable {
     /// Task `index`, its prompt made now.
     public func task(at index: Int) throws -> RunTask {
         let pair = items[index / slots.count]
-        let (variantIndex, order) = slots[index % slots.count]
+        let (variantIndex, order, sample) = slots[index % slots.count]
         let builder = builders[variantIndex], judge = judges[variantIndex]
         let variant = builder.variant
-        let key = JudgmentKey(variant: variant.name, item: pair.id, order: order)
+        let key = JudgmentKey(variant: variant.name, item: pair.id, order: order, sample: sample)
+        // A sample's seed is the judge's plus its number: each sample its own draw, the same
+        // draw again on a resumed run (where the provider honours a seed).
         var request = JudgeRequest(provider: judge.provider.identity(baseline: judge.baseline), baseURL: judge.provider.isLocal ? "" : judge.endpointURL,
-                                   model: variant.model, temperature: variant.temperature, maxTokens: variant.maxTokens, seed: judge.seed,
+                                   model: variant.model, temperature: variant.temperature, maxTokens: variant.maxTokens,
+                                   seed: sample.map { (judge.seed ?? 0) + $0 } ?? judge.seed,
                                    jsonResponseFormat: judge.jsonResponseFormat && variant.template.parser.kind == .score,
                                    messages: try builder.messages(for: pair, order: order),
                                    // A recording answers one judgment: keep replayed variants apart in the cache.
@@ -156,7 +164,7 @@ public struct TaskSource: Sendable {
     /// - Returns: whether it is over the limit (and to be skipped).
     public func checkInputLimit(at index: Int) throws -> Bool {
         let pair = items[index / slots.count]
-        let (variantIndex, order) = slots[index % slots.count]
+        let (variantIndex, order, _) = slots[index % slots.count]
         let variant = builders[variantIndex].variant
         guard judges[variantIndex].inputLimit(model: variant.model, maxTokens: variant.maxTokens, in: prices) != nil else { return false }
         let tokens = JudgeRequest.estimatedInputTokens(try builders[variantIndex].messages(for: pair, order: order))

@@ -55,7 +55,7 @@ public enum StudyJob {
         var judgments = try store.judgments()
         RunLayout.ordered(&judgments, plan: plan)
         // Juries send nothing: their judgments are their members', combined.
-        let members = judgments, judged = judgments.count
+        let members = RepeatedSamples.folded(judgments), judged = judgments.count
         for jury in plan.study.juries { judgments += Jury.judgments(jury, from: members, tieBand: .standard) }
         try JudgmentsFile.write(judgments, to: layout.judgments)
         guard !judgments.isEmpty else { return StudyOutcome(summary: summary, report: nil, recorded: 0) }

@@ -23,6 +23,9 @@ public struct Study: Sendable {
         var reasonLine: Int?
         public var verdict: VerdictSource = .parsed
         public var tieBand: TieBand?
+        /// Judgments per item and order (METRICS.md §8); nil: one.
+        public var samples: Int?
+        var samplesLine: Int?
         /// Where the spec came from, for errors.
         public var line: Int?
         public var field: String

@@ -252,13 +252,23 @@ public struct VariantFactory {
         guard !models.isEmpty else {
             throw InputError(file: study.file, line: spec.line, field: spec.field + ".model", "no model: name one here or as the model of judge '\(judge.name.excerpt())'")
         }
+        let samples = spec.samples ?? 1
+        if samples > 1, template.isPointwise {
+            throw InputError(file: study.file, line: spec.samplesLine ?? spec.line, field: spec.field + ".samples",
+                             "template '\(template.name.excerpt())' scores answers one at a time: repeated samples are of pairs (not supported for pointwise variants yet)")
+        }
         for model in models {
             let temperature = spec.temperature ?? template.temperature ?? 0
+            if samples > 1, temperature <= 0 {
+                throw InputError(file: study.file, line: spec.samplesLine ?? spec.line, field: spec.field + ".samples",
+                                 "samples: \(samples) at temperature 0 asks for one answer \(samples) times: give the variant a temperature above 0")
+            }
             let name = spec.name.map { models.count > 1 ? "\($0).\(model)" : $0 }
                 ?? Variant.defaultName(template: template.name, shots: spec.shots, selection: spec.selection, rubric: spec.rubric, order: order,
                                        model: model, temperature: temperature, judge: severalJudges && spec.baseline == nil ? judge.name : nil,
                                        output: spec.output, verdict: spec.verdict, reason: spec.reason, draw: draw)
                 + (spec.tieBand.map { ".tie\($0.lo.shortText)-\($0.hi.shortText)" } ?? "")
+                + (spec.name == nil && samples > 1 ? ".s\(samples)" : "")
             // A grid's order axis makes one pointwise variant several times: it is judged once.
             if unique, template.isPointwise, spec.name == nil, let first = lineOfName[name], first == spec.line { continue }
             if unique, let first = lineOfName[name] {
@@ -279,6 +289,7 @@ public struct VariantFactory {
             variant.reason = spec.reason
             variant.verdict = spec.verdict
             variant.tieBand = spec.tieBand
+            variant.samples = samples
             if spec.selection == .nearest, spec.shots > 0 {
                 variant.nearest = NearestExamples(k: spec.shots, pool: template.allowsTie ? pool : pool.filter { $0.humanVerdict() != .tie })
             }

@@ -249,9 +249,9 @@ extension Study {
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "reason", "verdict", "tie_band", "baseline"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "reason", "verdict", "tie_band", "samples", "baseline"]
     /// The grid's axes, in odometer order (the last turns fastest).
-    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict", "tie_band", "reason"]
+    static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict", "tie_band", "reason", "samples"]
 
     /// Expands `grid` (every combination, in the order written) and appends `list`.
     static func variants(_ node: YAMLNode, maxVariants: Int) throws -> [VariantSpec] {
@@ -366,6 +366,12 @@ extension Study {
         if let node = v["tie_band"] ?? nil {
             guard let band = TieBand(parsing: try node.string()) else { throw node.error("expected LO,HI with LO ≤ HI, e.g. '4.5,5.5'") }
             spec.tieBand = band
+        }
+        if let node = v["samples"] ?? nil {
+            let k = try node.int()
+            guard (1...100).contains(k) else { throw node.error("samples is a number of judgments per item and order, 1 to 100 (not \(k))") }
+            spec.samples = k
+            spec.samplesLine = node.line
         }
         return spec
     }

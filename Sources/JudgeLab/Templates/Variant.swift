@@ -26,12 +26,14 @@ public struct Variant: Sendable {
     public var reason: ReasonPlacement?
     /// The band its 1..9 scores are read with, when not the analysis's (`tie_band`; fitted on dev by a search).
     public var tieBand: TieBand?
+    /// Judgments per item and order (`samples: k`, METRICS.md §8); 1: one.
+    public var samples: Int = 1
 
     /// The schema its constrained replies follow: the template's, its reason placed as asked.
     /// Whether its items carry a confidence a cascade can keep them by (METRICS.md §9, §10):
     /// its two orders' agreement, its verdict's probability, or a pointwise score difference.
     public var hasConfidence: Bool {
-        order == .both || verdict == .logprobs || template.isPointwise
+        order == .both || verdict == .logprobs || template.isPointwise || samples > 1
     }
 
     public var replySchema: JSONValue? {

@@ -50,6 +50,12 @@ public struct Judgment: Equatable, Sendable {
     private var latencyBits: UInt64
     /// The verdict's probabilities, for verdicts read from token log probabilities.
     public var distribution: VerdictDistribution?
+    /// A sampled variant's sample number (METRICS.md §8); nil for one judgment an order.
+    public var sample: Int? {
+        get { sampleNumber < 0 ? nil : Int(sampleNumber) }
+        set { sampleNumber = newValue.map { Int32(clamping: $0) } ?? -1 }
+    }
+    private var sampleNumber: Int32 = -1
 
     public var inputTokens: Int? {
         get { Self.count(inputTokenCount) }

@@ -16,6 +16,9 @@ public enum JudgmentsFile {
         // otherwise be a separate allocation in every judgment).
         var variants = Interner(), items = Interner()
         var formulation: [Int: Bool] = [:]
+        // Sampled judgments (METRICS.md §8) are few: their keys with the sample number apart.
+        var seenSamples: [[UInt64]: Int32] = [:]
+        var sampled: [Int: Bool] = [:]
         try DatasetLoader.forEachJSONRecord(path: path) { record in
             var judgment = try decode(record, parser: parser)
             if let known, !known.contains(judgment.item) {
@@ -23,11 +26,18 @@ public enum JudgmentsFile {
             }
             let variant = variants.intern(&judgment.variant), item = items.intern(&judgment.item)
             let key = UInt64(variant) << 40 | UInt64(item) << 1 | UInt64(judgment.order.slot)
-            if let first = seen.updateValue(Int32(clamping: record.line), forKey: key) {
+            if let sample = judgment.sample {
+                if let first = seenSamples.updateValue(Int32(clamping: record.line), forKey: [key, UInt64(sample)]) {
+                    throw record.error("sample", "a second sample \(sample) of item '\(judgment.item.excerpt())' in the \(judgment.order.rawValue) order for variant '\(judgment.variant.excerpt())' (first on line \(first))")
+                }
+            } else if let first = seen.updateValue(Int32(clamping: record.line), forKey: key) {
                 throw record.error("item", "a second judgment of item '\(judgment.item.excerpt())' \(judgment.order.answer.map { "of answer \($0)" } ?? "in the \(judgment.order.rawValue) order") for variant '\(judgment.variant.excerpt())' (first on line \(first))")
             }
             if let pointwise = formulation.updateValue(judgment.order.isPointwise, forKey: variant), pointwise != judgment.order.isPointwise {
                 throw record.error(judgment.order.isPointwise ? "answer" : "order", "variant '\(judgment.variant.excerpt())' has pointwise judgments (with 'answer') and pairwise ones (with 'order'): one variant judges one way")
+            }
+            if let before = sampled.updateValue(judgment.sample != nil, forKey: variant), before != (judgment.sample != nil) {
+                throw record.error("sample", "variant '\(judgment.variant.excerpt())' has judgments with a sample number and without: a sampled variant numbers every judgment")
             }
             judgments.append(judgment)
         }
@@ -124,6 +134,8 @@ public enum JudgmentsFile {
         var judgment = Judgment(item: item, variant: variant, order: order, output: output, reading: reading, reason: reason,
                                 inputTokens: try count("input_tokens"), outputTokens: try count("output_tokens"),
                                 costUSD: try amount("cost_usd"), latencyMS: try amount("latency_ms"))
+        if order.isPointwise, record.has("sample") { throw record.error("sample", "a pointwise judgment has no sample number (repeated samples are of pairs)") }
+        judgment.sample = try count("sample")
         if record.has("probabilities") {
             guard let distribution = VerdictDistribution(json: record.fields),
                   distribution.probabilities.allSatisfy({ (0...1).contains($0.probability) }) else {
@@ -141,6 +153,7 @@ public enum JudgmentsFile {
             ("variant", .string(judgment.variant)),
         ]
         members.append(judgment.order.answer.map { ("answer", .string($0)) } ?? ("order", .string(judgment.order.rawValue)))
+        if let sample = judgment.sample { members.append(("sample", .number(Double(sample)))) }
         if let output = judgment.output { members.append(("output", .string(output))) }
         switch judgment.reading {
         case let .score(score): members.append(("score", .number(score)))
