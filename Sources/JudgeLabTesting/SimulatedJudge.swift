@@ -78,15 +78,17 @@ public struct SimulatedJudge: Judge {
             return JudgeAttempt(reply: .permanent(reason: "the simulated judge knows no such item"))
         }
         let system = request.messages.first { $0.role == "system" }?.content ?? ""
-        let text = Self.reply(system: system, model: request.model, temperature: request.temperature, salt: salt, pair: pair, order: key.order)
+        let text = Self.reply(system: system, model: request.model, temperature: request.temperature, salt: salt, pair: pair, order: key.order, seed: request.seed)
         return JudgeAttempt(reply: .answer(text: text, usage: Usage(inputTokens: request.estimatedInputTokens, outputTokens: 1)))
     }
 
-    static func reply(system: String, model: String, temperature: Double, salt: UInt64, pair: Pair, order: PresentedOrder) -> String {
+    /// - Parameter seed: a request's seed (a repeated sample's) draws its own noise; the item's
+    ///   difficulty and the prompt's accuracy stay.
+    static func reply(system: String, model: String, temperature: Double, salt: UInt64, pair: Pair, order: PresentedOrder, seed: Int? = nil) -> String {
         let q = quality(system: system, model: model, temperature: temperature, salt: salt)
         let item = hash("\(salt)|item|\(pair.id)").words
         let z = quantile(item[0])
-        let u = hash("\(salt)|\(q.key)|\(pair.id)|\(order.rawValue)").words
+        let u = hash("\(salt)|\(q.key)|\(pair.id)|\(order.rawValue)" + (seed.map { "|\($0)" } ?? "")).words
         if u[1] < q.parseFailure { return "I cannot tell which is better." }
         if item[1] < positionBias { return "A" }
         let human = pair.humanVerdict()

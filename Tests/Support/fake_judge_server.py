@@ -94,7 +94,7 @@ class Simulation:
     def quantile(self, u):
         return self.normal.inv_cdf(min(max(u, 1e-12), 1 - 1e-12))
 
-    def reply(self, messages, model, temperature):
+    def reply(self, messages, model, temperature, seed=None):
         system = next((m["content"] for m in messages if m.get("role") == "system"), "")
         user = messages[-1]["content"] if isinstance(messages[-1]["content"], str) else messages[-1]["content"][0]["text"]
         found = re.search(r"\[User Question\]\n(.*?)\n\n\[The Start of Assistant A's Answer\]\n(.*?)\n\[The End of Assistant A's Answer\]", user, re.S)
@@ -105,7 +105,8 @@ class Simulation:
         key, (u1, u2, _, _) = self.hashed("%d|%s|%.3f|%s" % (self.salt, model, float(temperature), system))
         p, f = 0.50 + 0.30 * u1, 0.04 * u2
         item_words = self.hashed("%d|item|%s" % (self.salt, item["id"]))[1]
-        u = self.hashed("%d|%s|%s|%s" % (self.salt, key, item["id"], order))[1]
+        # A request's own noise; a seed (a repeated sample's) draws it again, the item's difficulty stays.
+        u = self.hashed("%d|%s|%s|%s" % (self.salt, key, item["id"], order) + ("" if seed is None else "|%d" % seed))[1]
         if u[1] < f:
             return "I cannot tell which is better."
         if item_words[1] < 0.10:
@@ -232,7 +233,7 @@ def reply_payload(state, request, api, path):
         text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
         messages = [{"role": "system", "content": text}] + messages
     simulation = state.simulation
-    output = (simulation.reply(messages, request.get("model", ""), request.get("temperature", 0)) if simulation
+    output = (simulation.reply(messages, request.get("model", ""), request.get("temperature", 0), request.get("seed")) if simulation
               else judge(messages, body_hash))
     schema = schema_of(request, gemini, anthropic)
     tool_input = constrained(output, schema) if schema else None

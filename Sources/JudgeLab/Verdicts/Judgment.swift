@@ -41,6 +41,8 @@ public struct Judgment: Equatable, Sendable {
     public var reading: JudgeReading
     // After the reading: its one-byte tag's padding holds it (8 bytes less than before it).
     public var order: PresentedOrder
+    // A sampled variant's sample number (-1: none), in the same padding.
+    private var sampleNumber: Int16 = -1
     /// The judge's stated reason, when the output carries one apart from the verdict.
     public var reason: String?
     // nil is UInt32.max for the counts, and a NaN bit pattern no arithmetic makes for the amounts.
@@ -53,9 +55,8 @@ public struct Judgment: Equatable, Sendable {
     /// A sampled variant's sample number (METRICS.md §8); nil for one judgment an order.
     public var sample: Int? {
         get { sampleNumber < 0 ? nil : Int(sampleNumber) }
-        set { sampleNumber = newValue.map { Int32(clamping: $0) } ?? -1 }
+        set { sampleNumber = newValue.map { Int16(clamping: $0) } ?? -1 }
     }
-    private var sampleNumber: Int32 = -1
 
     public var inputTokens: Int? {
         get { Self.count(inputTokenCount) }
