@@ -50,7 +50,7 @@ variants:
     - {{name: sim-b.k1, template: choice-ab, order: original, temperature: 0.7, model: sim-b}}
     - {{name: sim-c.k1, template: choice-ab, order: original, temperature: 0.7, model: sim-c}}
 juries:
-  - {{name: jury(a,b,c), members: [sim-a.k1, sim-b.k1, sim-c.k1]}}
+  - {{name: jury-abc, members: [sim-a.k1, sim-b.k1, sim-c.k1]}}
 """)
         out = os.path.join(args.work, "run")
         run = subprocess.run([args.judgelab, "run", study, "--out", out, "--quiet"], capture_output=True, text=True,
@@ -64,7 +64,7 @@ juries:
         print("| variant | agreement [95% CI] | cost | cost against sim-a.k1 | flip rate | vote confidence | ECE |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         base = rows["sim-a.k1"]["cost_usd"]
-        for name in ["sim-a.k1", "sim-a.k3", "sim-a.k5", "sim-b.k1", "sim-c.k1", "jury(a,b,c)"]:
+        for name in ["sim-a.k1", "sim-a.k3", "sim-a.k5", "sim-b.k1", "sim-c.k1", "jury-abc"]:
             v = rows[name]
             pct = lambda x: "—" if x is None else "%.1f%%" % (100 * x)
             print("| %s | %s [%s, %s] | $%.4f | %.2f× | %s | %s | %s |" % (

@@ -19,7 +19,8 @@ struct LabelCommand: AsyncParsableCommand {
         """)
 
     @Argument(help: "The study the variant comes from.") var study: String
-    @Option(help: "The variant (see `judgelab variants`).") var variant: String
+    @Option(help: "The variant (see `judgelab variants`).") var variant: String?
+    @Option(help: "Label with one of the study's cascades instead: each pair goes to its stages in turn, the confident labels are exported and the rest queued for review.") var cascade: String?
     @Option(help: "The pairs to label: native JSONL without labels, or any format `judgelab data` reads.") var input: String
     @OptionGroup var inputOptions: DatasetInputOptions
     @Option(help: "The output folder (default: Results/<study>-label-<hash>).") var out: String?
@@ -40,7 +41,9 @@ struct LabelCommand: AsyncParsableCommand {
         guard let tiePolicy = LabelPolicy(rawValue: ties) else { throw ValidationError("--ties: drop or separate") }
         guard let inconsistentPolicy = LabelPolicy(rawValue: inconsistent) else { throw ValidationError("--inconsistent: drop or separate") }
         let plan = try StudyPlan(study: try Study.load(path: study))
-        let chosen = try plan.variant(named: variant)
+        guard (variant == nil) != (cascade == nil) else { throw ValidationError("give --variant or --cascade (one of them)") }
+        if let cascade { return try await labelWithCascade(plan, named: cascade, policy: tiePolicy) }
+        let chosen = try plan.variant(named: variant!)
         if let note = plan.splitNote, !quiet { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         var mapping = try inputOptions.mapping()
         mapping.labelsOptional = true
@@ -61,6 +64,47 @@ struct LabelCommand: AsyncParsableCommand {
         context.finish()
         if let datasheet = outcome.datasheet {
             print(Self.describe(datasheet, folder: layout.directory))
+        } else if outcome.status == 130 {
+            print("interrupted: run the same command to continue where it stopped")
+        } else if outcome.status == 3 {
+            print("stopped at the budget: raise --max-cost and run the same command to continue")
+        }
+        return outcome.status
+    }
+
+    /// `--cascade`: the stages judged on the study's items (the thresholds), then on the pairs in turn.
+    func labelWithCascade(_ plan: StudyPlan, named name: String, policy: LabelPolicy) async throws -> Int32 {
+        guard let spec = plan.study.cascades.first(where: { $0.name == name }) else {
+            throw InputError(file: study, field: "--cascade", "no cascade named '\(name.excerpt())' (the study's: \(plan.study.cascades.map(\.name).joined(separator: ", ")))")
+        }
+        if spec.isFitted, plan.items.count < spec.calibrationNeeded {
+            throw InputError(file: study, field: "sample", "\(plan.items.count) labelled items cannot fit any threshold of cascade '\(name.excerpt())': it needs at least \(spec.calibrationNeeded)")
+        }
+        var mapping = try inputOptions.mapping()
+        mapping.labelsOptional = true
+        guard FileManager.default.fileExists(atPath: input) else { throw InputError(file: input, "cannot read the pairs to label (does the file exist?)") }
+        let pairs = try DatasetLoader.load(path: input, format: inputOptions.from, mapping: mapping).pairs
+        guard !pairs.isEmpty else { throw InputError(file: input, "no pairs to label") }
+        let members = Set(spec.stages.flatMap { stage in plan.study.juries.first { $0.name == stage }?.members ?? [stage] })
+        let one = StudyPlan(study: plan.study, dataset: plan.dataset, library: plan.library, split: plan.split, items: plan.items,
+                            variants: plan.variants.filter { members.contains($0.name) })
+        var settings = try RunSettings.from(plan: one, environment: ProcessInfo.processInfo.environment)
+        try settings.override(maxCost: maxCost, concurrency: nil, noCache: noCache)
+        let runID = RunLayout.labelRunID(plan: one, settings: settings, pairs: pairs)
+        let layout = RunLayout(directory: out ?? "Results/\(runID)")
+        let context = CommandContext(quiet: quiet)
+        let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs + pairs, seed: plan.study.sampleSeed)
+        defer { session.close() }
+        let outcome = try await LabelJob.runCascade(plan: one, cascade: spec, pairs: pairs, ties: policy, messages: messages, runID: runID, session: session)
+        context.finish()
+        if let d = outcome.datasheet {
+            var lines = ["\(d.exported) of \(d.pairs) pairs labelled as preferences in \(layout.preferences) by cascade \(d.cascade); \(d.ties) ties \(d.tiePolicy == "drop" ? "dropped" : "in ties.jsonl"); \(d.abstained) abstained (in abstained.jsonl, queued in \(layout.directory)/review/review.html)"]
+            for stage in d.stages {
+                lines.append("  \(stage.name): λ \(stage.threshold.map { JSONValue.format(number: $0) } ?? "∞ (keeps nothing)"), kept \(stage.kept) of the \(stage.reached) pairs that reached it")
+            }
+            lines.append(d.guarantee)
+            lines.append("datasheet: \(layout.datasheet)")
+            print(lines.joined(separator: "\n"))
         } else if outcome.status == 130 {
             print("interrupted: run the same command to continue where it stopped")
         } else if outcome.status == 3 {

@@ -109,6 +109,35 @@ struct LiveJudgeTests {
         #expect(constrained.count == 8 && constrained.allSatisfy { $0.distribution != nil }, "\(constrained.map { "\($0.reading)" })")
     }
 
+    /// Repeated samples and a jury from the real server: each sample its own request (its own
+    /// seed), numbered, their stability reported; the jury's verdicts folded from its members.
+    @Test func repeatedSamplesAndAJuryFromTheRealServer() throws {
+        let server = try LiveJudgeServer()
+        let folder = try TemporaryFolder()
+        let study = try Self.study("""
+        judge: {provider: openai, base_url: "\(server.openAIURL)", model: smollm2, concurrency: 4, timeout_seconds: 120}
+        """, variants: """
+          list:
+            - {name: sampled, template: choice-ab, output: json_schema, order: both, temperature: 0.9, samples: 3}
+            - {name: greedy, template: choice-ab, output: json_schema, order: both}
+            - {name: free, template: choice-ab, order: both}
+        juries:
+          - {name: panel, members: [sampled, greedy, free]}
+        """, items: 3, in: folder)
+        let out = folder.path + "/Results/run"
+        let result = try JudgeLabBinary.run(["run", study, "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
+        let sampled = judgments.filter { $0.variant == "sampled" }
+        #expect(sampled.count == 3 * 2 * 3 && Set(sampled.compactMap(\.sample)) == [0, 1, 2])
+        #expect(sampled.allSatisfy { $0.reading.isParsed }, "constrained samples parse")
+        #expect(judgments.filter { $0.variant == "panel" }.count == 3 * 2)
+        let metrics = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json")))
+        guard case let .array(variants)? = metrics["variants"] else { Issue.record("no variants"); return }
+        let row = variants.first { $0["variant"] == "sampled" }
+        #expect(row?["n_samples"]?.numberValue == 18 && row?["flip_rate"]?.numberValue != nil && row?["vote_confidence"]?.numberValue != nil)
+    }
+
     @Test func aServerKilledMidRunAndTheSameCommandResumes() async throws {
         var server = try LiveJudgeServer(slots: 2)
         let folder = try TemporaryFolder()

