@@ -72,6 +72,9 @@ import JudgeLabTestSupport
         for key in ["flip_rate", "self_agreement", "vote_confidence", "agreement", "ece", "n_samples"] {
             #expect(again.first { $0["variant"] == "thrice" }?[key] == sampled[key], "\(key)")
         }
+        // The report draws the sampled variant's reliability and its least stable items.
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("Reliability diagram") && html.contains("Least stable items"))
         // A sampled stage keeps items by its vote confidence.
         guard case let .array(cascades)? = metrics["cascades"] else { Issue.record("no cascades"); return }
         #expect(cascades.count == 1)

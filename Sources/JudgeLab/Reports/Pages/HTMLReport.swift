@@ -216,6 +216,31 @@ public enum HTMLReport {
         charts.append(("Confusion matrix, human verdict (rows) × judge verdict (columns): the diagonal is agreement, the rest are its mistakes.",
                        SVGChart.matrix(rows: ["prefers 1", "tie", "prefers 2"], columns: names,
                                        counts: Verdict.allCases.map { h in verdicts.map { m.confusion[h]?[$0] ?? 0 } }, caption: "Confusion matrix")))
+        if !m.reliability.isEmpty {
+            // METRICS.md §9's bins: accuracy against mean confidence, bin by bin.
+            var count = [Int](repeating: 0, count: 10), right = [Int](repeating: 0, count: 10), sum = [Double](repeating: 0, count: 10)
+            for item in m.reliability {
+                let bin = min(9, max(0, Int((item.confidence * 10).rounded(.down))))
+                count[bin] += 1
+                sum[bin] += item.confidence
+                if item.correct { right[bin] += 1 }
+            }
+            let bins = (0..<10).filter { count[$0] > 0 }
+            charts.append(("Reliability: in each band of the judge's confidence (\(bins.map { "\($0 * 10)–\($0 * 10 + 10)%: \(count[$0]) items" }.joined(separator: "; "))), how often it was right against how confident it was; a calibrated judge's two bars are equal (ECE \(HTML.number(m.ece))).",
+                           SVGChart.bars(categories: bins.map { "\($0 * 10)–\($0 * 10 + 10)%" },
+                                         series: [(name: "right", values: bins.map { Double(right[$0]) / Double(count[$0]) }),
+                                                  (name: "mean confidence", values: bins.map { sum[$0] / Double(count[$0]) })],
+                                         valueLabel: HTML.pct, caption: "Reliability diagram")))
+        }
+        if m.flipRate != nil, let items = report.analysis.outcomes[m.variant] {
+            // Repeated samples: the items whose samples agree least with their verdict.
+            let unstable = items.filter { $0.voteConfidence != nil }.sorted { ($0.voteConfidence!, $0.pair.id) < ($1.voteConfidence!, $1.pair.id) }.prefix(20)
+            if !unstable.isEmpty {
+                charts.append(("Stability: the \(unstable.count) items whose samples agree least with the item's verdict (the share of its samples, both orders, that give it); the flip rate over all items is \(HTML.pct(m.flipRate)).",
+                               SVGChart.rows(unstable.map { (label: $0.pair.id, value: $0.voteConfidence!, note: "(verdict \($0.verdict?.rawValue ?? "none"), human \($0.humanVerdict.rawValue))") },
+                                             caption: "Least stable items")))
+            }
+        }
         if let categories = report.analysis.categories[m.variant], !categories.isEmpty {
             let rows = categories.sorted { $0.metrics.nItems > $1.metrics.nItems }.prefix(20).map {
                 (label: $0.category, value: $0.metrics.agreement ?? 0, note: "(n = \($0.metrics.nItems))")
