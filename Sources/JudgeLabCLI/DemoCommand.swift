@@ -86,7 +86,7 @@ struct DemoCommand: AsyncParsableCommand {
         settings.cachePath = ResponseCache.path(study: study, environment: ProcessInfo.processInfo.environment)
         let layout = RunLayout(directory: FilePath.join(directory, entry.name))
         let context = CommandContext(quiet: false)
-        let tasks = plan.items.count * plan.variants.reduce(0) { $0 + $1.order.orders.count }
+        let tasks = plan.items.count * plan.variants.reduce(0) { $0 + $1.order.orders.count * $1.samples }
         print("== live: \(plan.items.count) SummEval pairs (stratified by the experts' verdict), \(plan.variants.count) variants, \(tasks) judgments by a real model at \(url)")
         let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs, seed: study.sampleSeed)
         defer { session.close() }
@@ -104,6 +104,10 @@ struct DemoCommand: AsyncParsableCommand {
             }
             print(TextTable.render(rows, header: true))
             for comparison in report.comparisons { print("- " + comparison.sentence) }
+            // Repeated samples: how stable the model is between identical requests.
+            for m in report.analysis.variants where m.flipRate != nil {
+                print("- \(m.variant): \(m.nSamples ?? 0) samples; their verdicts differ within an item and order \(Percent.text(m.flipRate)) of the time (self-agreement \(Percent.text(m.selfAgreement)), vote confidence \(Percent.text(m.voteConfidence))); agreement \(Percent.text(m.agreement)) for \(m.outputTokens.map { "\($0) output tokens" } ?? "its tokens")")
+            }
         }
         print(summary.describe(judgments: recorded, layout: layout))
         if summary.cancelled { throw ExitCode(130) }

@@ -45,19 +45,7 @@ struct LabelCommand: AsyncParsableCommand {
         if let cascade { return try await labelWithCascade(plan, named: cascade, policy: tiePolicy) }
         let chosen = try plan.variant(named: variant!)
         if let note = plan.splitNote, !quiet { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-        var mapping = try inputOptions.mapping()
-        mapping.labelsOptional = true
-        guard FileManager.default.fileExists(atPath: input) else { throw InputError(file: input, "cannot read the pairs to label (does the file exist?)") }
-        let pairs = try DatasetLoader.load(path: input, format: inputOptions.from, mapping: mapping).pairs
-        guard !pairs.isEmpty else { throw InputError(file: input, "no pairs to label") }
-        let one = StudyPlan(study: plan.study, dataset: plan.dataset, library: plan.library, split: plan.split, items: plan.items, variants: [chosen])
-        var settings = try RunSettings.from(plan: one, environment: ProcessInfo.processInfo.environment)
-        try settings.override(maxCost: maxCost, concurrency: nil, noCache: noCache)
-
-        let runID = RunLayout.labelRunID(plan: one, settings: settings, pairs: pairs)
-        let layout = RunLayout(directory: out ?? "Results/\(runID)")
-        let context = CommandContext(quiet: quiet)
-        let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs + pairs, seed: plan.study.sampleSeed)
+        let (pairs, _, layout, runID, session, context) = try prepare(plan, variants: [chosen])
         defer { session.close() }
         let outcome = try await LabelJob.run(plan: plan, chosen: chosen, pairs: pairs, ties: tiePolicy, inconsistent: inconsistentPolicy,
                                              messages: messages, runID: runID, session: session)
@@ -72,6 +60,24 @@ struct LabelCommand: AsyncParsableCommand {
         return outcome.status
     }
 
+    /// The pairs to label, the plan of the variants that judge them, and the run's folder and session.
+    func prepare(_ plan: StudyPlan, variants: [Variant]) throws
+        -> (pairs: [Pair], plan: StudyPlan, layout: RunLayout, runID: String, session: RunSession, context: CommandContext) {
+        var mapping = try inputOptions.mapping()
+        mapping.labelsOptional = true
+        guard FileManager.default.fileExists(atPath: input) else { throw InputError(file: input, "cannot read the pairs to label (does the file exist?)") }
+        let pairs = try DatasetLoader.load(path: input, format: inputOptions.from, mapping: mapping).pairs
+        guard !pairs.isEmpty else { throw InputError(file: input, "no pairs to label") }
+        let one = StudyPlan(study: plan.study, dataset: plan.dataset, library: plan.library, split: plan.split, items: plan.items, variants: variants)
+        var settings = try RunSettings.from(plan: one, environment: ProcessInfo.processInfo.environment)
+        try settings.override(maxCost: maxCost, concurrency: nil, noCache: noCache)
+        let runID = RunLayout.labelRunID(plan: one, settings: settings, pairs: pairs)
+        let layout = RunLayout(directory: out ?? "Results/\(runID)")
+        let context = CommandContext(quiet: quiet)
+        let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs + pairs, seed: plan.study.sampleSeed)
+        return (pairs, one, layout, runID, session, context)
+    }
+
     /// `--cascade`: the stages judged on the study's items (the thresholds), then on the pairs in turn.
     func labelWithCascade(_ plan: StudyPlan, named name: String, policy: LabelPolicy) async throws -> Int32 {
         guard let spec = plan.study.cascades.first(where: { $0.name == name }) else {
@@ -80,20 +86,8 @@ struct LabelCommand: AsyncParsableCommand {
         if spec.isFitted, plan.items.count < spec.calibrationNeeded {
             throw InputError(file: study, field: "sample", "\(plan.items.count) labelled items cannot fit any threshold of cascade '\(name.excerpt())': it needs at least \(spec.calibrationNeeded)")
         }
-        var mapping = try inputOptions.mapping()
-        mapping.labelsOptional = true
-        guard FileManager.default.fileExists(atPath: input) else { throw InputError(file: input, "cannot read the pairs to label (does the file exist?)") }
-        let pairs = try DatasetLoader.load(path: input, format: inputOptions.from, mapping: mapping).pairs
-        guard !pairs.isEmpty else { throw InputError(file: input, "no pairs to label") }
         let members = Set(spec.stages.flatMap { stage in plan.study.juries.first { $0.name == stage }?.members ?? [stage] })
-        let one = StudyPlan(study: plan.study, dataset: plan.dataset, library: plan.library, split: plan.split, items: plan.items,
-                            variants: plan.variants.filter { members.contains($0.name) })
-        var settings = try RunSettings.from(plan: one, environment: ProcessInfo.processInfo.environment)
-        try settings.override(maxCost: maxCost, concurrency: nil, noCache: noCache)
-        let runID = RunLayout.labelRunID(plan: one, settings: settings, pairs: pairs)
-        let layout = RunLayout(directory: out ?? "Results/\(runID)")
-        let context = CommandContext(quiet: quiet)
-        let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs + pairs, seed: plan.study.sampleSeed)
+        let (pairs, one, layout, runID, session, context) = try prepare(plan, variants: plan.variants.filter { members.contains($0.name) })
         defer { session.close() }
         let outcome = try await LabelJob.runCascade(plan: one, cascade: spec, pairs: pairs, ties: policy, messages: messages, runID: runID, session: session)
         context.finish()

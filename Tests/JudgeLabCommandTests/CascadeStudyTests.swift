@@ -94,6 +94,23 @@ import JudgeLabTestSupport
         #expect(html.contains("id=\"cascades\"") && html.contains("jury-first"))
     }
 
+    /// A study's head on the shipped PandaLM sample: a cheap and a strong judge on `server`,
+    /// and the cheap judge's choice variant in both orders.
+    static func twoJudges(_ name: String, _ server: FakeJudgeServer) -> String {
+        """
+        name: \(name)
+        dataset: \(Paths.samples)/pandalm-200.jsonl
+        templates: \(Paths.root)/PromptTemplates
+        judges:
+          cheap: {base_url: "\(server.baseURL)", model: gpt-4o-mini, timeout_seconds: 2.0, retry_base_seconds: 0.02}
+          strong: {base_url: "\(server.baseURL)", model: gpt-4o, timeout_seconds: 2.0, retry_base_seconds: 0.02}
+        variants:
+          list:
+            - {name: cheap, judge: cheap, template: choice-ab, order: both}
+
+        """
+    }
+
     @Test func aJuryTakesTheMajorityOfWhatParsedAndTiesWithoutOne() {
         func j(_ variant: String, _ order: PresentedOrder, _ reading: JudgeReading, cost: Double = 1) -> Judgment {
             Judgment(item: "a", variant: variant, order: order, reading: reading, costUSD: cost)
@@ -124,16 +141,7 @@ import JudgeLabTestSupport
     /// and its thresholds and verdicts equal an uninterrupted run's.
     @Test func aCascadeRunKilledWithKillDashNineResumesToTheSameThresholdsAndVerdicts() async throws {
         func study(_ folder: TemporaryFolder, _ server: FakeJudgeServer) throws -> String {
-            try folder.write("study.yaml", """
-            name: cascade
-            dataset: \(Paths.samples)/pandalm-200.jsonl
-            templates: \(Paths.root)/PromptTemplates
-            judges:
-              cheap: {base_url: "\(server.baseURL)", model: gpt-4o-mini, timeout_seconds: 2.0, retry_base_seconds: 0.02}
-              strong: {base_url: "\(server.baseURL)", model: gpt-4o, timeout_seconds: 2.0, retry_base_seconds: 0.02}
-            variants:
-              list:
-                - {name: cheap, judge: cheap, template: choice-ab, order: both}
+            try folder.write("study.yaml", Self.twoJudges("cascade", server) + """
                 - {name: cheap-rating, judge: cheap, template: rating-1to9, order: both}
                 - {name: strong, judge: strong, template: choice-ab, order: both}
                 - {name: strong-warm, judge: strong, template: choice-ab, order: both, temperature: 0.7}
@@ -189,16 +197,7 @@ import JudgeLabTestSupport
     @Test(.enabled(if: ReferenceImplementationTests.hasPython, "python3 is not installed: the independent implementation is a Python script"))
     func aLaterStageJudgesOnlyTheItemsThatReachItAndResumesAfterKillDashNine() async throws {
         func study(_ folder: TemporaryFolder, _ server: FakeJudgeServer) throws -> String {
-            try folder.write("study.yaml", """
-            name: escalation
-            dataset: \(Paths.samples)/pandalm-200.jsonl
-            templates: \(Paths.root)/PromptTemplates
-            judges:
-              cheap: {base_url: "\(server.baseURL)", model: gpt-4o-mini, timeout_seconds: 2.0, retry_base_seconds: 0.02}
-              strong: {base_url: "\(server.baseURL)", model: gpt-4o, timeout_seconds: 2.0, retry_base_seconds: 0.02}
-            variants:
-              list:
-                - {name: cheap, judge: cheap, template: choice-ab, order: both}
+            try folder.write("study.yaml", Self.twoJudges("escalation", server) + """
                 - {name: strong, judge: strong, template: choice-ab, order: both}
             calibration: {share: 0.5, seed: 3}
             cascades:

@@ -33,26 +33,9 @@ enum RepeatedSamples {
     /// One judgment for the group: the mean of the parsed scores, or the majority choice (in
     /// the presented order), else a tie; unparsed when no sample parsed; costs and tokens summed.
     static func fold(_ group: Group, band: TieBand) -> Judgment {
-        let parsed = group.samples.filter { $0.reading.isParsed }
-        let kind = group.samples[0].reading.kind
-        let reading: JudgeReading
-        if parsed.isEmpty {
-            reading = .unparsed(kind, reason: "none of its \(group.samples.count) samples parsed")
-        } else if kind == .score {
-            let scores = parsed.compactMap { j -> Double? in if case let .score(s) = j.reading { return s } else { return nil } }
-            reading = .score(scores.reduce(0, +) / Double(scores.count))
-        } else {
-            var counts: [Verdict: Int] = [:]
-            for j in parsed { if let v = j.verdict(tieBand: band) { counts[v, default: 0] += 1 } }
-            let majority = counts.first { 2 * $0.value > parsed.count }?.key ?? .tie
-            reading = .choice(Choice.shown(majority, in: group.key.order))
-        }
-        func sum(_ values: [Int?]) -> Int? { values.contains { $0 != nil } ? values.reduce(0) { $0 + ($1 ?? 0) } : nil }
-        let costs = group.samples.compactMap(\.costUSD)
-        return Judgment(item: group.key.item, variant: group.key.variant, order: group.key.order, reading: reading,
-                        reason: "\(group.samples.count) samples: " + group.samples.map { Jury.describe($0.reading) }.joined(separator: ", "),
-                        inputTokens: sum(group.samples.map(\.inputTokens)), outputTokens: sum(group.samples.map(\.outputTokens)),
-                        costUSD: costs.isEmpty ? nil : costs.reduce(0, +), latencyMS: group.samples.compactMap(\.latencyMS).max())
+        Jury.combine(group.samples, key: group.key, tieBand: band,
+                     reason: "\(group.samples.count) samples: " + group.samples.map { Jury.describe($0.reading) }.joined(separator: ", "),
+                     none: "none of its \(group.samples.count) samples parsed")
     }
 
     /// §8's figures of one variant from its groups and its items' combined verdicts.

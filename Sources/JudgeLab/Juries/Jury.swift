@@ -61,16 +61,22 @@ public enum Jury {
             if slots[key] == nil { order.append(key) }
             slots[key, default: []].append(judgment)
         }
-        return order.map { key in combine(slots[key]!, key: key, tieBand: tieBand) }
+        return order.map { key in
+            let panel = slots[key]!
+            return combine(panel, key: key, tieBand: tieBand, reason: "jury of \(panel.count): " + panel.map { "\($0.variant) \(describe($0.reading))" }.joined(separator: "; "),
+                           none: "no member of the jury gave a verdict")
+        }
     }
 
-    /// One item and order: the members' majority or mean, their costs and tokens summed.
-    static func combine(_ panel: [Judgment], key: JudgmentKey, tieBand: TieBand) -> Judgment {
+    /// Several judgments of one item and order as one (a jury's members, or a variant's repeated
+    /// samples): the verdict more than half of the parsed ones give (in the presented order),
+    /// else a tie, or the mean of their scores; unparsed when none parsed; costs and tokens summed.
+    static func combine(_ panel: [Judgment], key: JudgmentKey, tieBand: TieBand, reason: String, none: String) -> Judgment {
         let parsed = panel.filter { $0.reading.isParsed }
         let kind = panel[0].reading.kind
         let reading: JudgeReading
         if parsed.isEmpty {
-            reading = .unparsed(kind, reason: "no member of the jury gave a verdict")
+            reading = .unparsed(kind, reason: none)
         } else if kind == .score {
             let scores = parsed.compactMap { j -> Double? in if case let .score(s) = j.reading { return s } else { return nil } }
             reading = .score(scores.reduce(0, +) / Double(scores.count))
@@ -82,8 +88,7 @@ public enum Jury {
         }
         func sum(_ values: [Int?]) -> Int? { values.contains { $0 != nil } ? values.reduce(0) { $0 + ($1 ?? 0) } : nil }
         let costs = panel.compactMap(\.costUSD)
-        return Judgment(item: key.item, variant: key.variant, order: key.order, reading: reading,
-                        reason: "jury of \(panel.count): " + panel.map { "\($0.variant) \(describe($0.reading))" }.joined(separator: "; "),
+        return Judgment(item: key.item, variant: key.variant, order: key.order, reading: reading, reason: reason,
                         inputTokens: sum(panel.map(\.inputTokens)), outputTokens: sum(panel.map(\.outputTokens)),
                         costUSD: costs.isEmpty ? nil : costs.reduce(0, +), latencyMS: panel.compactMap(\.latencyMS).max())
     }
