@@ -21,11 +21,16 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "How many items to queue.") var count: Int = 50
     @Option(help: "The variant whose verdicts to review (needed when the run has several).") var variant: String?
     @Option(help: "Seed of the random share and of the answers' order.") var seed: UInt64 = 1
+    @Option(help: "Queue the items one of the run's cascades abstained on (no stage was confident), all of them.") var cascade: String?
     @Option(help: "Where review.csv and review.html go (default: RUN/review).") var out: String?
 
     func run() throws {
         try reportingInputErrors {
             guard count > 0 else { throw ValidationError("--count must be at least 1") }
+            if let cascade {
+                try queueAbstentions(of: cascade)
+                return
+            }
             let (pairs, labels, chosen) = try JudgedFolder.labels(folder, variant: variant)
             let labelled = pairs.contains { $0.label != .none }
             let items = ReviewQueue.build(labels, labelled: labelled, count: count, seed: seed)
@@ -37,6 +42,28 @@ struct ReviewCommand: ParsableCommand {
             let reasons = Dictionary(grouping: items, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
             print("\(items.count) items to review in \(target)/review.html and review.csv: \(reasons.joined(separator: "; "))")
         }
+    }
+}
+
+extension ReviewCommand {
+    /// `--cascade`: every evaluated item the cascade abstained on, in the data set's order.
+    func queueAbstentions(of name: String) throws {
+        let report = try RunReport.load(runDirectory: folder, options: { var o = AnalysisOptions(); o.bootstrapResamples = 0; return o }())
+        guard let cascade = report.cascades.first(where: { $0.spec.name == name }) else {
+            throw InputError(file: RunLayout(directory: folder).studyRecord, field: "cascades",
+                             "no cascade named '\(name.excerpt())' in the run (its: \(report.cascades.map(\.spec.name).joined(separator: ", ")))")
+        }
+        var generator = SeededGenerator(seed: seed)
+        let items = cascade.abstained.compactMap { report.pairs[$0] }.map { pair in
+            ReviewItem(pair: pair, reason: "the cascade abstained: no stage was confident enough", flipped: generator.next() & 1 == 1,
+                       label: PairLabel(pair: pair, original: nil, swapped: nil))
+        }
+        let target = out ?? FilePath.join(folder, "review")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let review = RunLayout(directory: target)
+        try AtomicFile.write(ReviewQueue.csv(items), to: review.reviewSheet)
+        try AtomicFile.write(HTMLReport.renderReview(items, title: name, runID: FilePath.name(folder)), to: review.reviewPage)
+        print("\(items.count) items cascade \(name) abstained on, to review in \(target)/review.html and review.csv")
     }
 }
 

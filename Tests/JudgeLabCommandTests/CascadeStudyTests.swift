@@ -92,6 +92,16 @@ import JudgeLabTestSupport
         #expect(juryCost > 0 && abs(juryCost - memberCost) < 1e-9)
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains("id=\"cascades\"") && html.contains("jury-first"))
+
+        // What the calibrated cascade abstained on goes to review, every item of it.
+        let review = try JudgeLabBinary.run(["review", out, "--cascade", "calibrated"])
+        #expect(review.status == 0, "\(review.stderr)")
+        let abstained = Int(ours.first { $0["name"] == "calibrated" }?["abstained"]?.numberValue ?? -1)
+        #expect(review.stdout.hasPrefix("\(abstained) items cascade calibrated abstained on"), "\(review.stdout)")
+        let sheet = try String(contentsOfFile: out + "/review/review.csv", encoding: .utf8)
+        #expect(sheet.components(separatedBy: "the cascade abstained").count == abstained + 1)
+        let unknown = try JudgeLabBinary.run(["review", out, "--cascade", "nope"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no cascade named 'nope'"))
     }
 
     /// A study's head on the shipped PandaLM sample: a cheap and a strong judge on `server`,

@@ -37,6 +37,28 @@ import JudgeLabTestSupport
                 #expect(abs((variant["agreement"]?.numberValue ?? -1) - (reference[name] ?? -2)) < 1e-9, "\(study): \(name)")
             }
         }
+        // LLMBar Natural and Adversarial with a jury, a naive and a calibrated cascade, priced.
+        for study in ["llmbar-natural-cascade", "llmbar-adversarial-cascade"] {
+            let dir = out + "/" + study
+            let metrics = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: dir + "/metrics.json")))
+            guard case let .array(cascades)? = metrics["cascades"], case let .array(variants)? = metrics["variants"] else {
+                Issue.record("\(study): no cascades")
+                continue
+            }
+            #expect(cascades.compactMap { $0["name"]?.stringValue } == ["naive", "calibrated"])
+            #expect(variants.contains { $0["variant"] == "jury/ChatGPT×3" })
+            #expect(variants.allSatisfy { ($0["cost_usd"]?.numberValue ?? 0) > 0 }, "\(study): every variant priced")
+            let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+            #expect(html.contains("id=\"cascades\"") && html.contains("jury/ChatGPT×3"))
+            if Browser.isInstalled { #expect(try Browser.pageIsQuiet(dir + "/report.html", shots: folder.path + "/shots-" + study)) }
+        }
+        // The naive cascade collapses on Adversarial; the calibrated one abstains rather than claim it.
+        let adversarial = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: out + "/llmbar-adversarial-cascade/metrics.json")))
+        if case let .array(cascades)? = adversarial["cascades"], cascades.count == 2 {
+            #expect((cascades[0]["agreement"]?.numberValue ?? 1) < 0.5)
+            #expect(cascades[1]["selective_agreement"] == .null || (cascades[1]["selective_agreement"]?.numberValue ?? 0) >= 0.8)
+        }
+        #expect(result.stdout.contains("Cascades, on the"))
     }
 
     /// SummEval both ways: pointwise and pairwise variants in one leaderboard, each pointwise

@@ -80,6 +80,8 @@ public struct CascadeReport: Sendable {
     public var evaluatedItems: Int
     public var stages: [Stage]
     public var outcome: Cascade.Outcome
+    /// The evaluated items no stage kept: they go to human review (`judgelab review --cascade`).
+    public var abstained: [String]
 
     /// Fits `spec` on the calibration items and evaluates it on the others.
     /// - Parameters:
@@ -119,6 +121,7 @@ public struct CascadeReport: Sendable {
         let thresholds = spec.thresholds
             ?? Cascade.fit(stages: calibrationReadings, human: calibrationHuman, alpha: spec.alpha, delta: spec.delta)
         var outcome = Cascade.evaluate(stages: evaluatedReadings, human: human, thresholds: thresholds)
+        abstained = evaluated.indices.filter { outcome.keptBy[$0] == nil }.map { evaluated[$0].id }
         if let last = spec.stages.last, partial.contains(last) {
             let judged = (outcomes[last] ?? []).filter { !$0.judgments.isEmpty }
             let perItem = judged.isEmpty ? 0 : judged.reduce(0) { $0 + $1.costUSD } / Double(judged.count)

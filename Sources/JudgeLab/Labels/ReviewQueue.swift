@@ -8,6 +8,13 @@ public struct ReviewItem: Sendable {
     /// Answer 2 shown first (seeded per item, so the reviewer cannot learn the judge's side).
     public var flipped: Bool
     public var label: PairLabel
+
+    public init(pair: Pair, reason: String, flipped: Bool, label: PairLabel) {
+        self.pair = pair
+        self.reason = reason
+        self.flipped = flipped
+        self.label = label
+    }
 }
 
 public enum ReviewQueue {
