@@ -34,17 +34,19 @@ struct VariantsCommand: ParsableCommand {
                     .object([("name", .string(v.name)), ("template", .string(v.template.name)), ("shots", .number(Double(v.shots))),
                              ("selection", .string(v.selection.rawValue)), ("rubric", .string(v.rubric ?? "none")),
                              ("order", .string(v.order.rawValue)), ("model", .string(v.model)), ("temperature", .number(v.temperature)),
-                             ("max_tokens", .number(Double(v.maxTokens))), ("examples", .array(v.examples.map { .string($0.id) }))])
+                             ("max_tokens", .number(Double(v.maxTokens))), ("samples", .number(Double(v.samples))),
+                             ("examples", .array(v.examples.map { .string($0.id) }))])
                 }).prettyText)
                 return
             }
-            var rows = [["variant", "template", "k", "rubric", "order", "model", "temp", "examples"]]
+            let sampled = plan.variants.contains { $0.samples > 1 }
+            var rows = [["variant", "template", "k", "rubric", "order", "model", "temp"] + (sampled ? ["samples"] : []) + ["examples"]]
             for v in plan.variants {
                 rows.append([v.name, v.template.name, v.shots == 0 ? "0" : "\(v.shots) \(v.selection.rawValue)", v.rubric ?? "none",
-                             v.order.rawValue, v.model, v.temperature.description, v.examples.map(\.id).joined(separator: " ")])
+                             v.order.rawValue, v.model, v.temperature.description] + (sampled ? ["\(v.samples)"] : []) + [v.examples.map(\.id).joined(separator: " ")])
             }
             print(TextTable.render(rows, header: true))
-            let judgments = plan.variants.reduce(0) { $0 + $1.order.orders.count * plan.items.count }
+            let judgments = plan.variants.reduce(0) { $0 + $1.order.orders.count * $1.samples * plan.items.count }
             print("\(plan.variants.count) variants × \(plan.items.count) items = \(judgments) judgments; few-shot pool \(plan.split.fewShot.count) items")
         }
     }

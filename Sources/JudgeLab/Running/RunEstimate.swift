@@ -18,12 +18,17 @@ public enum RunEstimate {
         let input = toSend.reduce(0) { $0 + $1.request.estimatedInputTokens }
         let output = toSend.reduce(0) { $0 + $1.request.maxTokens }
         var rows = [
-            ["judgments", "\(tasks.count) (\(plan.variants.count) variants × \(plan.items.count) items × their orders)"],
+            ["judgments", "\(tasks.count) (\(plan.variants.count) variants × \(plan.items.count) items × their orders\(plan.variants.contains { $0.samples > 1 } ? " × their samples" : ""))"],
             ["answered before", "\(answered)"],
             ["from the cache", "\(cached) (\(settings.cachePath == ResponseCache.none ? "no cache" : "cache: " + (settings.cachePath ?? "none: set $\(ResponseCache.variable) or $HOME")))"],
             ["requests to send", "\(toSend.count) (before retries)" + (shared > 0 ? "; \(shared) more judgments share one of them (an identical prompt)" : "")],
         ]
         if skipped > 0 { rows.append(["skipped", "\(skipped) judgments over their judge's input limit (oversized: skip): not sent"]) }
+        // A later stage judged only where a cascade reaches it: counted here on every item, its most.
+        let partial = CascadeSpec.partialStages(plan.study.cascades, juries: plan.study.juries)
+        if !partial.isEmpty, let split = plan.calibration {
+            rows.append(["cascades", "\(partial.sorted().joined(separator: ", ")) judge\(partial.count == 1 ? "s" : "") the \(split.calibration.count) calibration items and only those of the other \(split.evaluated.count) that reach \(partial.count == 1 ? "it" : "them"): counted here (and below) at their most, as if every item did"])
+        }
         rows += [
             ["input tokens", "about \(input) (UTF-8 bytes / 4)"],
             ["output tokens", "at most \(output)"],
