@@ -31,6 +31,8 @@ extension OptimizePlan {
         let total = dollars(probe) + dollars(race) + Double(plan.spec.proposals) * dearest + finalists + dollars(baseline)
         rows.append(["dollars at most", String(format: "$%.4f", total) + (plan.spec.proposals > 0 ? " (each proposal at the dearest candidate's cost)" : "") + (unpriced.isEmpty ? "" : " (no price for \(unpriced.sorted().joined(separator: ", ")))")
                      + (settings.maxCostUSD.map { String(format: "; budget $%.2f", $0) } ?? "")])
+        // How many labelled items the space needs to separate its candidates.
+        rows += SamplePlanner.lines(devItems: plan.split.dev.count, alpha: plan.spec.alpha)
         return TextTable.render(rows)
     }
 }
