@@ -50,6 +50,9 @@ import JudgeLabTestSupport
             #expect(variants.allSatisfy { ($0["cost_usd"]?.numberValue ?? 0) > 0 }, "\(study): every variant priced")
             let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
             #expect(html.contains("id=\"cascades\"") && html.contains("jury/ChatGPT×3"))
+            // In report.xml too (checked against its schema when written).
+            let xml = try String(contentsOfFile: dir + "/report.xml", encoding: .utf8)
+            #expect(xml.contains("<cascade name=\"naive\" fitted=\"false\"") && xml.contains("<cascade name=\"calibrated\" fitted=\"true\""))
             if Browser.isInstalled { #expect(try Browser.pageIsQuiet(dir + "/report.html", shots: folder.path + "/shots-" + study)) }
         }
         // The naive cascade collapses on Adversarial; the calibrated one abstains rather than claim it.

@@ -46,11 +46,30 @@ public enum XMLReport {
         let root = XMLTree("report", [("version", schemaVersion), ("tool", "judgelab \(JudgeLabVersion.text)"),
                                       ("created", ISO8601DateFormatter().string(from: report.created))])
         try sink.start(root.name, attributes: root.attributes)
-        for part in [run, settings, variants, comparisons] + (report.optimize.map { [search($0)] } ?? []) { try sink.emit(part) }
+        for part in [run, settings, variants, comparisons] + (report.optimize.map { [search($0)] } ?? []) + cascades(report) { try sink.emit(part) }
         try sink.start("items", attributes: [])
         try forEachItem(analysis) { outcomes in try sink.emit(item(outcomes)) }
         try sink.end()
         try sink.end()
+    }
+
+    /// The study's cascades, when it has any: each with its stages' thresholds and what they kept.
+    static func cascades(_ report: RunReport) -> [XMLTree] {
+        guard !report.cascades.isEmpty else { return [] }
+        func n(_ x: Double?) -> String? { x.map { JSONValue.format(number: $0) } }
+        let front = CascadeReport.front(report.cascades)
+        return [XMLTree("cascades", children: report.cascades.map { c in
+            XMLTree("cascade", [("name", c.spec.name), ("fitted", c.spec.isFitted ? "true" : "false"), ("alpha", c.spec.isFitted ? n(c.spec.alpha) : nil),
+                                ("delta", c.spec.isFitted ? n(c.spec.delta) : nil), ("n-calibration", "\(c.calibrationItems)"), ("n-items", "\(c.evaluatedItems)"),
+                                ("coverage", n(c.outcome.coverage)), ("selective-agreement", n(c.outcome.selectiveAgreement)), ("agreement", n(c.outcome.agreement)),
+                                ("cost-usd", n(c.outcome.costUSD)), ("cost-share", n(c.outcome.costShare)), ("abstained", "\(c.abstained.count)"),
+                                ("pareto", front.contains(c.spec.name) ? "true" : "false")],
+                    children: c.stages.enumerated().map { k, s in
+                XMLTree("stage", [("variant", s.variant), ("threshold", n(s.threshold)), ("reach", n(c.outcome.reach[k])), ("kept", "\(s.kept)"),
+                                  ("kept-agreement", n(s.keptAgreement)), ("alone-agreement", n(s.aloneAgreement)), ("alone-cost-usd", n(s.aloneCostUSD)),
+                                  ("judged", s.judgedReached ? "reached" : "all")])
+            })
+        })]
     }
 
     static func search(_ s: OptimizeSummary) -> XMLTree {
