@@ -199,6 +199,77 @@ import JudgeLabTestSupport
         #expect(Self.decisions(try await Optimizer(plan: again).run(engine: engine2)) == Self.decisions(first))
     }
 
+    /// Issue 29's `library` proposals: rubrics written from an instruction library, one criterion
+    /// added or dropped from the leader's, raced from the dev items judged so far; the same
+    /// proposals and decisions on a second run; and a proposal's winner study carries its text, so
+    /// that it asks exactly what the search asked.
+    @Test func libraryProposalsWriteRubricsThatRaceAndTheWinnerStudyCarriesTheirText() async throws {
+        let (folder, study0) = try Self.trial(seed: 6)
+        var study = study0
+        defer { withExtendedLifetime(folder) {} }
+        let library = ["The answer follows every instruction.", "The answer is factually correct.", "The answer is concise."]
+        var propose = ProposeSpec()
+        propose.library = library
+        propose.perRound = 2
+        propose.total = 5
+        study.search!.propose = propose
+        let (plan, engine, _) = try Self.inProcess(study, seed: 6)
+        let first = try await Optimizer(plan: plan).run(engine: engine)
+        let proposed = first.candidates.filter { $0.origin?.contains("criterion") == true }
+        #expect(proposed.count >= 2 && proposed.count <= 5, "\(first.candidates.compactMap(\.origin))")
+        for candidate in proposed {
+            let text = try #require(candidate.variant.rubricText)
+            #expect(text.hasPrefix(LibraryProposals.header) && candidate.variant.rubric == LibraryProposals.name(of: text))
+            #expect(text.split(separator: "\n").dropFirst().allSatisfy { line in library.contains(String(line.dropFirst(2))) })
+            // Raced from the items judged so far: caught up like any proposal.
+            let judgedBy = first.rounds.last { $0.number == (candidate.droppedIn ?? first.rounds.last!.number) }!.items
+            #expect(candidate.devItems == judgedBy || candidate.origin!.contains("not raced"), "\(candidate.name)")
+        }
+        let (again, engine2, _) = try Self.inProcess(study, seed: 6)
+        let second = try await Optimizer(plan: again).run(engine: engine2)
+        #expect(Self.decisions(second) == Self.decisions(first))
+        #expect(second.candidates.map(\.name) == first.candidates.map(\.name))
+
+        // Its winner study: the rubric's text itself, the same prompt as in the search.
+        let proposal = try #require(proposed.first).variant
+        let yaml = WinnerStudy.yaml(winner: proposal, plan: plan, dataset: "winner-data.jsonl", templates: Paths.root + "/PromptTemplates", result: first)
+        #expect(yaml.contains("rubric_text: "))
+        try NativeFormat.text(WinnerStudy.items(winner: proposal, plan: plan)).write(toFile: folder.path + "/winner-data.jsonl", atomically: true, encoding: .utf8)
+        let path = try folder.write("winner.yaml", yaml)
+        let winnerPlan = try StudyPlan(study: try Study.load(path: path))
+        let reloaded = try #require(winnerPlan.variants.first)
+        #expect(reloaded.rubricText == proposal.rubricText && reloaded.rubric == proposal.rubric)
+        let item = plan.split.test[0]
+        let asked = try PromptBuilder(variant: proposal, library: plan.library).messages(for: item, order: .original)
+        let again3 = try PromptBuilder(variant: reloaded, library: winnerPlan.library).messages(for: item, order: .original)
+        #expect(asked == again3)
+        #expect(asked.contains { $0.content.contains(library[0]) || $0.content.contains(library[1]) || $0.content.contains(library[2]) })
+    }
+
+    @Test func aBadInstructionLibraryIsOneClearError() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        _ = try folder.write("empty.yaml", "[]\n")
+        _ = try folder.write("map.yaml", "a: 1\n")
+        // Each error names where it is: the library file's own line, or the study's `propose`.
+        for (propose, says, at) in [("{library: empty.yaml}", "an empty instruction library", "empty.yaml:1"),
+                                    ("{library: missing.yaml}", "cannot read the instruction library", "study.yaml:5"),
+                                    ("{library: map.yaml}", "a YAML list of criteria", "map.yaml:1"),
+                                    ("{kinds: [rubric], library: empty.yaml}", "a proposer model", "study.yaml:5"),
+                                    ("{kinds: [library]}", "need 'library'", "study.yaml:5")] {
+            let study = try folder.write("study.yaml", """
+            dataset: data.jsonl
+            judge: {base_url: "http://127.0.0.1:9/v1", model: m}
+            search:
+              space: {template: [choice-ab]}
+              propose: \(propose)
+            """)
+            let result = try JudgeLabBinary.run(["optimize", study, "--estimate"])
+            #expect(result.status == 2 && result.stderr.contains(says) && result.stderr.contains(at + ":"), "\(propose): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stdout.isEmpty)
+        }
+    }
+
     // MARK: Budgets
 
     @Test func theJudgmentBudgetStopsTheRaceAndKeepsTheConfirmation() async throws {

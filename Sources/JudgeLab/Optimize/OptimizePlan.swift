@@ -103,7 +103,8 @@ public struct OptimizePlan: Sendable {
     public var maximumJudgments: (probe: Int, race: Int, confirmation: Int, total: Int) {
         let probe = probeTemplates.reduce(0) { $0 + probeItems($1).count }
         // Each proposal is judged on every dev item at most, in as many orders as a candidate has.
-        let race = (candidates.reduce(0) { $0 + $1.order.orders.count } + spec.proposals * (candidates.map(\.order.orders.count).max() ?? 1)) * split.dev.count
+        let proposals = spec.proposals + (spec.propose?.total ?? 0)
+        let race = (candidates.reduce(0) { $0 + $1.order.orders.count } + proposals * (candidates.map(\.order.orders.count).max() ?? 1)) * split.dev.count
         let finalists = candidates.map(\.order.orders.count).sorted(by: >).prefix(spec.finalists).reduce(0, +)
         let confirmation = (finalists + baseline.order.orders.count) * split.test.count
         let total = probe + race + confirmation

@@ -133,7 +133,7 @@ public struct Optimizer: Sendable {
         var survivors = Array(candidates.indices)
         var candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var pending: [Int] = []  // proposed candidates still to catch up on the dev items judged so far
-        var proposed = 0
+        var proposed = 0, libraryProposed = 0
         var records = candidates.map { CandidateRecord(name: $0.name, variant: $0, devItems: 0, devAgreements: 0, judgments: 0) }
         var rounds: [OptimizeResult.RoundRecord] = []
         var devJudgments: [Judgment] = []
@@ -236,11 +236,26 @@ public struct Optimizer: Sendable {
             // A neighbour of the leader, while the race goes on and the judgment budget can pay
             // for its catching up as well as for the confirmation.
             let catchUpCost = judged * candidates[leader].order.orders.count
+            var entering: [(variant: Variant, origin: String)] = []
             if proposed < spec.proposals, end < dev.count,
                spec.maxJudgments.map({ spent + catchUpCost + reserve + perItem * min(spec.growth, dev.count - end) <= $0 }) ?? true,
                let (variant, origin) = Proposals.propose(from: candidates[leader], number: proposed, pool: plan.split.pool, rubrics: spec.rubrics,
                                                          library: plan.library, seed: spec.seed, taken: Set(candidateIndex.keys)) {
                 proposed += 1
+                entering.append((variant, origin))
+            }
+            // Rubrics written from the instruction library: the leader's, one criterion added or dropped.
+            if let propose = spec.propose, end < dev.count {
+                for _ in 0..<propose.perRound where libraryProposed < propose.total {
+                    let cost = catchUpCost * (entering.count + 1)
+                    guard spec.maxJudgments.map({ spent + cost + reserve + perItem * min(spec.growth, dev.count - end) <= $0 }) ?? true,
+                          let (variant, origin) = LibraryProposals.propose(from: candidates[leader], number: libraryProposed, library: propose.library,
+                                                                           taken: Set(candidateIndex.keys).union(entering.map(\.variant.name))) else { break }
+                    libraryProposed += 1
+                    entering.append((variant, origin))
+                }
+            }
+            for (variant, origin) in entering {
                 let index = candidates.count
                 candidates.append(variant)
                 orders.append(variant.order.orders.count)

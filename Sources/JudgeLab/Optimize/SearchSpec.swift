@@ -44,6 +44,8 @@ public struct SearchSpec: Sendable {
     /// New candidates proposed from the leader during the race (one after a round, while
     /// several candidates survive), judged on every dev item judged so far to catch up.
     public var proposals = 0
+    /// Proposals written during the race (`propose:`): rubrics made from an instruction library.
+    public var propose: ProposeSpec?
     /// At most this many judgments in all (probe, race and confirmation).
     public var maxJudgments: Int?
     /// The variant the winner is confirmed against (default: the space's first template, zero-shot).
@@ -52,7 +54,7 @@ public struct SearchSpec: Sendable {
     public var line: Int?
     public var field = "search"
 
-    static let keys = ["seed", "candidates", "split", "space", "racing", "max_judgments", "baseline"]
+    static let keys = ["seed", "candidates", "split", "space", "racing", "max_judgments", "baseline", "propose"]
     static let spaceKeys = ["template", "shots", "selection", "example_sets", "rubric", "order", "temperature", "output", "verdict", "judge", "max_tokens", "reason"]
 
     static func parse(_ node: YAMLNode) throws -> SearchSpec {
@@ -122,6 +124,7 @@ public struct SearchSpec: Sendable {
         spec.reasons = try list("reason") { n -> ReasonPlacement? in try choice(n, ReasonPlacement.names) } ?? spec.reasons
         spec.judges = try list("judge") { n -> String? in try n.string() } ?? spec.judges
         if let v = space["max_tokens"] { spec.maxTokens = try Study.maxTokens(v) }
+        if let v = node["propose"] { spec.propose = try ProposeSpec.parse(v) }
         if let racing = node["racing"] {
             try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists", "indifference", "proposals"])
             if let v = racing["proposals"] {

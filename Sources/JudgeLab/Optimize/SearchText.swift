@@ -28,8 +28,12 @@ extension OptimizePlan {
         let baseline = try tasks([plan.baseline], plan.split.test)
         let unpriced = Set((probe + race + baseline).filter { $0.maximumCost == nil }.map(\.request.model))
         let dearest = try plan.candidates.map { dollars(try tasks([$0], plan.split.dev)) }.max() ?? 0
-        let total = dollars(probe) + dollars(race) + Double(plan.spec.proposals) * dearest + finalists + dollars(baseline)
-        rows.append(["dollars at most", String(format: "$%.4f", total) + (plan.spec.proposals > 0 ? " (each proposal at the dearest candidate's cost)" : "") + (unpriced.isEmpty ? "" : " (no price for \(unpriced.sorted().joined(separator: ", ")))")
+        let proposals = plan.spec.proposals + (plan.spec.propose?.total ?? 0)
+        let total = dollars(probe) + dollars(race) + Double(proposals) * dearest + finalists + dollars(baseline)
+        if let propose = plan.spec.propose {
+            rows.append(["proposals", "up to \(propose.total) rubrics from the instruction library's \(propose.library.count) criteria (\(propose.perRound) after a round), each raced from the dev items judged so far"])
+        }
+        rows.append(["dollars at most", String(format: "$%.4f", total) + (proposals > 0 ? " (each proposal at the dearest candidate's cost)" : "") + (unpriced.isEmpty ? "" : " (no price for \(unpriced.sorted().joined(separator: ", ")))")
                      + (settings.maxCostUSD.map { String(format: "; budget $%.2f", $0) } ?? "")])
         // How many labelled items the space needs to separate its candidates.
         rows += SamplePlanner.lines(devItems: plan.split.dev.count, alpha: plan.spec.alpha)

@@ -68,7 +68,7 @@ public enum WinnerStudy {
         let selection = winner.nearest != nil ? "nearest" : "fixed"
         var entry = ["name: \(q(winner.name))", "template: \(q(winner.template.name))", "shots: \(winner.shots)"]
         if winner.shots > 0 { entry.append("selection: \(selection)") }
-        entry += ["rubric: \(q(winner.rubric ?? "none"))", "order: \(winner.order.rawValue)", "judge: \(q(judgeName))", "model: \(q(winner.model))",
+        entry += ["rubric: \(q(winner.rubric ?? "none"))"] + (winner.rubricText.map { ["rubric_text: \(q($0))"] } ?? []) + ["order: \(winner.order.rawValue)", "judge: \(q(judgeName))", "model: \(q(winner.model))",
                   "temperature: \(n(winner.temperature))", "max_tokens: \(winner.maxTokens)", "output: \(winner.output.rawValue)", "verdict: \(winner.verdict.rawValue)"]
             + (winner.reason.map { ["reason: \($0.rawValue)"] } ?? [])
             + (winner.tieBand.map { ["tie_band: \(q("\(n($0.lo)),\(n($0.hi))"))"] } ?? [])

@@ -11,6 +11,8 @@ public struct Study: Sendable {
         public var shots: Int
         public var selection: ExampleSelection
         public var rubric: String?
+        /// The rubric's own text (`rubric_text`; `rubric` is then its name).
+        public var rubricText: String?
         public var order: OrderPolicy
         public var model: String?
         public var temperature: Double?

@@ -201,7 +201,7 @@ public struct VariantFactory {
         let judges = Dictionary(study.judges.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let severalJudges = study.judges.count > 1
         let template = try library.template(named: spec.template, file: study.file, line: spec.line, field: spec.field + ".template")
-        if let rubric = spec.rubric, library.rubrics[rubric] == nil {
+        if let rubric = spec.rubric, spec.rubricText == nil, library.rubrics[rubric] == nil {
             throw InputError(file: study.file, line: spec.line, field: spec.field + ".rubric",
                              "unknown rubric '\(rubric.excerpt())' (available: none, \(library.rubricNames.joined(separator: ", ")))")
         }
@@ -290,6 +290,7 @@ public struct VariantFactory {
             variant.verdict = spec.verdict
             variant.tieBand = spec.tieBand
             variant.samples = samples
+            variant.rubricText = spec.rubricText
             if spec.selection == .nearest, spec.shots > 0 {
                 variant.nearest = NearestExamples(k: spec.shots, pool: template.allowsTie ? pool : pool.filter { $0.humanVerdict() != .tie })
             }

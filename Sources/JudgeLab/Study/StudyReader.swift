@@ -249,7 +249,7 @@ extension Study {
         return judge
     }
 
-    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "reason", "verdict", "tie_band", "samples", "baseline"]
+    static let variantKeys = ["name", "template", "shots", "selection", "rubric", "order", "model", "temperature", "max_tokens", "judge", "output", "reason", "verdict", "tie_band", "samples", "rubric_text", "baseline"]
     /// The grid's axes, in odometer order (the last turns fastest).
     static let gridAxes = ["template", "shots", "selection", "rubric", "order", "judge", "model", "temperature", "max_tokens", "output", "verdict", "tie_band", "reason", "samples"]
 
@@ -258,7 +258,7 @@ extension Study {
         try node.requireKeys(in: ["grid", "list"])
         var specs: [VariantSpec] = []
         if let grid = node["grid"] {
-            try grid.requireKeys(in: variantKeys.filter { $0 != "name" && $0 != "baseline" })
+            try grid.requireKeys(in: variantKeys.filter { $0 != "name" && $0 != "baseline" && $0 != "rubric_text" })
             func values(_ key: String) -> [YAMLNode?] {
                 guard let value = grid[key] else { return [nil] }
                 return value.list()
@@ -331,6 +331,14 @@ extension Study {
         if let node = v["rubric"] ?? nil {
             let text = try node.string()
             spec.rubric = text == "none" ? nil : text
+        }
+        if let node = v["rubric_text"] ?? nil {
+            // A rubric written out (a search's proposal in winner.yaml): its name is `rubric`, or its digest.
+            let text = try node.string()
+            guard !text.isBlank else { throw node.error("an empty rubric text (leave it out for no rubric)") }
+            do { _ = try TemplateLibrary.compile(text, file: "rubric_text") } catch { throw node.error("the rubric text is not a valid Mustache template: \(InputError.reason(of: error) ?? "\(error)")") }
+            spec.rubricText = text
+            if spec.rubric == nil { spec.rubric = LibraryProposals.name(of: text) }
         }
         if let node = v["order"] ?? nil {
             let text = try node.string()

@@ -12,7 +12,11 @@ public struct PromptBuilder: Sendable {
     public init(variant: Variant, library templates: TemplateLibrary) throws {
         self.variant = variant
         var partials: [String: MustacheTemplate] = [:]
-        if let rubric = variant.rubric {
+        if let text = variant.rubricText {
+            let compiled = try TemplateLibrary.compile(text, file: "rubric '\(variant.rubric ?? "inline")'")
+            partials["rubric"] = compiled
+            rubricTemplate = compiled
+        } else if let rubric = variant.rubric {
             guard let compiled = templates.rubrics[rubric] else {
                 throw InputError(file: templates.directory + "/rubrics", field: "rubric",
                                  "unknown rubric '\(rubric.excerpt())' (available: none, \(templates.rubricNames.joined(separator: ", ")))")

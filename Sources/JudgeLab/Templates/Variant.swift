@@ -8,6 +8,9 @@ public struct Variant: Sendable {
     public var selection: ExampleSelection
     /// The rubric's name; nil for none.
     public var rubric: String?
+    /// The rubric's text, when it is the variant's own rather than the library's (a search's
+    /// proposal, or `rubric_text` in a study): `rubric` is then its name.
+    public var rubricText: String?
     public var order: OrderPolicy
     public var model: String
     public var temperature: Double
