@@ -9,12 +9,13 @@ each article's summaries span its range; listed by system. Deterministic; run it
 
     python3 Tests/Support/make_summeval_responses.py [../shared/data/summeval]
 """
-import glob
 import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import make_summeval_sample  # noqa: E402  (the same ten articles, read the same way)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SOURCE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data", "summeval")
 OUT = os.path.join(ROOT, "Sources", "JudgeLab", "Resources", "Samples", "summeval-responses.jsonl")
@@ -27,12 +28,7 @@ def mean(record, criterion):
 
 
 def main():
-    articles = {}
-    for path in sorted(glob.glob(os.path.join(SOURCE, "model_output_annotations", "*.jsonl"))):
-        for line in open(path, encoding="utf-8"):
-            record = json.loads(line)
-            articles.setdefault(record["id"], []).append(record)
-    shortest = sorted(articles, key=lambda a: (len(articles[a][0]["text"].split()), a))[:10]
+    articles, shortest = make_summeval_sample.shortest_articles()
     lines = []
     for article in shortest:
         ranked = sorted(articles[article], key=lambda r: (-mean(r, "relevance"), r["model_id"]))

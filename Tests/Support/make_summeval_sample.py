@@ -25,13 +25,19 @@ def relevance(record):
     return round(sum(scores) / len(scores), 4)
 
 
-def main():
+def shortest_articles(count=10):
+    """SummEval's annotated summaries by article, and the `count` shortest articles' ids (by
+    words, then id). Shared with make_summeval_responses.py."""
     articles = {}
     for path in sorted(glob.glob(os.path.join(SOURCE, "model_output_annotations", "*.jsonl"))):
         for line in open(path, encoding="utf-8"):
             record = json.loads(line)
             articles.setdefault(record["id"], []).append(record)
-    shortest = sorted(articles, key=lambda a: (len(articles[a][0]["text"].split()), a))[:10]
+    return articles, sorted(articles, key=lambda a: (len(articles[a][0]["text"].split()), a))[:count]
+
+
+def main():
+    articles, shortest = shortest_articles()
     pairs = []
     for article in shortest:
         systems = sorted(articles[article], key=lambda r: (relevance(r), r["model_id"]))
