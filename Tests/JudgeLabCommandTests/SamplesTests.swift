@@ -47,6 +47,8 @@ import JudgeLabTestSupport
         let judgments = try JudgmentsFile.load(path: out + "/judgments.jsonl")
         let thrice = judgments.filter { $0.variant == "thrice" }
         #expect(thrice.count == 480 && Set(thrice.compactMap(\.sample)) == [0, 1, 2])
+        // In the file, each item and order's samples in their numbers' order, whatever order they were answered in.
+        #expect(thrice.compactMap(\.sample) == Array(repeating: [0, 1, 2], count: 160).flatMap { $0 })
         #expect(judgments.filter { $0.variant == "once" }.allSatisfy { $0.sample == nil })
         #expect(judgments.filter { $0.variant.hasPrefix("rating-1to9") }.count == 320)
 

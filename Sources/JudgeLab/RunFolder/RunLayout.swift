@@ -96,14 +96,15 @@ public struct RunLayout: Sendable {
         let variantIndex = Dictionary(uniqueKeysWithValues: plan.variants.enumerated().map { ($1.name, $0) })
         let itemIndex = Dictionary(plan.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         func rank(_ j: Judgment) -> UInt64 {
-            UInt64(((variantIndex[j.variant] ?? plan.variants.count) * (plan.items.count + 1) + (itemIndex[j.item] ?? plan.items.count)) * 2
-                   + j.order.slot)
+            // A sampled variant's samples in their numbers' order (at most 100 a slot).
+            UInt64((((variantIndex[j.variant] ?? plan.variants.count) * (plan.items.count + 1) + (itemIndex[j.item] ?? plan.items.count)) * 2
+                   + j.order.slot) * 100 + (j.sample ?? 0))
         }
         // Ranks and positions sorted (8 bytes a judgment), then the judgments moved into place
         // along the permutation's cycles: sorting the judgments themselves would take a buffer
         // of half of them.
         var order = judgments.indices.map { rank(judgments[$0]) << 24 | UInt64($0) }
-        let ranks = UInt64((plan.variants.count + 1) * (plan.items.count + 1) * 2)
+        let ranks = UInt64((plan.variants.count + 1) * (plan.items.count + 1) * 2 * 100)
         if judgments.count >= 1 << 24 || ranks >= 1 << 40 {
             order = judgments.indices.sorted { (rank(judgments[$0]), $0) < (rank(judgments[$1]), $1) }.map(UInt64.init)
         } else {
