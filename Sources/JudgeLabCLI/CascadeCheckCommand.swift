@@ -35,7 +35,7 @@ struct CascadeCheckCommand: ParsableCommand {
             let what: String
             if let trials = simulate {
                 guard trials > 0, calibration > 0 else { throw ValidationError("--simulate and --calibration must be at least 1") }
-                let simulated = Self.simulatedStages
+                let simulated = CascadeCheck.simulatedStages
                 what = "Simulation: \(trials) trials of \(calibration) calibration items; a cheap stage (confidence 0.5–1.0, accurate 60–97%, cost 1) then a strong one (accurate 70–99%, cost 20); failures against the true agreement"
                 for a in alpha {
                     rows.append(Self.row(a, delta, CascadeCheck.simulate(stages: simulated, calibration: calibration, trials: trials, alpha: a, delta: delta, seed: seed)))
@@ -72,10 +72,6 @@ struct CascadeCheckCommand: ParsableCommand {
         }
     }
 
-    static let simulatedStages = [
-        CascadeCheck.SimulatedStage(levels: [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], accuracy: [0.6, 0.7, 0.8, 0.88, 0.93, 0.97], cost: 1),
-        CascadeCheck.SimulatedStage(levels: [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], accuracy: [0.7, 0.8, 0.88, 0.93, 0.97, 0.99], cost: 20),
-    ]
 
     static func row(_ alpha: Double, _ delta: Double, _ s: CascadeCheck.Summary) -> [String] {
         [JSONValue.format(number: alpha), JSONValue.format(number: delta), "\(s.runs)", "\(s.failures)", Percent.text(s.failureRate),

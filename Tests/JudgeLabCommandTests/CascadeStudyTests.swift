@@ -320,16 +320,9 @@ import JudgeLabTestSupport
     /// share whose true agreement on what is kept falls below 1 − α stays within δ.
     @Test func theGuaranteeHoldsInSimulation() {
         for alpha in [0.1, 0.2] {
-            let s = CascadeCheck.simulate(stages: CascadeCheckStages.two, calibration: 400, trials: 300, alpha: alpha, delta: 0.1, seed: 11)
+            let s = CascadeCheck.simulate(stages: CascadeCheck.simulatedStages, calibration: 400, trials: 300, alpha: alpha, delta: 0.1, seed: 11)
             #expect(s.failureRate <= 0.1, "α \(alpha): \(s.failures) of \(s.runs) trials failed")
             #expect(s.keptNothing < s.runs && s.meanCoverage > 0.3, "α \(alpha): coverage \(s.meanCoverage)")
         }
     }
-}
-
-enum CascadeCheckStages {
-    static let two = [
-        CascadeCheck.SimulatedStage(levels: [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], accuracy: [0.6, 0.7, 0.8, 0.88, 0.93, 0.97], cost: 1),
-        CascadeCheck.SimulatedStage(levels: [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], accuracy: [0.7, 0.8, 0.88, 0.93, 0.97, 0.99], cost: 20),
-    ]
 }

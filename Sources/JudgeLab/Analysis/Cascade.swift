@@ -10,6 +10,16 @@ public enum Calibration {
     /// with no items.
     public static func ece(_ items: [(confidence: Double, correct: Bool)]) -> Double? {
         guard !items.isEmpty else { return nil }
+        let n = Double(items.count)
+        return bins(items).reduce(0) { total, bin in
+            total + Double(bin.count) / n * abs(bin.accuracy - bin.meanConfidence)
+        }
+    }
+
+    /// The non-empty bins of c, [0, 0.1), …, [0.9, 1.0] (the last closed): each one's number
+    /// (0…9), its items, how often they were right, their mean confidence. ECE's, and the
+    /// reliability diagram's.
+    public static func bins(_ items: [(confidence: Double, correct: Bool)]) -> [(bin: Int, count: Int, accuracy: Double, meanConfidence: Double)] {
         var count = [Int](repeating: 0, count: 10), right = [Int](repeating: 0, count: 10)
         var sum = [Double](repeating: 0, count: 10)
         for item in items {
@@ -18,12 +28,7 @@ public enum Calibration {
             sum[bin] += item.confidence
             if item.correct { right[bin] += 1 }
         }
-        let n = Double(items.count)
-        return (0..<10).reduce(0) { total, bin in
-            guard count[bin] > 0 else { return total }
-            let size = Double(count[bin])
-            return total + size / n * abs(Double(right[bin]) / size - sum[bin] / size)
-        }
+        return (0..<10).filter { count[$0] > 0 }.map { ($0, count[$0], Double(right[$0]) / Double(count[$0]), sum[$0] / Double(count[$0])) }
     }
 
     /// Mean of (c − correct)²; nil with no items.

@@ -40,6 +40,13 @@ public enum CascadeCheck {
         return summary(outcomes)
     }
 
+    /// `cascade-check --simulate`'s two stages: a cheap one (confidence 0.5–1.0, right 60–97% of
+    /// the time, cost 1) and a strong one (right 70–99%, cost 20).
+    public static let simulatedStages = [
+        SimulatedStage(levels: [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], accuracy: [0.6, 0.7, 0.8, 0.88, 0.93, 0.97], cost: 1),
+        SimulatedStage(levels: [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], accuracy: [0.7, 0.8, 0.88, 0.93, 0.97, 0.99], cost: 20),
+    ]
+
     /// A simulated stage: its confidence takes one of `levels` values (equally likely), and its
     /// verdict is right with probability `accuracy[level]`, independently of other stages.
     public struct SimulatedStage: Sendable {

@@ -45,7 +45,7 @@ extension ItemOutcome {
             guard let j1 = original?.pointwiseScore, let j2 = swapped?.pointwiseScore else { return nil }
             return abs(j2 - j1)
         }
-        if let c = voteConfidence ?? verdictProbability(tieBand: tieBand) { return c }
+        if let c = confidence(tieBand: tieBand) { return c }
         guard let original, let swapped else { return nil }
         let a = original.verdict(tieBand: tieBand), b = swapped.verdict(tieBand: tieBand)
         return a != nil && a == b ? 1 : 0
@@ -83,10 +83,6 @@ public struct CascadeReport: Sendable {
     /// The evaluated items no stage kept: they go to human review (`judgelab review --cascade`).
     public var abstained: [String]
 
-    /// Fits `spec` on the calibration items and evaluates it on the others.
-    /// - Parameters:
-    ///   - outcomes: each variant's item outcomes (an analysis's).
-    ///   - bands: the band each variant's scores are read with.
     /// Each stage's readings of `items` (`[k][i]`), from the variants' outcomes; an item a stage
     /// has no outcome for reads as no verdict, at no cost.
     static func readings(stages: [String], outcomes: [String: [ItemOutcome]], items: [Pair], humanBand: TieBand, bands: [String: TieBand]) -> [[Cascade.Reading]] {
@@ -106,8 +102,11 @@ public struct CascadeReport: Sendable {
                                        human: calibration.map { $0.humanVerdict(tieBand: humanBand) }, alpha: spec.alpha, delta: spec.delta)
     }
 
-    /// - Parameter partial: the stages judged only on the evaluated items that reached them:
-    ///   not read alone; the last stage's cost on every item (for the cost share) estimated as its
+    /// Fits `spec` on the calibration items and evaluates it on the others.
+    /// - Parameters:
+    ///   - outcomes: each variant's item outcomes (an analysis's).
+    ///   - bands: the band each variant's scores are read with.
+    ///   - partial: the stages judged only on the evaluated items that reached them: not read alone; the last stage's cost on every item (for the cost share) estimated as its
     ///   mean cost per item it judged.
     public init(spec: CascadeSpec, outcomes: [String: [ItemOutcome]], calibration: [Pair], evaluated: [Pair],
                 humanBand: TieBand, bands: [String: TieBand], partial: Set<String> = []) {
@@ -173,6 +172,36 @@ public struct CascadeReport: Sendable {
         return Set(rows.filter { name, row in !rows.contains { $0.key != name && $0.value.agreement > row.agreement && $0.value.cost < row.cost } }.keys)
     }
 
+    /// One row of the table that sets cascades beside their stages alone, on the same items.
+    public struct Row: Sendable {
+        public var name: String
+        public var onFront: Bool
+        public var coverage: Double?
+        public var selectiveAgreement: Double?
+        public var agreement: Double?
+        public var costUSD: Double?
+        public var costShare: Double?
+        public var isCascade: Bool
+    }
+
+    /// Each cascade, then each stage read alone (once, however many cascades it is in; not
+    /// those judged only where reached), with the rows on the front marked.
+    public static func rows(_ reports: [CascadeReport]) -> [Row] {
+        let front = front(reports)
+        var rows = reports.map { r in
+            Row(name: r.spec.name, onFront: front.contains(r.spec.name), coverage: r.outcome.coverage, selectiveAgreement: r.outcome.selectiveAgreement,
+                agreement: r.outcome.agreement, costUSD: r.outcome.costUSD, costShare: r.outcome.costShare, isCascade: true)
+        }
+        var seen = Set<String>()
+        for r in reports {
+            for stage in r.stages where !stage.judgedReached && seen.insert(stage.variant).inserted {
+                rows.append(Row(name: stage.variant, onFront: front.contains(stage.variant), coverage: 1, selectiveAgreement: stage.aloneAgreement,
+                                agreement: stage.aloneAgreement, costUSD: stage.aloneCostUSD, costShare: nil, isCascade: false))
+            }
+        }
+        return rows
+    }
+
     /// As in metrics.json: METRICS.md §10's names.
     public var json: JSONValue {
         .object([
@@ -211,19 +240,10 @@ extension CascadeReport {
     /// The terminal's view: each cascade beside its stages alone, on the same evaluated items.
     public static func text(_ reports: [CascadeReport]) -> String {
         guard let first = reports.first else { return "" }
-        let front = CascadeReport.front(reports)
-        func dollars(_ value: Double) -> String { String(format: "$%.4f", value) }
         var rows = [["cascade or judge alone", "coverage", "selective agreement", "agreement", "cost", "cost share"]]
-        var seen = Set<String>()
-        for r in reports {
-            rows.append([r.spec.name + (front.contains(r.spec.name) ? " *" : ""), Percent.text(r.outcome.coverage), Percent.text(r.outcome.selectiveAgreement),
-                         Percent.text(r.outcome.agreement), dollars(r.outcome.costUSD), Percent.text(r.outcome.costShare)])
-        }
-        for r in reports {
-            for stage in r.stages where !stage.judgedReached && seen.insert(stage.variant).inserted {
-                rows.append([stage.variant + " alone" + (front.contains(stage.variant) ? " *" : ""), "100.0%", Percent.text(stage.aloneAgreement),
-                             Percent.text(stage.aloneAgreement), stage.aloneCostUSD.map(dollars) ?? "—", "—"])
-            }
+        for row in Self.rows(reports) {
+            rows.append([row.name + (row.isCascade ? "" : " alone") + (row.onFront ? " *" : ""), Percent.text(row.coverage), Percent.text(row.selectiveAgreement),
+                         Percent.text(row.agreement), row.costUSD.map { String(format: "$%.4f", $0) } ?? "—", row.isCascade ? Percent.text(row.costShare) : "—"])
         }
         var lines = ["Cascades, on the \(first.evaluatedItems) evaluated items (thresholds fitted on \(first.calibrationItems) calibration items; * no other row beats it on both agreement and cost):",
                      TextTable.render(rows, header: true)]

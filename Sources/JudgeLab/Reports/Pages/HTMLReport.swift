@@ -34,21 +34,11 @@ public enum HTMLReport {
     /// then each stage's threshold and what it kept.
     static func cascades(_ report: RunReport) -> [String: Any] {
         guard let first = report.cascades.first else { return ["hasCascades": false] }
-        let front = CascadeReport.front(report.cascades)
         func dollars(_ value: Double) -> String { String(format: "$%.4f", value) }
-        var rows: [[String: Any]] = []
-        var seen = Set<String>()
-        for cascade in report.cascades {
-            let o = cascade.outcome
-            rows.append(["name": cascade.spec.name, "front": front.contains(cascade.spec.name), "coverage": HTML.pct(o.coverage),
-                         "selective": HTML.pct(o.selectiveAgreement), "agreement": HTML.pct(o.agreement), "cost": dollars(o.costUSD),
-                         "share": HTML.pct(o.costShare)])
-        }
-        for cascade in report.cascades {
-            for stage in cascade.stages where !stage.judgedReached && seen.insert(stage.variant).inserted {
-                rows.append(["name": stage.variant + " alone", "front": front.contains(stage.variant), "coverage": HTML.pct(1), "selective": HTML.pct(stage.aloneAgreement),
-                             "agreement": HTML.pct(stage.aloneAgreement), "cost": stage.aloneCostUSD.map(dollars) ?? "—", "share": "—"])
-            }
+        let rows: [[String: Any]] = CascadeReport.rows(report.cascades).map { row in
+            ["name": row.name + (row.isCascade ? "" : " alone"), "front": row.onFront, "coverage": HTML.pct(row.coverage),
+             "selective": HTML.pct(row.selectiveAgreement), "agreement": HTML.pct(row.agreement), "cost": row.costUSD.map(dollars) ?? "—",
+             "share": row.isCascade ? HTML.pct(row.costShare) : "—"]
         }
         let intro = "Each cascade asks its stages in turn, cheapest first: a stage keeps an item when its confidence reaches the stage's threshold, and an item no stage keeps abstains (it goes to human review). "
             + "Figures on the \(first.evaluatedItems) evaluated items; fitted thresholds come from the \(first.calibrationItems) calibration items, judged by every stage. ◆ marks the rows no other row beats on both agreement and cost."
@@ -218,18 +208,11 @@ public enum HTMLReport {
                                        counts: Verdict.allCases.map { h in verdicts.map { m.confusion[h]?[$0] ?? 0 } }, caption: "Confusion matrix")))
         if !m.reliability.isEmpty {
             // METRICS.md §9's bins: accuracy against mean confidence, bin by bin.
-            var count = [Int](repeating: 0, count: 10), right = [Int](repeating: 0, count: 10), sum = [Double](repeating: 0, count: 10)
-            for item in m.reliability {
-                let bin = min(9, max(0, Int((item.confidence * 10).rounded(.down))))
-                count[bin] += 1
-                sum[bin] += item.confidence
-                if item.correct { right[bin] += 1 }
-            }
-            let bins = (0..<10).filter { count[$0] > 0 }
-            charts.append(("Reliability: in each band of the judge's confidence (\(bins.map { "\($0 * 10)–\($0 * 10 + 10)%: \(count[$0]) items" }.joined(separator: "; "))), how often it was right against how confident it was; a calibrated judge's two bars are equal (ECE \(HTML.number(m.ece))).",
-                           SVGChart.bars(categories: bins.map { "\($0 * 10)–\($0 * 10 + 10)%" },
-                                         series: [(name: "right", values: bins.map { Double(right[$0]) / Double(count[$0]) }),
-                                                  (name: "mean confidence", values: bins.map { sum[$0] / Double(count[$0]) })],
+            let bins = Calibration.bins(m.reliability)
+            func band(_ bin: Int) -> String { "\(bin * 10)–\(bin * 10 + 10)%" }
+            charts.append(("Reliability: in each band of the judge's confidence (\(bins.map { "\(band($0.bin)): \($0.count) items" }.joined(separator: "; "))), how often it was right against how confident it was; a calibrated judge's two bars are equal (ECE \(HTML.number(m.ece))).",
+                           SVGChart.bars(categories: bins.map { band($0.bin) },
+                                         series: [(name: "right", values: bins.map(\.accuracy)), (name: "mean confidence", values: bins.map(\.meanConfidence))],
                                          valueLabel: HTML.pct, caption: "Reliability diagram")))
         }
         if m.flipRate != nil, let items = report.analysis.outcomes[m.variant] {
