@@ -34,11 +34,15 @@ public struct SimulatedJudge: Judge {
     static let itemCorrelation = 0.9
 
     let priced: Bool
+    /// Whether what a rubric states matters (`CriteriaWorld`); such a judge also answers the
+    /// search's proposer requests as `SimulatedProposer`.
+    let criteria: CriteriaWorld?
 
     /// - Parameter priced: bill it at the price table's rate for the request's model, as an
     ///   endpoint is (budget tests); otherwise it costs nothing, as in-process judges do.
-    public init(name: String, salt: UInt64, pairs: [Pair], limits: JudgeLimits = JudgeLimits(), priced: Bool = false) {
+    public init(name: String, salt: UInt64, pairs: [Pair], limits: JudgeLimits = JudgeLimits(), priced: Bool = false, criteria: CriteriaWorld? = nil) {
         self.priced = priced
+        self.criteria = criteria
         self.name = name
         self.salt = salt
         self.pairs = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -73,19 +77,34 @@ public struct SimulatedJudge: Judge {
         return (1 - q.parseFailure) * (positionBias * shareOfAnswer1 + (1 - positionBias) * q.p)
     }
 
+    /// The expected agreement of a prompt judged in the original order, in a world where its
+    /// criteria matter: the mean over the aspects (equally many items each).
+    public static func trueAgreement(system: String, model: String, temperature: Double, salt: UInt64, shareOfAnswer1: Double, world: CriteriaWorld) -> Double {
+        let q = quality(system: CriteriaWorld.stripped(system), model: model, temperature: temperature, salt: salt)
+        let stated = CriteriaWorld.stated(in: system)
+        let p = (0..<CriteriaWorld.aspects).reduce(0.0) { $0 + world.accuracy(base: q.p, stated: stated, aspect: $1) } / Double(CriteriaWorld.aspects)
+        return (1 - q.parseFailure) * (positionBias * shareOfAnswer1 + (1 - positionBias) * p)
+    }
+
     public func answer(_ request: JudgeRequest) async -> JudgeAttempt {
+        if let criteria, let text = SimulatedProposer.reply(to: request, world: criteria, salt: salt) {
+            return JudgeAttempt(reply: .answer(text: text, usage: Usage(inputTokens: request.estimatedInputTokens, outputTokens: text.utf8.count / 4)))
+        }
         guard let key = request.subject, let pair = pairs[key.item] else {
             return JudgeAttempt(reply: .permanent(reason: "the simulated judge knows no such item"))
         }
         let system = request.messages.first { $0.role == "system" }?.content ?? ""
-        let text = Self.reply(system: system, model: request.model, temperature: request.temperature, salt: salt, pair: pair, order: key.order, seed: request.seed)
+        let text = Self.reply(system: system, model: request.model, temperature: request.temperature, salt: salt, pair: pair, order: key.order, seed: request.seed,
+                              world: criteria)
         return JudgeAttempt(reply: .answer(text: text, usage: Usage(inputTokens: request.estimatedInputTokens, outputTokens: 1)))
     }
 
     /// - Parameter seed: a request's seed (a repeated sample's) draws its own noise; the item's
     ///   difficulty and the prompt's accuracy stay.
-    static func reply(system: String, model: String, temperature: Double, salt: UInt64, pair: Pair, order: PresentedOrder, seed: Int? = nil) -> String {
-        let q = quality(system: system, model: model, temperature: temperature, salt: salt)
+    static func reply(system: String, model: String, temperature: Double, salt: UInt64, pair: Pair, order: PresentedOrder, seed: Int? = nil,
+                      world: CriteriaWorld? = nil) -> String {
+        var q = quality(system: world == nil ? system : CriteriaWorld.stripped(system), model: model, temperature: temperature, salt: salt)
+        if let world { q.p = world.accuracy(base: q.p, stated: CriteriaWorld.stated(in: system), aspect: CriteriaWorld.aspect(of: pair)) }
         let item = hash("\(salt)|item|\(pair.id)").words
         let z = quantile(item[0])
         let u = hash("\(salt)|\(q.key)|\(pair.id)|\(order.rawValue)" + (seed.map { "|\($0)" } ?? "")).words

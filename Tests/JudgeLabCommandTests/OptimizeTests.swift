@@ -255,7 +255,7 @@ import JudgeLabTestSupport
         for (propose, says, at) in [("{library: empty.yaml}", "an empty instruction library", "empty.yaml:1"),
                                     ("{library: missing.yaml}", "cannot read the instruction library", "study.yaml:5"),
                                     ("{library: map.yaml}", "a YAML list of criteria", "map.yaml:1"),
-                                    ("{kinds: [rubric], library: empty.yaml}", "a proposer model", "study.yaml:5"),
+                                    ("{kinds: [rubric], library: empty.yaml}", "add library to 'kinds'", "study.yaml:5"),
                                     ("{kinds: [library]}", "need 'library'", "study.yaml:5")] {
             let study = try folder.write("study.yaml", """
             dataset: data.jsonl
@@ -408,8 +408,10 @@ import JudgeLabTestSupport
         #expect(optimized.stdout.contains(summary.advice) && summary.advice.hasPrefix("keep the "), "\(optimized.stdout)")
         let winnerText = try String(contentsOfFile: layout.winnerStudy, encoding: .utf8)
         #expect(winnerText.contains("did not beat the baseline") == !summary.winnerBeatBaseline)
-        #expect(try SQLiteRunStore(runPath: layout.store, cachePath: results + "/cache.sqlite").entries().count
-                == summary.probeJudgments + summary.raceJudgments + summary.confirmationJudgments)
+        // Every judgment journaled, and apart from them one entry for each proposal the proposer wrote.
+        let entries = try SQLiteRunStore(runPath: layout.store, cachePath: results + "/cache.sqlite").entries()
+        #expect(entries.count { $0.key.variant != RunnerEngine.proposerVariant } == summary.probeJudgments + summary.raceJudgments + summary.confirmationJudgments)
+        #expect(entries.count { $0.key.variant == RunnerEngine.proposerVariant } == summary.proposals?.count { $0.kind != "library" })
 
         let requestsBefore = try await server.stats()["requests"]!.int
         let run = try JudgeLabBinary.run(["run", layout.winnerStudy, "--quiet"], cwd: folder.path)

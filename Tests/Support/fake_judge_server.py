@@ -5,6 +5,7 @@ completions, Anthropic Messages and Gemini generateContent APIs, with latency an
     fake_judge_server.py [--port 0] [--latency-ms 0] [--fault-rate 0.1] [--faults 429,500,...]
                          [--max-faults-per-request 2] [--stall-seconds 5] [--seed 1]
                          [--require-key KEY] [--echo-key] [--simulate DATA.jsonl --sim-salt N]
+                         [--proposer-malformed N]
 
 Prints `PORT <n>` on its first line. GET /stats returns counts: `requests` (every request),
 `ok` (complete, valid answers served), `faults` by kind, `distinct_ok` (distinct request bodies
@@ -16,6 +17,8 @@ SimulatedJudge.swift has the model): each prompt's static part (system message, 
 temperature) fixes a hidden accuracy and parse-failure rate; items, found by their question in
 DATA.jsonl, share a difficulty and a position-bias draw. `judgelab simulate --write-trial`
 writes such data and a study for it.
+A request whose reply schema asks for a `rubric` or `rules` is the search's proposer: it gets a
+scripted edit of the rubric it shows (see proposer_reply); GET /proposer lists the prompts it saw.
 The providers' batch APIs (OpenAI Files + Batch, Anthropic Message Batches) are served too: see
 fake_batch_api.py beside this file, and `batch` in /stats.
 Only loopback is served. Standard library only.
@@ -51,6 +54,7 @@ class State:
         self.in_flight = 0
         self.max_in_flight = 0
         self.by_api = {}
+        self.proposer_prompts = []
         self.kinds = [k for k in args.faults.split(",") if k] if args.faults else FAULTS
 
     def pick_fault(self, body_hash):
@@ -156,6 +160,46 @@ def judge(messages, body_hash):
     return {0: "tie", 1: "A", 2: "B"}[prefer]
 
 
+# The proposer mode: a request whose reply schema asks for a `rubric` or `rules` (JudgeLab's
+# search proposer) gets a scripted edit of the rubric it shows between <rubric> and </rubric>:
+# one of these criteria added (chosen by the request), or, from a rubric of three lines or
+# more, one line dropped on one request in three. With --proposer-malformed N, one proposer
+# request in N (by the request) gets a reply that is not JSON.
+PROPOSER_CRITERIA = [
+    "Prefer the answer that follows every instruction in the question.",
+    "Prefer the answer whose facts are correct, even when it is shorter.",
+    "Do not prefer an answer for being longer or more confident.",
+    "A tie is right when both answers are equally good or equally poor.",
+    "Prefer the answer that says what it does not know over one that invents.",
+]
+
+
+def proposer_reply(state, messages, schema, body_hash):
+    properties = (schema or {}).get("properties") or {}
+    kind = "rules" if "rules" in properties else "rubric" if "rubric" in properties else None
+    if kind is None:
+        return None
+    text = "\n".join(m.get("content", "") for m in messages)
+    with state.lock:
+        state.proposer_prompts.append(text)
+    h = int(body_hash[:8], 16)
+    if state.args.proposer_malformed and h % state.args.proposer_malformed == 0:
+        return "I would keep the rubric as it is."
+    match = re.search(r"<rubric>\n(.*?)\n</rubric>", text, re.S)
+    lines = match.group(1).split("\n") if match else []
+    criterion = PROPOSER_CRITERIA[(h >> 8) % len(PROPOSER_CRITERIA)]
+    shown = len(re.findall(r"^## Item ", text, re.M))
+    rationale = "The judge disagreed with people on %d items." % shown
+    if kind == "rules":
+        return json.dumps({"rationale": rationale, "rules": [criterion]})
+    written = [i for i, line in enumerate(lines) if line.strip()]
+    if len(written) >= 3 and h % 3 == 0:
+        del lines[written[(h >> 4) % len(written)]]
+    elif criterion not in lines:
+        lines.append(criterion)
+    return json.dumps({"rationale": rationale, "rubric": "\n".join(lines)})
+
+
 def schema_of(request, gemini, anthropic):
     """The reply schema a request constrains its answer to, if any (all three APIs' forms)."""
     if gemini:
@@ -233,10 +277,16 @@ def reply_payload(state, request, api, path):
         text = system if isinstance(system, str) else "".join(s.get("text", "") for s in system)
         messages = [{"role": "system", "content": text}] + messages
     simulation = state.simulation
-    output = (simulation.reply(messages, request.get("model", ""), request.get("temperature", 0), request.get("seed")) if simulation
-              else judge(messages, body_hash))
     schema = schema_of(request, gemini, anthropic)
-    tool_input = constrained(output, schema) if schema else None
+    proposal = proposer_reply(state, messages, schema, body_hash)
+    output = proposal if proposal is not None else (simulation.reply(messages, request.get("model", ""), request.get("temperature", 0), request.get("seed")) if simulation
+              else judge(messages, body_hash))
+    tool_input = constrained(output, schema) if schema and proposal is None else None
+    if proposal is not None and anthropic:
+        try:
+            tool_input = json.loads(proposal)
+        except ValueError:
+            tool_input = None
     if tool_input is not None:
         output = json.dumps(tool_input)
     prompt_tokens = len(canon) // 4
@@ -290,7 +340,10 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 self.send_json(200, {"requests": state.requests, "ok": state.ok, "distinct_ok": len(state.ok_bodies),
                                      "faults": state.faults, "max_in_flight": state.max_in_flight, "by_api": state.by_api,
-                                     "batch": self.server.batch.stats()})
+                                     "batch": self.server.batch.stats(), "proposer": len(state.proposer_prompts)})
+        elif self.path.startswith("/proposer"):
+            with state.lock:
+                self.send_json(200, {"prompts": list(state.proposer_prompts)})
         elif self.server.batch.handles(self.path):
             self.server.batch.get(self)
         else:
@@ -412,6 +465,7 @@ def main():
     p.add_argument("--idle-close-seconds", type=float, default=0, help="close a kept-alive connection idle this long")
     p.add_argument("--simulate", default="", help="answer as the simulated judge, for the items in this native JSONL file")
     p.add_argument("--sim-salt", type=int, default=1, help="the simulated judge's salt (a trial's seed)")
+    p.add_argument("--proposer-malformed", type=int, default=0, help="one proposer request in N gets a reply that is not JSON")
     p.add_argument("--batch-polls", type=int, default=2, help="retrievals before a batch is processed")
     p.add_argument("--batch-error-rate", type=float, default=0, help="share of batch requests that fail with a server error")
     p.add_argument("--batch-expire-rate", type=float, default=0, help="share of batch requests that expire")

@@ -18,6 +18,10 @@ public protocol JudgmentEngine: Sendable {
     func maximumCost(_ variants: [Variant], on items: [Pair]) throws -> Double?
     /// Dollars paid so far (the run's journal) and the cap.
     func spending() throws -> (paid: Double, cap: Double?)
+    /// Asks the proposer for a proposal, as a judgment is asked: journaled, cached, within the cap.
+    func propose(_ request: ProposalRequest, stage: String) async throws -> ProposalAnswer
+    /// The most a proposal request can cost, when not answered yet; nil when the run has no cap.
+    func maximumCost(of request: ProposalRequest) throws -> Double?
 }
 
 /// The engine over `Runner.run`: one store (journal and cache), the judges, the run settings.
@@ -63,5 +67,46 @@ public final class RunnerEngine: JudgmentEngine, @unchecked Sendable {
 
     public func spending() throws -> (paid: Double, cap: Double?) {
         (try store.paidUSD(), settings.maxCostUSD)
+    }
+
+    /// A proposal request as a run task: its own key (`proposer`, the proposal's number and its
+    /// request's hash), so that a resumed search finds its reply in the journal, and any other
+    /// search the same request in the cache.
+    func task(for proposal: ProposalRequest) throws -> RunTask {
+        guard let judge = settings.judge(named: proposal.judge) else {
+            throw InputError(file: file, field: "search.propose.proposer", "the run has no judge '\(proposal.judge.excerpt())'")
+        }
+        var request = JudgeRequest(provider: judge.provider.identity(baseline: judge.baseline), baseURL: judge.endpointURL, model: proposal.model,
+                                   temperature: proposal.temperature, maxTokens: proposal.maxTokens, seed: judge.seed, jsonResponseFormat: false,
+                                   messages: proposal.messages)
+        request.responseSchema = proposal.schema
+        let hash = request.hash
+        let key = JudgmentKey(variant: Self.proposerVariant, item: "proposal-\(proposal.number)-\(hash.prefix(12))", order: .original)
+        request.subject = key
+        let price = judge.price(of: proposal.model, in: settings.prices)
+        return RunTask(key: key, judge: judge.name, request: request, hash: hash, parser: .choice,
+                       maximumCost: price?.maximumCost(inputTokens: request.estimatedInputTokens, maxOutputTokens: proposal.maxTokens))
+    }
+
+    /// The journal's name for the proposer's requests (no variant may take it: variant names hold no space).
+    public static let proposerVariant = "search proposer"
+
+    public func propose(_ request: ProposalRequest, stage: String) async throws -> ProposalAnswer {
+        let task = try task(for: request)
+        let report = progress.map { progress in { @Sendable (p: RunProgress) in progress(stage, p) } }
+        let summary = try await Runner.run([task], judges: judges, settings: settings, store: store, clock: clock, cancel: cancel, progress: report)
+        let entry = try store.entries().last { $0.key == task.key }
+        var answer = ProposalAnswer(text: entry?.judgment?.output, failure: entry?.finalError, costUSD: entry?.judgment?.costUSD ?? 0)
+        if entry?.judgment == nil {
+            answer.cancelled = summary.cancelled
+            answer.stoppedForBudget = summary.stoppedForBudget
+            if answer.failure == nil, !answer.cancelled, !answer.stoppedForBudget { answer.failure = "no reply was recorded" }
+        }
+        return answer
+    }
+
+    public func maximumCost(of request: ProposalRequest) throws -> Double? {
+        guard settings.maxCostUSD != nil else { return nil }
+        return try Runner.estimate([try task(for: request)], store: store).toSend.reduce(0) { $0 + ($1.maximumCost ?? 0) }
     }
 }

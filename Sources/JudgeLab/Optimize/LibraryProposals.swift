@@ -5,54 +5,10 @@
 import Crypto
 import Foundation
 
-/// `search.propose`: which proposals, from what, how many.
-public struct ProposeSpec: Sendable {
-    public enum Kind: String, CaseIterable, Sendable { case library, rubric, rules }
-
-    public var kinds: [Kind] = [.library]
-    /// The instruction library's criteria, in the file's order.
-    public var library: [String] = []
-    public var libraryPath: String?
-    /// Proposals after each round, and in all.
-    public var perRound = 1
-    public var total = 4
-
-    static func parse(_ node: YAMLNode) throws -> ProposeSpec {
-        try node.requireKeys(in: ["kinds", "library", "per_round", "total", "proposer"])
-        var spec = ProposeSpec()
-        if let v = node["kinds"] {
-            spec.kinds = try v.list().map { k in
-                let text = try k.string()
-                guard let kind = Kind(rawValue: text) else { throw k.error("unknown kind '\(text.excerpt())' (expected library, rubric or rules)") }
-                guard kind == .library else {
-                    throw k.error("'\(kind.rawValue)' proposals are written by a proposer model, which JudgeLab does not have yet: use library (criteria you supply, chosen, added and dropped)")
-                }
-                return kind
-            }
-        }
-        if let v = node["proposer"] { throw v.error("a proposer model writes rubric and rules proposals, which JudgeLab does not have yet: library proposals need none") }
-        guard let path = node["library"] else { throw node.error("library proposals need 'library': a YAML file listing criteria, one a line") }
-        let file = try path.string()
-        let resolved = file.hasPrefix("/") ? file : FilePath.join(FilePath.parent(path.file), file)
-        guard FileManager.default.fileExists(atPath: resolved) else { throw path.error("cannot read the instruction library '\(file.excerpt())' (does it exist?)") }
-        let list = try YAMLNode.load(path: resolved)
-        guard case .sequence = list.node else { throw list.error("an instruction library is a YAML list of criteria, one a line ('- The answer follows every instruction.')") }
-        spec.library = try list.list().map { entry in
-            let text = try entry.string().trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isBlank, !text.contains("\n") else { throw entry.error("a criterion is one line of text") }
-            do { _ = try TemplateLibrary.compile(text, file: resolved) } catch { throw entry.error("a criterion may not hold Mustache tags ({{ }})") }
-            return text
-        }
-        guard !spec.library.isEmpty else { throw list.error("an empty instruction library: list at least one criterion") }
-        spec.libraryPath = resolved
-        if let v = node["per_round"] { spec.perRound = try Study.positive(v) }
-        if let v = node["total"] { spec.total = try Study.positive(v) }
-        return spec
-    }
-}
-
 public enum LibraryProposals {
     static let header = "Prefer the answer that best meets these criteria:"
+    /// The first line of a library rubric.
+    public static var headerText: String { header }
 
     /// A rubric's content-addressed name.
     public static func name(of text: String) -> String {

@@ -20,6 +20,15 @@ public struct OptimizePlan: Sendable {
     public var baseline: Variant
     /// The templates whose `hard` candidates need a zero-shot probe of the pool.
     public var probeTemplates: [String]
+    /// The proposer of `rubric` and `rules` proposals: its judge, model and prompt templates.
+    public struct Proposer: Sendable {
+        public var judge: String
+        public var model: String
+        public var templates: ProposerTemplates
+    }
+    public var proposer: Proposer?
+    /// The dev items the proposer may see (empty without a proposer).
+    public var feedback: Set<String> = []
 
     public init(study: Study, templatesFallback: String? = nil) throws {
         guard let spec = study.search else {
@@ -42,6 +51,36 @@ public struct OptimizePlan: Sendable {
         var hard: [String: [String]] = [:]
         for template in probeTemplates { hard[template] = [] }
         (candidates, baseline) = try Self.variants(drawn, study: study, spec: spec, library: library, pool: self.split.pool, hardIDs: hard)
+        if let propose = spec.propose, propose.needsModel {
+            proposer = try Self.proposer(propose, study: study, library: library)
+            if let wanted = propose.feedbackItems, wanted > self.split.dev.count {
+                throw InputError(file: study.file, line: propose.feedbackLine, field: "search.propose.feedback.items",
+                                 "\(wanted) feedback items, more than the \(self.split.dev.count) dev items they are drawn from: ask for fewer, or give a share")
+            }
+            feedback = ModelProposals.feedback(dev: self.split.dev, spec: propose, seed: spec.seed)
+        }
+    }
+
+    /// The proposer `propose` names: a judge of the study that answers over HTTP (a model can
+    /// be made to follow the reply's schema), with its model, and the proposer's templates.
+    static func proposer(_ propose: ProposeSpec, study: Study, library: TemplateLibrary) throws -> Proposer {
+        guard let name = propose.proposer ?? (study.judges.count == 1 ? study.judges[0].name : nil) else {
+            throw InputError(file: study.file, line: propose.line, field: "search.propose.proposer",
+                             "\(propose.modelKinds.map(\.rawValue).joined(separator: " and ")) proposals are written by a model: name one of the study's judges (\(study.judges.map(\.name).joined(separator: ", "))) as 'proposer'")
+        }
+        guard let judge = study.judges.first(where: { $0.name == name }) else {
+            throw InputError(file: study.file, line: propose.proposerLine, field: "search.propose.proposer",
+                             "no judge '\(name.excerpt())' in the study (judges: \(study.judges.map(\.name).joined(separator: ", ")))")
+        }
+        guard !judge.provider.isLocal else {
+            throw InputError(file: study.file, line: propose.proposerLine, field: "search.propose.proposer",
+                             "judge '\(name.excerpt())' answers in the process (\(judge.provider.rawValue)): a proposer must be a model endpoint, which can be held to the reply's schema")
+        }
+        guard let model = propose.model ?? judge.model ?? judge.models.first else {
+            throw InputError(file: study.file, line: propose.proposerLine, field: "search.propose.model",
+                             "judge '\(name.excerpt())' names no model: give the proposer's as 'model'")
+        }
+        return Proposer(judge: name, model: model, templates: try ProposerTemplates(directory: library.directory, kinds: propose.kinds))
     }
 
     /// The candidates (duplicates by name dropped, the first kept) and the baseline.

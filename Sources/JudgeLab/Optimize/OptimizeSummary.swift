@@ -66,10 +66,34 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         }
     }
 
+    /// A proposal written during the race, with its parent, its text's diff and its fate.
+    public struct Proposal: Codable, Sendable, Equatable {
+        public var number: Int
+        public var afterRound: Int
+        /// library, rubric or rules.
+        public var kind: String
+        public var parent: String
+        public var candidate: String?
+        /// The dev items (of the feedback subset) whose disagreements the proposer was shown.
+        public var shown: [String]
+        public var rationale: String?
+        public var text: String?
+        /// The proposal's rubric against its parent's, line by line ("  ", "- ", "+ ").
+        public var diff: [String]
+        /// What came of it: unusable (and why), or its fate in the race.
+        public var fate: String
+        public var costUSD: Double
+        enum CodingKeys: String, CodingKey {
+            case number, afterRound = "after_round", kind, parent, candidate, shown, rationale, text, diff, fate, costUSD = "cost_usd"
+        }
+    }
+
     public struct Confirmation: Codable, Sendable, Equatable {
         public var name: String
         /// winner, finalist or baseline.
         public var role: String
+        /// Written during the race by a proposal (nil in a summary written before proposals).
+        public var proposed: Bool? = nil
         public var devAgreement: Double?
         public var testAgreement: Double?
         public var testCI: [Double]?
@@ -116,13 +140,18 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
     public var confirmation: [Confirmation]
     /// The winner against the baseline on the test split (none when they are one variant).
     public var winnerAgainstBaseline: Test?
+    /// Proposals written during the race (nil: none asked for), what the proposer's requests
+    /// cost apart from the judges', and the dev items it could see.
+    public var proposals: [Proposal]?
+    public var proposerCostUSD: Double?
+    public var feedbackItems: Int?
 
     enum CodingKeys: String, CodingKey {
         case study, seed, spaceSize = "space_size", candidates, poolItems = "pool_items", devItems = "dev_items", testItems = "test_items",
              alpha, firstRound = "first_round", growth, stop, winner, baseline, finalists, confirmed, probeJudgments = "probe_judgments",
              raceJudgments = "race_judgments", confirmationJudgments = "confirmation_judgments", fullGridJudgments = "full_grid_judgments",
              paidUSD = "paid_usd", hardExamples = "hard_examples", rounds, candidateRows = "candidate_rows", confirmation,
-             winnerAgainstBaseline = "winner_against_baseline"
+             winnerAgainstBaseline = "winner_against_baseline", proposals, proposerCostUSD = "proposer_cost_usd", feedbackItems = "feedback_items"
     }
 
     /// The race's judgments as a share of the full grid's.
@@ -167,10 +196,25 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         for name in confirming {
             let metrics = testAnalysis.metrics(of: name)
             let role = name == result.winner ? "winner" : name == result.baseline ? "baseline" : "finalist"
-            rows.append(Confirmation(name: name, role: role, devAgreement: result.candidate(name)?.devAgreement, testAgreement: metrics?.agreement,
-                                     testCI: metrics?.agreementCI.map { [$0.lo, $0.hi] }, testItems: metrics?.nItems ?? 0))
+            rows.append(Confirmation(name: name, role: role, proposed: result.candidate(name)?.origin != nil, devAgreement: result.candidate(name)?.devAgreement,
+                                     testAgreement: metrics?.agreement, testCI: metrics?.agreementCI.map { [$0.lo, $0.hi] }, testItems: metrics?.nItems ?? 0))
         }
         confirmation = rows
+        if plan.spec.propose != nil {
+            proposals = result.proposals.map { p in
+                let record = p.candidate.flatMap { result.candidate($0) }
+                let fate = p.unusable.map { "no candidate: \($0)" }
+                    ?? (p.candidate == result.winner ? "winner"
+                        : result.finalists.contains(p.candidate ?? "") ? "finalist"
+                        : record?.droppedIn.map { "dropped in round \($0)" }
+                        ?? (record?.origin?.contains("not raced") == true ? "not raced: the race ended before it caught up" : "survived, not a finalist"))
+                return Proposal(number: p.number, afterRound: p.afterRound, kind: p.kind.rawValue, parent: p.parent, candidate: p.candidate, shown: p.shown,
+                                rationale: p.rationale, text: p.text, diff: p.text.map { LineDiff.lines(from: p.parentText ?? "", to: $0) } ?? [],
+                                fate: fate, costUSD: p.costUSD)
+            }
+            proposerCostUSD = result.proposerCostUSD
+            feedbackItems = result.feedbackItems
+        }
         if result.winner != result.baseline, let a = testAnalysis.outcomes[result.winner], let b = testAnalysis.outcomes[result.baseline] {
             let c = PairedComparison(a: result.winner, outcomesA: a, b: result.baseline, outcomesB: b,
                                      bootstrapResamples: testAnalysis.options.bootstrapResamples, seed: testAnalysis.options.seed)

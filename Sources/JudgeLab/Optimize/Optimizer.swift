@@ -8,6 +8,8 @@ public enum OptimizeEvent: Sendable {
     case round(number: Int, items: Int, survivors: Int, candidates: Int, judgments: Int, paidUSD: Double)
     case dropped(name: String, round: Int, evidence: Race.Evidence)
     case proposed(name: String, origin: String)
+    /// A proposal whose reply made no candidate (unusable, or a repeat).
+    case unusable(number: Int, reason: String)
     case confirming(variants: [String], items: Int)
 }
 
@@ -69,12 +71,37 @@ public struct OptimizeResult: Sendable {
     public var devJudgments: [Judgment]
     /// Whether the confirmation ran in full (false when the dollar cap stopped it).
     public var confirmed: Bool
+    /// Every proposal written during the race, in order, with its fate.
+    public var proposals: [ProposalRecord] = []
+    /// What the proposer's requests cost (apart from the judges').
+    public var proposerCostUSD: Double = 0
+    /// The dev items the proposer could see (0: no proposer).
+    public var feedbackItems = 0
 
     public var judgments: Int { probeJudgments + raceJudgments + confirmationJudgments }
     /// The race's judgments over the full grid's (every candidate on every dev item).
     public var raceShare: Double { fullGridJudgments > 0 ? Double(raceJudgments) / Double(fullGridJudgments) : 0 }
 
     public func candidate(_ name: String) -> CandidateRecord? { candidates.first { $0.name == name } }
+}
+
+/// A proposal written during the race: from which leader, what it shows, what came of it.
+public struct ProposalRecord: Sendable, Equatable {
+    public var number: Int
+    public var afterRound: Int
+    public var kind: ProposeSpec.Kind
+    public var parent: String
+    /// The candidate it made; nil when its reply could not be used or repeated a candidate's text.
+    public var candidate: String?
+    /// The dev items (all of the feedback subset) shown to the proposer.
+    public var shown: [String] = []
+    public var rationale: String?
+    /// The proposal's rubric and its parent's (nil: none).
+    public var text: String?
+    public var parentText: String?
+    /// Why it made no candidate.
+    public var unusable: String?
+    public var costUSD: Double = 0
 }
 
 public struct Optimizer: Sendable {
@@ -133,7 +160,9 @@ public struct Optimizer: Sendable {
         var survivors = Array(candidates.indices)
         var candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var pending: [Int] = []  // proposed candidates still to catch up on the dev items judged so far
-        var proposed = 0, libraryProposed = 0
+        var proposed = 0, libraryProposed = 0, modelProposed = 0
+        var proposals: [ProposalRecord] = []
+        var proposerCost = 0.0
         var records = candidates.map { CandidateRecord(name: $0.name, variant: $0, devItems: 0, devAgreements: 0, judgments: 0) }
         var rounds: [OptimizeResult.RoundRecord] = []
         var devJudgments: [Judgment] = []
@@ -253,6 +282,64 @@ public struct Optimizer: Sendable {
                                                                            taken: Set(candidateIndex.keys).union(entering.map(\.variant.name))) else { break }
                     libraryProposed += 1
                     entering.append((variant, origin))
+                    proposals.append(ProposalRecord(number: proposals.count, afterRound: number + 1, kind: .library, parent: candidates[leader].name,
+                                                    candidate: variant.name, text: variant.rubricText,
+                                                    parentText: try ModelProposals.currentRubric(of: candidates[leader], library: plan.library)))
+                }
+            }
+            // Rubrics and rules written by the proposer from the leader's disagreements on the
+            // feedback items judged so far: its requests go through the engine's journal, cache and cap.
+            if let propose = spec.propose, let proposer = plan.proposer, end < dev.count {
+                let parent = candidates[leader]
+                let current = try ModelProposals.currentRubric(of: parent, library: plan.library)
+                let all = ModelProposals.disagreements(of: parent, judgments: devJudgments.filter { $0.variant == parent.name },
+                                                       judged: Array(dev[0..<judged]), feedback: plan.feedback)
+                for _ in 0..<propose.perRound where modelProposed < propose.total && !all.isEmpty {
+                    let cost = catchUpCost * (entering.count + 1)
+                    guard spec.maxJudgments.map({ spent + cost + reserve + perItem * min(spec.growth, dev.count - end) <= $0 }) ?? true else { break }
+                    let kind = propose.modelKinds[modelProposed % propose.modelKinds.count]
+                    let shown = ModelProposals.choose(all, count: propose.shown, seed: spec.seed, number: modelProposed)
+                    let request = ModelProposals.request(number: modelProposed, kind: kind, leader: parent, rubric: current, shown: shown, spec: propose,
+                                                         templates: proposer.templates, judge: proposer.judge, model: proposer.model)
+                    // Never past the cap with the confirmation still to pay: a proposal is asked
+                    // only when its dearest reply leaves room for the confirmation.
+                    let (paid, cap) = try engine.spending()
+                    if let cap, let most = try engine.maximumCost(of: request) {
+                        let finalistCosts = try survivors.map { try engine.maximumCost([candidates[$0]], on: test) ?? 0 }.sorted(by: >)
+                        let confirmCost = finalistCosts.prefix(finalistCount).reduce(0, +) + (try engine.maximumCost([plan.baseline], on: test) ?? 0)
+                        guard paid + most + confirmCost <= cap else { break }
+                    }
+                    let answer = try await engine.propose(request, stage: "proposal \(modelProposed + 1)")
+                    if answer.cancelled { throw CancellationError() }
+                    if answer.stoppedForBudget { break }
+                    modelProposed += 1
+                    proposerCost += answer.costUSD
+                    var record = ProposalRecord(number: proposals.count, afterRound: number + 1, kind: kind, parent: parent.name, shown: request.shown,
+                                                parentText: current, costUSD: answer.costUSD)
+                    defer {
+                        proposals.append(record)
+                        if let why = record.unusable { events?(.unusable(number: record.number, reason: why)) }
+                    }
+                    guard let reply = answer.text else {
+                        record.unusable = "no reply: " + (answer.failure ?? "the request failed")
+                        continue
+                    }
+                    switch ModelProposals.read(reply, kind: kind, maxRules: propose.maxRules) {
+                    case let .failure(why):
+                        record.unusable = why.reason
+                    case let .success((text, rationale)):
+                        record.rationale = rationale
+                        let variant = ModelProposals.variant(from: parent, kind: kind, text: text, currentRubric: current)
+                        record.text = variant.rubricText
+                        if candidateIndex[variant.name] != nil || entering.contains(where: { $0.variant.name == variant.name }) {
+                            record.unusable = "the same rubric as \(variant.name): not raced twice"
+                        } else if variant.rubricText == current {
+                            record.unusable = "the leader's rubric unchanged"
+                        } else {
+                            record.candidate = variant.name
+                            entering.append((variant, "\(kind.rawValue) written by \(proposer.judge) from \(shown.count) disagreement\(shown.count == 1 ? "" : "s")"))
+                        }
+                    }
                 }
             }
             for (variant, origin) in entering {
@@ -313,7 +400,8 @@ public struct Optimizer: Sendable {
                               confirmationJudgments: confirmationJudgments,
                               fullGridJudgments: candidates.prefix(drawnCount).reduce(0) { $0 + $1.order.orders.count } * dev.count,
                               spaceSize: plan.space.size, devItems: dev.count, testItems: test.count, poolItems: plan.split.pool.count,
-                              testJudgments: batch.judgments, devJudgments: devJudgments, confirmed: !batch.summary.stoppedForBudget)
+                              testJudgments: batch.judgments, devJudgments: devJudgments, confirmed: !batch.summary.stoppedForBudget,
+                              proposals: proposals, proposerCostUSD: proposerCost, feedbackItems: plan.proposer == nil ? 0 : plan.feedback.count)
     }
 
     /// The tie bands a score variant's may be fitted to: symmetric about 5, from none to [3, 7].

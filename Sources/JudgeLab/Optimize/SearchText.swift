@@ -29,10 +29,24 @@ extension OptimizePlan {
         let unpriced = Set((probe + race + baseline).filter { $0.maximumCost == nil }.map(\.request.model))
         let dearest = try plan.candidates.map { dollars(try tasks([$0], plan.split.dev)) }.max() ?? 0
         let proposals = plan.spec.proposals + (plan.spec.propose?.total ?? 0)
-        let total = dollars(probe) + dollars(race) + Double(proposals) * dearest + finalists + dollars(baseline)
+        let judgesTotal = dollars(probe) + dollars(race) + Double(proposals) * dearest + finalists + dollars(baseline)
+        var proposerDollars = 0.0
         if let propose = plan.spec.propose {
-            rows.append(["proposals", "up to \(propose.total) rubrics from the instruction library's \(propose.library.count) criteria (\(propose.perRound) after a round), each raced from the dev items judged so far"])
+            if propose.kinds.contains(.library) {
+                rows.append(["proposals", "up to \(propose.total) rubrics from the instruction library's \(propose.library.count) criteria (\(propose.perRound) after a round), each raced from the dev items judged so far"])
+            }
+            if let proposer = plan.proposer {
+                // Each request at most: the shown disagreements' question and answers cut to
+                // answer_tokens, the instructions, and every output token.
+                let input = propose.shown * (3 * propose.answerTokens + 60) + 600
+                let price = settings.judge(named: proposer.judge)?.price(of: proposer.model, in: settings.prices)
+                let each = price?.maximumCost(inputTokens: input, maxOutputTokens: propose.maxTokens)
+                proposerDollars = Double(propose.total) * (each ?? 0)
+                rows.append(["proposer", "up to \(propose.total) \(propose.modelKinds.map(\.rawValue).joined(separator: " and ")) proposals (\(propose.perRound) after a round) written by judge \(proposer.judge) (\(proposer.model)) from the leader's disagreements on \(plan.feedback.count) feedback items of dev (never the test split), \(propose.shown) shown each"
+                             + (each.map { String(format: "; at most $%.4f each", $0) } ?? "; no price for \(proposer.model)")])
+            }
         }
+        let total = judgesTotal + proposerDollars
         rows.append(["dollars at most", String(format: "$%.4f", total) + (proposals > 0 ? " (each proposal at the dearest candidate's cost)" : "") + (unpriced.isEmpty ? "" : " (no price for \(unpriced.sorted().joined(separator: ", ")))")
                      + (settings.maxCostUSD.map { String(format: "; budget $%.2f", $0) } ?? "")])
         // How many labelled items the space needs to separate its candidates.
@@ -53,6 +67,8 @@ extension OptimizeEvent: CustomStringConvertible {
             return String(format: "  dropped %@: %d of %d against the leader's %d (p = %.2g < %.2g)", name, e.agreements, e.items, e.leaderAgreements, e.p, e.threshold)
         case let .proposed(name, origin):
             return "  proposed \(name): \(origin)"
+        case let .unusable(number, reason):
+            return "  proposal \(number + 1) made no candidate: \(reason)"
         case let .confirming(variants, items):
             return "confirmation: \(variants.count) variants on \(items) test items"
         }
@@ -71,6 +87,16 @@ extension OptimizeSummary {
                 + String(format: "%.0f%% of the full grid's %d", s.raceShare * 100, s.fullGridJudgments)
                 + "; \(s.probeJudgments + s.raceJudgments + s.confirmationJudgments) judgments in all, " + String(format: "$%.4f", s.paidUSD),
         ]
+        if let proposals = s.proposals, !proposals.isEmpty {
+            let raced = proposals.count { $0.candidate != nil }
+            let unusable = proposals.filter { $0.candidate == nil }
+            lines.append("proposals: \(proposals.count) written, \(raced) raced"
+                + (unusable.isEmpty ? "" : ", \(unusable.count) made no candidate (\(unusable.map { $0.fate.replacingOccurrences(of: "no candidate: ", with: "") }.uniqued().joined(separator: "; ")))")
+                + (s.proposerCostUSD.map { String(format: "; the proposer's requests $%.4f of the $%.4f paid", $0, s.paidUSD) } ?? ""))
+            if let gap = s.devTestGap {
+                lines.append("dev − test (the winner's curse): " + gap)
+            }
+        }
         if let t = s.winnerAgainstBaseline { lines.append("on test: \(t.sentence)") }
         if !s.confirmed {
             lines.append("stopped at the budget before the confirmation was complete: raise --max-cost and run the same command to continue")
@@ -83,6 +109,24 @@ extension OptimizeSummary {
 }
 
 extension OptimizeSummary {
+    /// The finalists' and the baseline's dev agreement less their test agreement, proposed
+    /// against hand-written: a proposal judged on items whose disagreements wrote it may look
+    /// better on dev than it is.
+    public var devTestGap: String? {
+        func mean(_ rows: [Confirmation]) -> Double? {
+            let gaps = rows.compactMap { c -> Double? in
+                guard let dev = c.devAgreement, let test = c.testAgreement else { return nil }
+                return dev - test
+            }
+            return gaps.isEmpty ? nil : gaps.reduce(0, +) / Double(gaps.count)
+        }
+        let proposed = confirmation.filter { $0.proposed == true }, written = confirmation.filter { $0.proposed != true }
+        let parts = [("proposed", proposed), ("hand-written", written)].compactMap { label, rows in
+            mean(rows).map { String(format: "%@ %+.1f points (%d)", label, $0 * 100, rows.count) }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
     /// Whether the winner beat the baseline on the test split: ahead, by the paired test at 5%.
     public var winnerBeatBaseline: Bool {
         guard winner != baseline, let t = winnerAgainstBaseline, let delta = t.delta else { return false }

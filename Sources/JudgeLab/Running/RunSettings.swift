@@ -86,10 +86,15 @@ public struct RunSettings: Sendable {
 
     /// The judges, endpoints, keys, limits and prices a study asks for.
     /// - Parameter environment: where API keys are read from (their values are never stored).
-    public static func from(plan: StudyPlan, environment: [String: String]) throws -> RunSettings {
+    /// - Parameter proposer: a search's proposer judge and model, which no variant may use.
+    public static func from(plan: StudyPlan, environment: [String: String], proposer: (judge: String, model: String)? = nil) throws -> RunSettings {
         let study = plan.study
         var judges: [JudgeSettings] = []
-        for var judge in plan.judgesUsed {
+        var used = plan.judgesUsed
+        if let proposer, !used.contains(where: { $0.name == proposer.judge }), let judge = study.judges.first(where: { $0.name == proposer.judge }) {
+            used.append(judge)
+        }
+        for var judge in used {
             if !judge.provider.isLocal {
                 judge.apiKey = judge.apiKeyVariable.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
                 // A hosted API refuses every request without its key: say so before anything is
@@ -109,6 +114,7 @@ public struct RunSettings: Sendable {
         var seen = Set<String>()
         settings.modelsInUse = plan.variants.filter { overHTTP.contains($0.judge) && seen.insert($0.judge + "\u{0}" + $0.model).inserted }
             .map { ($0.judge, $0.model) }
+        if let proposer, seen.insert(proposer.judge + "\u{0}" + proposer.model).inserted { settings.modelsInUse.append(proposer) }
         try settings.checkBudget()
         // Only answers from over HTTP are cached: a run of judges in the process needs none.
         settings.cachePath = settings.httpJudges.isEmpty ? ResponseCache.none : ResponseCache.path(study: study, environment: environment)

@@ -13,7 +13,7 @@ public enum SearchJob {
     /// each judge's key read from `environment`.
     public static func settings(_ plan: OptimizePlan, environment: [String: String]) throws -> RunSettings {
         try RunSettings.from(plan: plan.studyPlan(variants: plan.candidates + [plan.baseline] + plan.probes(), items: plan.split.dev),
-                             environment: environment)
+                             environment: environment, proposer: plan.proposer.map { ($0.judge, $0.model) })
     }
 
     /// Probes, races and confirms through `session`, then writes optimize.json, the dev and test

@@ -62,6 +62,10 @@ public enum StudyScaffold {
         rubric: [none, expanded]
         order: both
       racing: {first_round: 20, growth: 20, alpha: 0.05, finalists: 3, proposals: 2}   # proposals: neighbours of the leader (one more example, one swapped, the next rubric)
+      propose:                         # rubrics written during the race from the leader's disagreements with people
+        kinds: [rubric, rules]         # rewrite the leader's rubric; or append a few rules to it
+        total: 3                       # the judge above writes them (or name one as `proposer:`), its requests journaled, cached and budgeted
+        feedback: {share: 0.5}         # the part of dev it may see; never the test split
       max_judgments: 4000
     """
 

@@ -86,6 +86,17 @@ public struct PromptBuilder: Sendable {
         return messages
     }
 
+    /// The rubric as the judge reads it, its variant's variables filled in; nil without one.
+    public func renderedRubric() -> String? {
+        guard let rubricTemplate else { return nil }
+        let reason = variant.output == .jsonSchema ? variant.effectiveReason : nil
+        let context: [String: Any] = ["has_rubric": true, "rubric_name": variant.rubric ?? "none", "allows_tie": variant.template.allowsTie,
+                                      "reason_first": reason == .first, "reason_last": reason == .last, "reason_none": reason == ReasonPlacement.none,
+                                      "has_examples": false]
+        let text = Self.tidy(rubricTemplate.render(context, library: library))
+        return text.isBlank ? nil : text
+    }
+
     private func itemContext(_ pair: Pair, order: PresentedOrder) -> [String: Any] {
         if order.isPointwise {
             var context: [String: Any] = ["question": pair.question, "answer": order == .answer1 ? pair.answer1 : pair.answer2]

@@ -21,8 +21,24 @@ extension HTMLReport {
             "versus": s.winnerAgainstBaseline.map { [$0.sentence] } ?? [],
             "confirmed": s.confirmed,
             "advice": s.confirmed ? [s.advice] : [],
+            "proposals": s.proposals.map { list -> [[String: Any]] in
+                [[
+                    "spend": (s.proposerCostUSD.map { String(format: "The proposer's requests cost $%.4f of the $%.4f paid; ", $0, s.paidUSD) } ?? "")
+                        + "it saw the leader's disagreements on \(s.feedbackItems ?? 0) feedback items of dev only, never the test split.",
+                    "gap": s.devTestGap.map { [$0] } ?? [],
+                    "rows": list.map { p -> [String: Any] in
+                        ["number": "\(p.number + 1)", "round": "\(p.afterRound)", "kind": p.kind, "parent": p.parent, "candidate": p.candidate ?? Percent.missing,
+                         "fate": p.fate, "rationale": p.rationale ?? "", "hasRationale": p.rationale != nil,
+                         "shown": p.shown.isEmpty ? "none (no model)" : "\(p.shown.count): " + p.shown.joined(separator: ", "),
+                         "cost": String(format: "%.4f", p.costUSD),
+                         "diff": p.diff.map { line -> [String: Any] in
+                             ["line": line, "kind": line.hasPrefix("+ ") ? "added" : line.hasPrefix("- ") ? "removed" : "kept"]
+                         }]
+                    },
+                ]]
+            } ?? [],
             "confirmation": s.confirmation.map { c -> [String: Any] in
-                ["name": c.name, "role": c.role, "dev": pct(c.devAgreement), "items": "\(c.testItems)",
+                ["name": c.name, "role": c.role, "origin": c.proposed == true ? "proposed" : "hand-written", "dev": pct(c.devAgreement), "items": "\(c.testItems)",
                  "test": pct(c.testAgreement) + (c.testCI.map { " [\(pct($0[0])), \(pct($0[1]))]" } ?? "")]
             },
             "rounds": s.rounds.map { r -> [String: Any] in

@@ -1,0 +1,301 @@
+// `judgelab optimize` writes judge prompts (issue 29): proposals written by a proposer model
+// from the leader's disagreements, raced and confirmed like any candidate; the proposer sees
+// the feedback part of dev only; a killed search resumes to the same proposals; the budget
+// holds; each bad input is one clear error.
+import Foundation
+import Testing
+@testable import JudgeLab
+import JudgeLabTesting
+import JudgeLabStore
+import JudgeLabTestSupport
+
+/// A judge that keeps every proposer request it answers (the simulated judge answers).
+final class RecordingJudge: Judge, @unchecked Sendable {
+    let inner: SimulatedJudge
+    private let lock = NSLock()
+    private var asked: [JudgeRequest] = []
+    init(_ inner: SimulatedJudge) { self.inner = inner }
+    var name: String { inner.name }
+    var limits: JudgeLimits { inner.limits }
+    var isLocal: Bool { inner.isLocal }
+    var proposerRequests: [JudgeRequest] { lock.withLock { asked } }
+    func answer(_ request: JudgeRequest) async -> JudgeAttempt {
+        if request.responseSchema?["properties"]?["rationale"] != nil { lock.withLock { asked.append(request) } }
+        return await inner.answer(request)
+    }
+}
+
+@Suite struct ProposalTests {
+    static func propose(kinds: [ProposeSpec.Kind] = [.rubric, .rules], total: Int = 4, share: Double = 0.5) -> ProposeSpec {
+        var spec = ProposeSpec()
+        spec.kinds = kinds
+        spec.total = total
+        spec.feedbackShare = share
+        return spec
+    }
+
+    /// A trial's plan with proposals, and an engine over the criteria-aware simulated judge,
+    /// which also answers as the proposer.
+    static func inProcess(_ study: Study, seed: UInt64, priced: Bool = false) throws -> (OptimizePlan, RunnerEngine, InMemoryRunStore, RecordingJudge) {
+        let plan = try OptimizePlan(study: study)
+        let settings = try SearchJob.settings(plan, environment: [:])
+        let judge = RecordingJudge(SimulatedJudge(name: settings.judges[0].name, salt: seed, pairs: plan.dataset.pairs, priced: priced,
+                                                  criteria: CriteriaWorld(salt: seed)))
+        let store = InMemoryRunStore()
+        return (plan, RunnerEngine(library: plan.library, settings: settings, store: store, judges: [judge], file: study.file), store, judge)
+    }
+
+    static func trial(seed: UInt64, dev: Int = 200) throws -> (TemporaryFolder, Study) {
+        var setup = OptimizeTests.smallSetup()
+        setup.dev = dev
+        let folder = try TemporaryFolder()
+        let path = try OptimizeSimulation.writeTrial(seed: seed, setup: setup, directory: folder.path, templates: Paths.root + "/PromptTemplates")
+        return (folder, try Study.load(path: path))
+    }
+
+    static func proposals(_ r: OptimizeResult) -> [String] {
+        r.proposals.map { "\($0.number) \($0.afterRound) \($0.kind.rawValue) \($0.parent) \($0.candidate ?? "-") \($0.unusable ?? "") \($0.shown) \($0.text ?? "")" }
+    }
+
+    // MARK: Hygiene
+
+    /// Random studies (sizes, seeds, feedback shares, kinds): every item the proposer is shown
+    /// is a dev item of the feedback subset, and no test or pool item's text reaches it.
+    @Test func theProposerNeverSeesATestItem() async throws {
+        var random = SeededGenerator(seed: 29)
+        var asked = 0
+        for trial in 0..<8 {
+            let seed = UInt64(100 + trial)
+            let (folder, study0) = try Self.trial(seed: seed, dev: 80 + random.uniform(below: 200))
+            defer { withExtendedLifetime(folder) {} }
+            var study = study0
+            let kinds: [[ProposeSpec.Kind]] = [[.rubric], [.rules], [.rubric, .rules]]
+            study.search!.propose = Self.propose(kinds: kinds[random.uniform(below: 3)], total: 2 + random.uniform(below: 4),
+                                                 share: 0.2 + 0.8 * random.unit())
+            let (plan, engine, _, judge) = try Self.inProcess(study, seed: seed)
+            let result = try await Optimizer(plan: plan).run(engine: engine)
+            let dev = Set(plan.split.dev.map(\.id))
+            #expect(plan.feedback.isSubset(of: dev) && !plan.feedback.isEmpty)
+            #expect(plan.feedback.count == study.search!.propose!.feedbackCount(dev: dev.count))
+            for proposal in result.proposals {
+                #expect(Set(proposal.shown).isSubset(of: plan.feedback), "proposal \(proposal.number) showed \(Set(proposal.shown).subtracting(plan.feedback))")
+            }
+            let prompts = judge.proposerRequests.map { $0.messages.map(\.content).joined(separator: "\n") }
+            #expect(prompts.count == result.proposals.count)
+            asked += prompts.count
+            // Each item's question is "Question N of trial S: …": none of the test split or the pool may appear.
+            for pair in plan.split.test + plan.split.pool {
+                let marker = pair.question.prefix { $0 != ":" } + ":"
+                #expect(!prompts.contains { $0.contains(marker) }, "trial \(trial): \(pair.id) reached the proposer")
+            }
+        }
+        #expect(asked >= 8, "the proposer was asked \(asked) times over the trials")
+    }
+
+    // MARK: Proposals race and decide the same
+
+    @Test func modelProposalsRaceFromTheirTextAndASecondRunDecidesTheSame() async throws {
+        let (folder, study0) = try Self.trial(seed: 12)
+        defer { withExtendedLifetime(folder) {} }
+        var study = study0
+        study.search!.propose = Self.propose(total: 5)
+        let (plan, engine, store, _) = try Self.inProcess(study, seed: 12)
+        let first = try await Optimizer(plan: plan).run(engine: engine)
+        let raced = first.proposals.filter { $0.candidate != nil }
+        #expect(raced.count >= 2, "\(Self.proposals(first))")
+        #expect(Set(first.proposals.map(\.kind)).isSubset(of: [.rubric, .rules]))
+        for proposal in raced {
+            let record = try #require(first.candidate(proposal.candidate!))
+            // Its rubric is its own text, named by it, and states only what the proposer wrote.
+            #expect(record.variant.rubricText == proposal.text && record.variant.rubric == LibraryProposals.name(of: proposal.text!))
+            if proposal.kind == .rules { #expect(proposal.text!.contains(ModelProposals.rulesHeaderText)) }
+            #expect(record.devItems > 0 || record.origin!.contains("not raced"))
+        }
+        // The proposer's requests are journaled like judgments and cost apart.
+        let journaled = try store.entries().filter { $0.key.variant == RunnerEngine.proposerVariant }
+        #expect(journaled.count == first.proposals.count)
+        let (again, engine2, _, _) = try Self.inProcess(study, seed: 12)
+        let second = try await Optimizer(plan: again).run(engine: engine2)
+        #expect(Self.proposals(second) == Self.proposals(first))
+        #expect(OptimizeTests.decisions(second) == OptimizeTests.decisions(first))
+    }
+
+    // MARK: Budget
+
+    /// The dollar cap holds with the proposer's requests paid from it, and a judgment budget
+    /// stops the race with proposals made and the confirmation kept.
+    @Test func theBudgetHoldsWithProposals() async throws {
+        let (folder, study0) = try Self.trial(seed: 9)
+        defer { withExtendedLifetime(folder) {} }
+        var study = study0
+        study.search!.propose = Self.propose(total: 6)
+        study.prices = PriceTable(prices: ["sim-judge": Price(input: 10, output: 10)])
+        study.maxCostUSD = 4
+        let (plan, engine, store, _) = try Self.inProcess(study, seed: 9, priced: true)
+        let result = try await Optimizer(plan: plan).run(engine: engine)
+        let paid = try store.paidUSD()
+        #expect(paid <= 4 && paid > 3, "paid \(paid)")
+        #expect(result.stop == .dollarBudget && result.confirmed, "\(result.stop) after rounds \(result.rounds.map { "\($0.items): $\($0.paidUSD)" })")
+        #expect(!result.proposals.isEmpty && result.proposerCostUSD > 0, "\(Self.proposals(result)) rounds \(result.rounds.map { "\($0.items): $\($0.paidUSD)" })")
+        let proposerPaid = try store.entries().filter { $0.key.variant == RunnerEngine.proposerVariant }.reduce(0) { $0 + $1.paidUSD }
+        #expect(abs(proposerPaid - result.proposerCostUSD) < 1e-9)
+
+        var counted = study0
+        counted.search!.propose = Self.propose(total: 6)
+        counted.search!.maxJudgments = 1400
+        let (plan2, engine2, store2, _) = try Self.inProcess(counted, seed: 9)
+        let stopped = try await Optimizer(plan: plan2).run(engine: engine2)
+        let judgments = try store2.entries().filter { $0.key.variant != RunnerEngine.proposerVariant }.count
+        #expect(judgments <= 1400 && stopped.judgments <= 1400, "\(judgments) journaled")
+        #expect(stopped.stop == .judgmentBudget && stopped.confirmed && stopped.proposals.contains { $0.candidate != nil })
+    }
+
+    // MARK: End to end, over HTTP
+
+    /// The shipped example study, whose search proposes, against the test server: proposals
+    /// written, raced and reported; the proposer shown no test item; the winner's study
+    /// reproduces its test figures from the cache without a request.
+    @Test func theExampleStudyWritesProposalsAndItsWinnerReproducesFromTheCache() async throws {
+        let server = try FakeJudgeServer()
+        let folder = try TemporaryFolder()
+        #expect(try JudgeLabBinary.run(["init", folder.path + "/ex", "--base-url", server.baseURL]).status == 0)
+        let studyPath = folder.path + "/ex/study.yaml"
+        let estimate = try JudgeLabBinary.run(["optimize", studyPath, "--estimate"], cwd: folder.path)
+        #expect(estimate.stdout.contains("proposer") && estimate.stdout.contains("never the test split"), "\(estimate.stdout)")
+        let optimized = try JudgeLabBinary.run(["optimize", studyPath], cwd: folder.path)
+        #expect(optimized.status == 0, "\(optimized.stdout)\(optimized.stderr)")
+        let results = folder.path + "/Results"
+        let out = try #require(try FileManager.default.contentsOfDirectory(atPath: results).first { $0.contains("-optimize-") })
+        let layout = RunLayout(directory: results + "/" + out)
+        let summary = try OptimizeSummary.load(path: layout.searchSummary)
+        let proposals = try #require(summary.proposals)
+        let written = proposals.filter { $0.kind != "library" }
+        #expect(written.count >= 2 && written.contains { $0.candidate != nil }, "\(proposals.map(\.fate))")
+        #expect(optimized.stdout.contains("proposals: \(proposals.count) written") && optimized.stderr.contains("rubric written by"), "\(optimized.stdout)")
+        #expect(try await server.stats()["proposer"]?.int == written.count, "one request a proposal")
+        for p in written where p.candidate != nil { #expect(p.diff.contains { $0.hasPrefix("+ ") }) }
+        // The proposer saw no test item.
+        let plan = try OptimizePlan(study: try Study.load(path: studyPath))
+        let prompts = try server.blockingRequest("/proposer")["prompts"]
+        guard case let .array(list)? = prompts else { Issue.record("no prompts"); return }
+        let texts = list.compactMap(\.stringValue)
+        #expect(texts.count == written.count)
+        for pair in plan.split.test { #expect(!texts.contains { $0.contains(pair.question) && $0.contains(pair.answer1.prefix(200)) }, "\(pair.id)") }
+        // The page shows each proposal with its change and fate, and the proposer's spend apart.
+        let page = try String(contentsOfFile: layout.htmlReport, encoding: .utf8)
+        #expect(page.contains("id=\"search-proposals\"") && page.contains("class=\"added\"") && page.contains("The proposer&#39;s requests cost")
+                || page.contains("The proposer's requests cost"))
+        if Browser.isInstalled { #expect(try Browser.pageIsQuiet(layout.htmlReport, shots: folder.path + "/shots")) }
+
+        // The winner's study, from the cache.
+        let requestsBefore = try await server.stats()["requests"]!.int
+        let run = try JudgeLabBinary.run(["run", layout.winnerStudy, "--quiet"], cwd: folder.path)
+        #expect(run.status == 0 && run.stdout.contains(" 0 HTTP requests"), "\(run.stdout)\(run.stderr)")
+        #expect(try await server.stats()["requests"]!.int == requestsBefore)
+        let winnerRun = try #require(try FileManager.default.contentsOfDirectory(atPath: results).first { $0.contains("-winner-") })
+        let metrics = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: results + "/" + winnerRun + "/metrics.json")))
+        let row = try #require(summary.confirmation.first { $0.role == "winner" })
+        guard case let .array(variants)? = metrics["variants"], let variant = variants.first else { Issue.record("no variants"); return }
+        #expect(variant["variant"]?.stringValue == summary.winner && variant["agreement"]?.numberValue == row.testAgreement)
+    }
+
+    /// A proposer whose replies cannot be used: each is counted and shown with its reason, none
+    /// asked again, and the search goes on with the candidates it has.
+    @Test func unusableRepliesAreCountedAndShownNeverRetried() async throws {
+        let server = try FakeJudgeServer(["--proposer-malformed", "1"])
+        let folder = try TemporaryFolder()
+        #expect(try JudgeLabBinary.run(["init", folder.path + "/ex", "--base-url", server.baseURL]).status == 0)
+        let studyPath = folder.path + "/ex/study.yaml"
+        let out = folder.path + "/out"
+        let optimized = try JudgeLabBinary.run(["optimize", studyPath, "--out", out], cwd: folder.path)
+        #expect(optimized.status == 0, "\(optimized.stdout)\(optimized.stderr)")
+        let summary = try OptimizeSummary.load(path: RunLayout(directory: out).searchSummary)
+        let proposals = try #require(summary.proposals)
+        #expect(proposals.count == 3 && proposals.allSatisfy { $0.candidate == nil && $0.fate.contains("not a JSON object") }, "\(proposals.map(\.fate))")
+        #expect(optimized.stdout.contains("3 made no candidate (the reply is not a JSON object)"), "\(optimized.stdout)")
+        #expect(optimized.stderr.contains("made no candidate: the reply is not a JSON object"))
+        #expect(try await server.stats()["proposer"]?.int == 3, "each asked once")
+        // Run again: every reply comes from the journal.
+        let again = try JudgeLabBinary.run(["optimize", studyPath, "--out", out, "--quiet"], cwd: folder.path)
+        #expect(again.status == 0)
+        #expect(try await server.stats()["proposer"]?.int == 3)
+    }
+
+    /// Killed twice mid-search, the same command ends with the same proposals, decisions and
+    /// winner as an uninterrupted search, and asks no proposal twice.
+    @Test func killedTwiceASearchWithProposalsResumesToTheSameProposalsAndWinner() async throws {
+        let folder = try TemporaryFolder()
+        let path = try OptimizeSimulation.writeTrial(seed: 3, setup: OptimizeTests.smallSetup(), directory: folder.path, templates: Paths.root + "/PromptTemplates")
+        let server = try FakeJudgeServer(["--simulate", folder.path + "/data.jsonl", "--sim-salt", "3", "--latency-ms", "25"])
+        try OptimizeSimulation.writeTrial(seed: 3, setup: OptimizeTests.smallSetup(), directory: folder.path, baseURL: server.baseURL, templates: Paths.root + "/PromptTemplates")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "  racing:", with: "  propose: {kinds: [rubric, rules], total: 4, feedback: {items: 100}}\n  racing:")
+        try AtomicFile.write(text, to: path)
+
+        let whole = folder.path + "/A/run"
+        let uninterrupted = try JudgeLabBinary.run(["optimize", path, "--out", whole, "--quiet"])
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stdout)\(uninterrupted.stderr)")
+        let expected = try OptimizeSummary.load(path: RunLayout(directory: whole).searchSummary)
+        #expect(expected.proposals?.contains { $0.candidate != nil } == true)
+        let total = try RunTests.entries(whole).count
+        let asked = try await server.stats()["proposer"]!.int
+
+        var random = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        let out = folder.path + "/B/run"
+        for moment in [total / 5 + random.uniform(below: total / 5), total / 2 + random.uniform(below: total * 2 / 5)] {
+            let process = try JudgeLabBinary.start(["optimize", path, "--out", out, "--quiet"])
+            JudgesTests.waitForProgress(out, atLeast: moment)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(try RunTests.entries(out).count < total)
+        }
+        let resumed = try JudgeLabBinary.run(["optimize", path, "--out", out, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        let summary = try OptimizeSummary.load(path: RunLayout(directory: out).searchSummary)
+        #expect(OptimizeTests.decisions(summary) == OptimizeTests.decisions(expected))
+        #expect(summary.proposals == expected.proposals)
+        #expect(try RunTests.entries(out).count == total, "every judgment and proposal journaled once")
+        // B's cache is its own: it asked the proposer for each proposal once more, no more
+        // (a kill can land while the proposer answers: that one may be asked again).
+        let askedAgain = try await server.stats()["proposer"]!.int - asked
+        #expect(askedAgain >= expected.proposals!.count && askedAgain <= expected.proposals!.count + 2, "asked \(askedAgain) times")
+    }
+
+    // MARK: Errors
+
+    /// Each bad proposer setting is one error naming the study's line, before anything is sent.
+    @Test func eachBadProposerInputIsOneClearError() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Paths.samples + "/pandalm-200.jsonl", toPath: folder.path + "/data.jsonl")
+        try FileManager.default.createDirectory(atPath: folder.path + "/bare", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Paths.root + "/PromptTemplates/choice-ab", toPath: folder.path + "/bare/choice-ab")
+        try FileManager.default.copyItem(atPath: Paths.root + "/PromptTemplates/rubrics", toPath: folder.path + "/bare/rubrics")
+        let twoJudges = """
+        judges:
+          a: {base_url: "http://127.0.0.1:9/v1", model: m}
+          rec: {provider: replay, recordings: data.jsonl}
+        """
+        let oneJudge = "judge: {base_url: \"http://127.0.0.1:9/v1\", model: m}"
+        for (judges, templates, propose, says, at) in [
+            (twoJudges, "", "{kinds: [rubric]}", "name one of the study's judges", "study.yaml:7"),
+            (twoJudges, "", "{kinds: [rubric], proposer: nobody}", "no judge 'nobody'", "study.yaml:7"),
+            (twoJudges, "", "{kinds: [rules], proposer: rec}", "a proposer must be a model endpoint", "study.yaml:7"),
+            (oneJudge, "", "{kinds: [rubric], feedback: {items: 900}}", "more than the", "study.yaml:5"),
+            (oneJudge, "", "{kinds: [rubric], feedback: {share: 1.5}}", "a share of dev", "study.yaml:5"),
+            (oneJudge, "", "{kinds: [rubric], library: x.yaml}", "add library to 'kinds'", "study.yaml:5"),
+            (oneJudge, "", "{kinds: []}", "at least one kind", "study.yaml:5"),
+            (oneJudge, "templates: bare\n", "{kinds: [rubric]}", "proposer's template", "bare/proposer/system.mustache"),
+        ] {
+            let study = try folder.write("study.yaml", """
+            dataset: data.jsonl
+            \(templates)\(judges)
+            search:
+              space: {template: [choice-ab], judge: [\(judges == oneJudge ? "openai" : "a")]}
+              propose: \(propose)
+            """)
+            let result = try JudgeLabBinary.run(["optimize", study, "--estimate"])
+            #expect(result.status == 2 && result.stderr.contains(says) && result.stderr.contains(at), "\(propose): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stdout.isEmpty, "\(result.stderr)")
+        }
+    }
+}
