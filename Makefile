@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils
 BIN := .build/debug/judgelab
 
-.PHONY: mutants bench-batch bench-cascade all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
+.PHONY: mutants bench-batch bench-cascade bench-propose all deps live-deps label-deps build release test demo live reliability bench bench-optimize bench-quick clean
 
 all: build
 
@@ -114,6 +114,13 @@ bench: release
 bench-optimize: release
 	.build/release/judgelab simulate --trials 200 --first-seed 1 --json Benchmarks/optimize-simulation.jsonl
 	python3 Benchmarks/Scripts/optimize_http_trial.py --seed 1
+
+# Proposals and small budgets (issue 29; Benchmarks/RESULTS.md): 200 trials at each dev size of a
+# search that writes rubrics against one that does not, in a world where criteria matter; and at
+# small dev splits, halving and significance racing at 30% of the full grid against the full grid.
+bench-propose: release
+	.build/release/judgelab simulate --experiment proposals --trials 200 --sizes 100,300,1000 --work .build/simulate --json Benchmarks/propose-simulation.jsonl
+	.build/release/judgelab simulate --experiment budget --trials 200 --sizes 100,300 --work .build/simulate --json Benchmarks/budget-simulation.jsonl
 
 # Cascades (Benchmarks/RESULTS.md): the guarantee over 200 random splits of LLMBar's recorded
 # judges (Natural, Adversarial, pooled) and in 1,000 simulated trials with known accuracies.

@@ -112,5 +112,32 @@ struct DemoCommand: AsyncParsableCommand {
         print(summary.describe(judgments: recorded, layout: layout))
         if summary.cancelled { throw ExitCode(130) }
         if summary.failed > 0 { throw ExitCode(1) }
+        try await runLiveSearch(into: directory, url: url)
+    }
+
+    /// The live proposal round: a small search whose proposer is the model itself.
+    func runLiveSearch(into directory: String, url: String) async throws {
+        let study = try Study.load(path: try DemoStudies.writeLiveSearch(into: directory, baseURL: url))
+        let plan = try OptimizePlan(study: study)
+        var settings = try SearchJob.settings(plan, environment: [:])
+        settings.cachePath = ResponseCache.path(study: study, environment: ProcessInfo.processInfo.environment)
+        let layout = RunLayout(directory: FilePath.join(directory, "live-search"))
+        print("")
+        print("== live proposal round: SmolLM2 judges \(plan.split.dev.count) dev and \(plan.split.test.count) test SummEval pairs and writes rubrics from its own disagreements (a 135M model writes poor ones: this shows the plumbing)")
+        let context = CommandContext(quiet: false)
+        let session = try context.session(layout, settings: settings, pairs: plan.dataset.pairs, seed: study.sampleSeed)
+        defer { session.close() }
+        let events: @Sendable (OptimizeEvent) -> Void = { @Sendable event in
+            context.pause()
+            FileHandle.standardError.write(Data((event.description + "\n").utf8))
+        }
+        let outcome = try await SearchJob.run(plan, runID: "live-search", session: session, events: events)
+        context.finish()
+        guard let summary = outcome.report?.optimize else { throw ExitCode(outcome.status) }
+        for p in summary.proposals ?? [] {
+            print("- proposal \(p.number + 1) (\(p.kind), after round \(p.afterRound), from \(p.parent)): \(p.fate)")
+            for line in p.diff where !line.hasPrefix("  ") { print("    " + line) }
+        }
+        print(summary.conclusion(layout: layout))
     }
 }

@@ -32,6 +32,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Dev items added each round.") var growth = OptimizeSimulation.Setup().growth
     @Option(help: "The race's alpha.") var alpha = OptimizeSimulation.Setup().alpha
     @Option(help: "The race's indifference zone.") var indifference = OptimizeSimulation.Setup().indifference
+    @Option(help: "search (racing against the full grid), proposals (rubrics written during the search, in a world where criteria matter) or budget (halving and significance at 30% of the full grid against the full grid).")
+    var experiment = "search"
+    @Option(help: "With --experiment proposals or budget: the dev sizes, comma-separated.") var sizes = "100,300,1000"
 
     func run() async throws {
         try await reportingInputErrorsAsync {
@@ -42,6 +45,10 @@ struct SimulateCommand: AsyncParsableCommand {
             setup.alpha = alpha
             setup.indifference = indifference
             let templates = try TemplateLibrary.locateShipped()
+            if experiment != "search" {
+                try await runExperiment(templates: templates)
+                return
+            }
             if let writeTrial {
                 print(try OptimizeSimulation.writeTrial(seed: seed, setup: setup, directory: writeTrial, baseURL: baseURL, templates: templates))
                 return
@@ -85,6 +92,47 @@ struct SimulateCommand: AsyncParsableCommand {
                              strategy.rawValue, list.count, within, 100 * Double(within) / Double(max(1, list.count)), best, 100 * Double(best) / Double(max(1, list.count)),
                              100 * gap.reduce(0, +) / Double(max(1, gap.count)), 100 * (gap.max() ?? 0), judged, grid, 100 * Double(judged) / Double(max(1, grid))))
             }
+        }
+    }
+
+    /// Issue 29's experiments: each dev size's trials, a summary line each.
+    func runExperiment(templates: String) async throws {
+        let devSizes = try sizes.split(separator: ",").map { text -> Int in
+            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n > 0 else { throw ValidationError("--sizes: whole numbers, comma-separated") }
+            return n
+        }
+        guard experiment == "proposals" || experiment == "budget" else { throw ValidationError("--experiment: search, proposals or budget") }
+        var lines = ""
+        var summaries: [String] = []
+        let started = Date()
+        for dev in devSizes {
+            var proposalTrials: [ProposalSimulation.Trial] = []
+            var budgetTrials: [ProposalSimulation.BudgetTrial] = []
+            for i in 0..<trials {
+                let seed = firstSeed + UInt64(i)
+                let directory = FilePath.join(work, "\(experiment)-\(dev)-\(seed)")
+                if experiment == "proposals" {
+                    let trial = try await ProposalSimulation.run(seed: seed, dev: dev, directory: directory, templates: templates)
+                    proposalTrials.append(trial)
+                    lines += ProposalSimulation.json(trial).compactText + "\n"
+                } else {
+                    for strategy in ProposalSimulation.BudgetStrategy.allCases {
+                        let trial = try await ProposalSimulation.budgetTrial(seed: seed, dev: dev, strategy: strategy, directory: directory + "-" + strategy.rawValue, templates: templates)
+                        budgetTrials.append(trial)
+                        lines += ProposalSimulation.json(trial).compactText + "\n"
+                        try? FileManager.default.removeItem(atPath: directory + "-" + strategy.rawValue)
+                    }
+                }
+                try? FileManager.default.removeItem(atPath: directory)
+                if (i + 1) % 10 == 0 {
+                    FileHandle.standardError.write(Data(String(format: "dev %d: %d/%d trials, %.0f s\n", dev, i + 1, trials, Date().timeIntervalSince(started)).utf8))
+                }
+            }
+            let summary = experiment == "proposals" ? ProposalSimulation.summary(proposalTrials) : ProposalSimulation.budgetSummary(budgetTrials)
+            print(summary)
+            fflush(nil)
+            summaries.append(summary)
+            if let json { try AtomicFile.write(lines, to: json) }
         }
     }
 

@@ -109,6 +109,31 @@ struct LiveJudgeTests {
         #expect(constrained.count == 8 && constrained.allSatisfy { $0.distribution != nil }, "\(constrained.map { "\($0.reading)" })")
     }
 
+    /// A proposal round with the real model as judge and proposer (`make live` runs the same
+    /// study): the proposer's prompts go to llama.cpp's server held to the reply's schema, each
+    /// reply is journaled once and becomes a raced candidate or a counted, shown reason; the
+    /// winner is confirmed on test. (SmolLM2-135M writes poor rubrics: the plumbing is tested.)
+    @Test func aProposalRoundFromTheRealServer() throws {
+        let server = try LiveJudgeServer()
+        let folder = try TemporaryFolder()
+        let study = try DemoStudies.writeLiveSearch(into: folder.path, baseURL: server.anthropicURL)
+        let out = folder.path + "/Results/search"
+        let result = try JudgeLabBinary.run(["optimize", study, "--out", out])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let summary = try OptimizeSummary.load(path: RunLayout(directory: out).searchSummary)
+        let proposals = try #require(summary.proposals)
+        #expect(proposals.count == 2 && proposals.map(\.kind) == ["rubric", "rules"], "\(proposals.map(\.fate))")
+        for p in proposals {
+            #expect(p.candidate != nil || p.fate.hasPrefix("no candidate: "), "\(p.fate)")
+            #expect(!p.shown.isEmpty && p.shown.count <= 3)
+        }
+        #expect(result.stdout.contains("proposals: 2 written"), "\(result.stdout)")
+        let entries = try SQLiteRunStore(runPath: out + "/run.sqlite", cachePath: folder.path + "/Results/cache.sqlite").entries()
+        let asked = entries.filter { $0.key.variant == RunnerEngine.proposerVariant }
+        #expect(asked.count == 2 && asked.allSatisfy { ($0.judgment?.inputTokens ?? 0) > 100 }, "the real server answered each proposal once")
+        #expect(summary.confirmed && summary.confirmation.contains { $0.role == "winner" })
+    }
+
     /// Repeated samples and a jury from the real server: each sample its own request (its own
     /// seed), numbered, their stability reported; the jury's verdicts folded from its members.
     @Test func repeatedSamplesAndAJuryFromTheRealServer() throws {

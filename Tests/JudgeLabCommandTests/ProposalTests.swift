@@ -261,6 +261,60 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         #expect(askedAgain >= expected.proposals!.count && askedAgain <= expected.proposals!.count + 2, "asked \(askedAgain) times")
     }
 
+    // MARK: Successive halving
+
+    /// The schedule spends the budget in whole items, round by round, never past it, with one
+    /// round per halving down to the finalists.
+    @Test func halvingSchedulesSpendTheBudgetAndNoMore() {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<300 {
+            let n = 2 + random.uniform(below: 60), keep = 1 + random.uniform(below: 4), orders = 1 + random.uniform(below: 2)
+            let available = 20 + random.uniform(below: 1000)
+            let budget = Int(Double(n * orders * available) * (0.1 + 0.5 * random.unit()))
+            let targets = Race.halvingSchedule(candidates: n, keep: keep, orders: orders, budget: budget, available: available)
+            var sizes: [Int] = [], s = n
+            while s > keep { sizes.append(s); s = max(keep, (s + 1) / 2) }
+            if sizes.isEmpty { sizes = [n] }
+            #expect(targets.count <= sizes.count && !targets.isEmpty)
+            #expect(zip(targets, targets.dropFirst()).allSatisfy { $0 < $1 } && targets.last! <= available)
+            var previous = 0, spent = 0
+            for (round, end) in targets.enumerated() {
+                spent += (end - previous) * sizes[round] * orders
+                previous = end
+            }
+            // Never past the budget unless a round's one item is already more than its share.
+            let floor = zip(targets.indices, sizes).reduce(0) { $0 + $1.1 * orders }
+            #expect(spent <= max(budget, floor), "n \(n) keep \(keep) budget \(budget): spent \(spent)")
+            // And within a round's last item of it, when dev is not the limit.
+            if targets.last! < available, targets.count == sizes.count { #expect(budget - spent < sizes.reduce(0, +) * orders) }
+        }
+    }
+
+    /// A search in halving mode: the better half goes on after each round, down to the
+    /// finalists; the race's judgments stay within budget_share of the full grid; a second run
+    /// decides the same.
+    @Test func aHalvingSearchKeepsTheBetterHalfWithinItsBudget() async throws {
+        let (folder, study0) = try Self.trial(seed: 5)
+        defer { withExtendedLifetime(folder) {} }
+        var study = study0
+        study.search!.mode = .halving
+        study.search!.budgetShare = 0.3
+        let (plan, engine, _) = try OptimizeTests.inProcess(study, seed: 5)
+        let result = try await Optimizer(plan: plan).run(engine: engine)
+        #expect(result.stop == .halved && result.finalists.count == 3)
+        #expect(result.raceJudgments <= Int(0.3 * Double(result.fullGridJudgments)), "\(result.raceJudgments) of \(result.fullGridJudgments)")
+        #expect(result.raceJudgments >= Int(0.25 * Double(result.fullGridJudgments)))
+        #expect(result.rounds.map(\.survivorsBefore) == [12, 6])
+        for round in result.rounds {
+            // Everyone dropped had no more dev agreements than anyone kept.
+            let standings = try #require(round.standings)
+            let kept = standings.filter { !round.dropped.contains($0.name) }, dropped = standings.filter { round.dropped.contains($0.name) }
+            #expect(dropped.allSatisfy { d in kept.allSatisfy { $0.agreements >= d.agreements } })
+        }
+        let (again, engine2, _) = try OptimizeTests.inProcess(study, seed: 5)
+        #expect(OptimizeTests.decisions(try await Optimizer(plan: again).run(engine: engine2)) == OptimizeTests.decisions(result))
+    }
+
     // MARK: Errors
 
     /// Each bad proposer setting is one error naming the study's line, before anything is sent.

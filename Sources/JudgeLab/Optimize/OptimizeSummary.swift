@@ -143,6 +143,8 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
     /// Proposals written during the race (nil: none asked for), what the proposer's requests
     /// cost apart from the judges', and the dev items it could see.
     public var proposals: [Proposal]?
+    /// The racing mode, significance or halving (nil in a summary written before halving).
+    public var mode: String?
     public var proposerCostUSD: Double?
     public var feedbackItems: Int?
 
@@ -151,7 +153,7 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
              alpha, firstRound = "first_round", growth, stop, winner, baseline, finalists, confirmed, probeJudgments = "probe_judgments",
              raceJudgments = "race_judgments", confirmationJudgments = "confirmation_judgments", fullGridJudgments = "full_grid_judgments",
              paidUSD = "paid_usd", hardExamples = "hard_examples", rounds, candidateRows = "candidate_rows", confirmation,
-             winnerAgainstBaseline = "winner_against_baseline", proposals, proposerCostUSD = "proposer_cost_usd", feedbackItems = "feedback_items"
+             winnerAgainstBaseline = "winner_against_baseline", proposals, proposerCostUSD = "proposer_cost_usd", feedbackItems = "feedback_items", mode
     }
 
     /// The race's judgments as a share of the full grid's.
@@ -170,6 +172,7 @@ public struct OptimizeSummary: Codable, Sendable, Equatable {
         firstRound = spec.firstRound
         growth = spec.growth
         stop = result.stop.rawValue
+        mode = spec.racingMode(dev: plan.split.dev.count).rawValue
         winner = result.winner
         baseline = result.baseline
         finalists = result.finalists

@@ -7,6 +7,8 @@ public enum OptimizeEvent: Sendable {
     case probe(template: String, items: Int)
     case round(number: Int, items: Int, survivors: Int, candidates: Int, judgments: Int, paidUSD: Double)
     case dropped(name: String, round: Int, evidence: Race.Evidence)
+    /// Dropped by successive halving: in the worse half on dev after the round.
+    case halved(name: String, round: Int, agreements: Int, items: Int)
     case proposed(name: String, origin: String)
     /// A proposal whose reply made no candidate (unusable, or a repeat).
     case unusable(number: Int, reason: String)
@@ -23,6 +25,8 @@ public enum RaceStop: String, Sendable {
     case judgmentBudget = "judgment_budget"
     /// The next round could take the dollars past the cap.
     case dollarBudget = "dollar_budget"
+    /// Successive halving's fixed budget ran its rounds down to the finalists.
+    case halved
 }
 
 public struct OptimizeResult: Sendable {
@@ -155,8 +159,17 @@ public struct Optimizer: Sendable {
         let finalistCount = min(spec.finalists, candidates.count)
 
         // 2. The race on dev.
-        let schedule = Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
+        let halving = spec.racingMode(dev: dev.count) == .halving
+        let fullGrid = orders.reduce(0, +) * dev.count
+        let halvingBudget = Int(spec.budgetShare * Double(fullGrid))
+        let schedule = halving
+            ? Race.halvingSchedule(candidates: candidates.count, keep: finalistCount, orders: orders.max() ?? 1, budget: halvingBudget, available: dev.count)
+            : Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
         let alphaPerRound = spec.alpha / Double(max(1, schedule.count))
+        // Halving's fixed budget caps the race's judgments, catching up included; the
+        // confirmation is kept apart as under a judgment budget.
+        let confirmationMost = ((orders.sorted(by: >).prefix(finalistCount).reduce(0, +)) + plan.baseline.order.orders.count) * test.count
+        let judgmentCap: Int? = halving ? min(spec.maxJudgments ?? .max, probeJudgments + halvingBudget + confirmationMost) : spec.maxJudgments
         var survivors = Array(candidates.indices)
         var candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var pending: [Int] = []  // proposed candidates still to catch up on the dev items judged so far
@@ -177,7 +190,7 @@ public struct Optimizer: Sendable {
             // Proposed candidates catch up on the items judged so far before the round.
             let catchUpJudgments = pending.reduce(0) { $0 + orders[$1] } * judged
             var end = target
-            if let cap = spec.maxJudgments {
+            if let cap = judgmentCap {
                 let affordable = (cap - spent - reserve - catchUpJudgments) / max(1, perItem)
                 end = min(end, judged + max(0, affordable))
                 if end <= judged, number == 0 {
@@ -247,8 +260,24 @@ public struct Optimizer: Sendable {
             judged = end
             let before = survivors.count
             let standings = survivors.map { OptimizeSummary.Standing(name: candidates[$0].name, items: records[$0].devItems, agreements: records[$0].devAgreements) }
-            var (leader, dropped) = survivors.count > 1 ? Race.eliminate(agrees.filter { survivors.contains($0.key) }, alpha: alphaPerRound, indifference: spec.indifference) : (survivors[0], [])
+            var (leader, dropped) = halving || survivors.count == 1 ? (survivors[0], []) : Race.eliminate(agrees.filter { survivors.contains($0.key) }, alpha: alphaPerRound, indifference: spec.indifference)
             if survivors.count == 1 { leader = survivors[0] }
+            if halving {
+                // The better half goes on (the finalists after the last round); the earlier
+                // candidate on equal counts.
+                let ranked = survivors.sorted { a, b in
+                    records[a].devAgreements != records[b].devAgreements ? records[a].devAgreements > records[b].devAgreements : a < b
+                }
+                leader = ranked[0]
+                let keep = number == schedule.count - 1 ? finalistCount : max(finalistCount, (survivors.count + 1) / 2)
+                for index in ranked.dropFirst(keep) {
+                    records[index].droppedIn = number + 1
+                    events?(.halved(name: candidates[index].name, round: number + 1, agreements: records[index].devAgreements, items: records[index].devItems))
+                }
+                let out = Set(ranked.dropFirst(keep))
+                survivors.removeAll { out.contains($0) }
+                if number == schedule.count - 1 { stop = .halved }
+            }
             for evidence in dropped {
                 records[evidence.candidate].droppedIn = number + 1
                 records[evidence.candidate].evidence = evidence
@@ -261,23 +290,26 @@ public struct Optimizer: Sendable {
                                 dropped: dropped.map { candidates[$0.candidate].name }, judgments: spent, paidUSD: paid, standings: standings))
             events?(.round(number: number + 1, items: judged, survivors: survivors.count, candidates: candidates.count, judgments: spent, paidUSD: paid))
             if survivors.count == 1 { stop = .separated; break }
-            if end < target { stop = spec.maxJudgments != nil && (spec.maxJudgments! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }
+            if halving, number == schedule.count - 1 { break }
+            if end < target { stop = judgmentCap != nil && (judgmentCap! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }
             // A neighbour of the leader, while the race goes on and the judgment budget can pay
             // for its catching up as well as for the confirmation.
             let catchUpCost = judged * candidates[leader].order.orders.count
+            // The next round's new items, for what a proposal would have to afford.
+            let nextItems = number + 1 < schedule.count ? schedule[number + 1] - end : 0
             var entering: [(variant: Variant, origin: String)] = []
-            if proposed < spec.proposals, end < dev.count,
-               spec.maxJudgments.map({ spent + catchUpCost + reserve + perItem * min(spec.growth, dev.count - end) <= $0 }) ?? true,
+            if proposed < spec.proposals, nextItems > 0,
+               judgmentCap.map({ spent + catchUpCost + reserve + perItem * nextItems <= $0 }) ?? true,
                let (variant, origin) = Proposals.propose(from: candidates[leader], number: proposed, pool: plan.split.pool, rubrics: spec.rubrics,
                                                          library: plan.library, seed: spec.seed, taken: Set(candidateIndex.keys)) {
                 proposed += 1
                 entering.append((variant, origin))
             }
             // Rubrics written from the instruction library: the leader's, one criterion added or dropped.
-            if let propose = spec.propose, end < dev.count {
+            if let propose = spec.propose, nextItems > 0 {
                 for _ in 0..<propose.perRound where libraryProposed < propose.total {
                     let cost = catchUpCost * (entering.count + 1)
-                    guard spec.maxJudgments.map({ spent + cost + reserve + perItem * min(spec.growth, dev.count - end) <= $0 }) ?? true,
+                    guard judgmentCap.map({ spent + cost + reserve + perItem * nextItems <= $0 }) ?? true,
                           let (variant, origin) = LibraryProposals.propose(from: candidates[leader], number: libraryProposed, library: propose.library,
                                                                            taken: Set(candidateIndex.keys).union(entering.map(\.variant.name))) else { break }
                     libraryProposed += 1
@@ -289,14 +321,14 @@ public struct Optimizer: Sendable {
             }
             // Rubrics and rules written by the proposer from the leader's disagreements on the
             // feedback items judged so far: its requests go through the engine's journal, cache and cap.
-            if let propose = spec.propose, let proposer = plan.proposer, end < dev.count {
+            if let propose = spec.propose, let proposer = plan.proposer, nextItems > 0 {
                 let parent = candidates[leader]
                 let current = try ModelProposals.currentRubric(of: parent, library: plan.library)
                 let all = ModelProposals.disagreements(of: parent, judgments: devJudgments.filter { $0.variant == parent.name },
                                                        judged: Array(dev[0..<judged]), feedback: plan.feedback)
                 for _ in 0..<propose.perRound where modelProposed < propose.total && !all.isEmpty {
                     let cost = catchUpCost * (entering.count + 1)
-                    guard spec.maxJudgments.map({ spent + cost + reserve + perItem * min(spec.growth, dev.count - end) <= $0 }) ?? true else { break }
+                    guard judgmentCap.map({ spent + cost + reserve + perItem * nextItems <= $0 }) ?? true else { break }
                     let kind = propose.modelKinds[modelProposed % propose.modelKinds.count]
                     let shown = ModelProposals.choose(all, count: propose.shown, seed: spec.seed, number: modelProposed)
                     let request = ModelProposals.request(number: modelProposed, kind: kind, leader: parent, rubric: current, shown: shown, spec: propose,

@@ -71,6 +71,37 @@ public enum Race {
 
     /// The cumulative dev items judged after each round: `first`, then `growth` more each
     /// round, up to `available`.
+    /// Successive halving's rounds: the dev items every survivor has been judged on after each.
+    /// The survivors entering the rounds are n, ⌈n/2⌉, … while more than `keep`; each round
+    /// gets an equal share of what is left of `budget` judgments, spread over its survivors
+    /// (`orders` judgments an item each) in whole items, at least one; what whole items leave
+    /// goes to the later rounds; rounds that would add no item are left out.
+    public static func halvingSchedule(candidates n: Int, keep: Int, orders: Int, budget: Int, available: Int) -> [Int] {
+        guard available > 0 else { return [] }
+        var sizes: [Int] = []
+        var s = n
+        while s > max(1, keep) {
+            sizes.append(s)
+            s = max(keep, (s + 1) / 2)
+        }
+        if sizes.isEmpty { sizes = [n] }
+        // What a round's whole items leave of its share goes to the rounds after it.
+        var remaining = budget
+        var targets: [Int] = []
+        var judged = 0
+        for (round, size) in sizes.enumerated() {
+            let share = remaining / (sizes.count - round)
+            let items = max(1, share / max(1, size * orders))
+            let end = min(available, judged + items)
+            remaining -= (end - judged) * size * orders
+            if end > judged {
+                targets.append(end)
+                judged = end
+            }
+        }
+        return targets
+    }
+
     public static func schedule(available: Int, first: Int, growth: Int) -> [Int] {
         guard available > 0 else { return [] }
         var sizes = [min(first, available)]

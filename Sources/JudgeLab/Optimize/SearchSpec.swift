@@ -41,6 +41,11 @@ public struct SearchSpec: Sendable {
     /// The indifference zone δ: a candidate is also dropped when it is confidently not better
     /// than the leader by δ or more (picking the leader over it then costs less than δ).
     public var indifference = 0.01
+    /// How the race spends its judgments: dropping the significantly worse after each round
+    /// (`significance`), or a fixed budget halved over rounds (`halving`: successive halving,
+    /// `budget_share` of the full grid). nil: chosen by the dev split's size (`racingMode(dev:)`).
+    public var mode: RacingMode?
+    public var budgetShare = 0.3
     /// New candidates proposed from the leader during the race (one after a round, while
     /// several candidates survive), judged on every dev item judged so far to catch up.
     public var proposals = 0
@@ -126,7 +131,16 @@ public struct SearchSpec: Sendable {
         if let v = space["max_tokens"] { spec.maxTokens = try Study.maxTokens(v) }
         if let v = node["propose"] { spec.propose = try ProposeSpec.parse(v) }
         if let racing = node["racing"] {
-            try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists", "indifference", "proposals"])
+            try racing.requireKeys(in: ["first_round", "growth", "alpha", "finalists", "indifference", "proposals", "mode", "budget_share"])
+            if let v = racing["mode"] {
+                let text = try v.string()
+                guard text == "auto" || RacingMode(rawValue: text) != nil else { throw v.error("expected significance, halving or auto") }
+                spec.mode = RacingMode(rawValue: text)
+            }
+            if let v = racing["budget_share"] {
+                spec.budgetShare = try v.double()
+                guard spec.budgetShare > 0, spec.budgetShare <= 1 else { throw v.error("a share of the full grid: more than 0, at most 1") }
+            }
             if let v = racing["proposals"] {
                 spec.proposals = try v.int()
                 guard spec.proposals >= 0 else { throw v.error("may not be negative") }
@@ -249,5 +263,26 @@ extension Array where Element: Hashable {
     func uniqued() -> [Element] {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
+    }
+}
+
+/// How a search's race spends its judgments (`racing.mode`).
+public enum RacingMode: String, Sendable {
+    /// Rounds of growing dev batches; after each, the candidates significantly worse than the
+    /// leader are dropped (Holm); the race ends when one is left or dev is spent.
+    case significance
+    /// Successive halving: a fixed budget (`budget_share` of the full grid) split evenly over
+    /// rounds; after each, the better half by dev agreement goes on, down to the finalists.
+    case halving
+}
+
+extension SearchSpec {
+    /// Dev splits smaller than this race by halving when `racing.mode` is not given (auto).
+    public static let halvingBelow = 0
+
+    /// The racing mode for a dev split of `dev` items: the one given, else halving below
+    /// `halvingBelow` items and significance from there.
+    public func racingMode(dev: Int) -> RacingMode {
+        mode ?? (dev < Self.halvingBelow ? .halving : .significance)
     }
 }

@@ -12,7 +12,9 @@ extension OptimizePlan {
             ["drawn", "\(plan.candidates.count) candidates (seed \(plan.spec.seed))"],
             ["splits", "few-shot pool \(plan.split.pool.count), dev \(plan.split.dev.count), test \(plan.split.test.count) items"
                 + (plan.duplicates + plan.sharing > 0 ? "; \(PoolSplit.note(duplicates: plan.duplicates, sharing: plan.sharing))" : "")],
-            ["racing", "first \(plan.spec.firstRound) dev items, then \(plan.spec.growth) more a round; alpha \(plan.spec.alpha) a step (Holm), \(plan.spec.finalists) finalists"],
+            plan.spec.racingMode(dev: plan.split.dev.count) == .halving
+                ? ["racing", "successive halving: \(Int(plan.spec.budgetShare * 100))% of the full grid's judgments, split evenly over rounds; after each the better half by dev agreement goes on, down to \(plan.spec.finalists) finalists" + (plan.spec.mode == nil ? " (auto: dev has fewer than \(SearchSpec.halvingBelow) items)" : "")]
+                : ["racing", "first \(plan.spec.firstRound) dev items, then \(plan.spec.growth) more a round; alpha \(plan.spec.alpha) a step (Holm), \(plan.spec.finalists) finalists" + (plan.spec.mode == nil && SearchSpec.halvingBelow > 0 ? " (auto: dev has \(SearchSpec.halvingBelow) items or more)" : "")],
             ["judgments at most", "\(most.total) (probe \(most.probe), race \(most.race), confirmation \(most.confirmation)\(plan.spec.maxJudgments.map { "; budget \($0)" } ?? ""))"],
             ["full grid", "\(plan.fullGridJudgments) judgments (every candidate on every dev item)"],
         ]
@@ -63,6 +65,8 @@ extension OptimizeEvent: CustomStringConvertible {
             return "probe: \(template) zero-shot on \(items) pool items, to find the hard examples"
         case let .round(number, items, survivors, candidates, judgments, paid):
             return String(format: "round %d: %d dev items, %d of %d candidates left, %d judgments, $%.4f spent", number, items, survivors, candidates, judgments, paid)
+        case let .halved(name, _, agreements, items):
+            return "  dropped \(name): \(agreements) of \(items), in the worse half"
         case let .dropped(name, _, e):
             return String(format: "  dropped %@: %d of %d against the leader's %d (p = %.2g < %.2g)", name, e.agreements, e.items, e.leaderAgreements, e.p, e.threshold)
         case let .proposed(name, origin):

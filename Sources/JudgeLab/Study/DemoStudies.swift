@@ -234,4 +234,35 @@ public enum DemoStudies {
         let comparisons = ["rating-1to9.k0.rubric-none.both.oai.smollm2-135m.t0.3", "choice-ab.k0.rubric-none.both.oai.smollm2-135m.t0"].map { ($0 + ".json_schema", $0) }
         return Entry(name: "live", studyFile: folder + "/study.yaml", comparisons: comparisons, notes: [note])
     }
+
+    /// A proposal round against the real model (`make live`): a small search on 30 SummEval
+    /// pairs whose proposer is the judge itself, writing a rubric and rules after the first
+    /// round. A 135M model writes poor rubrics: this shows the plumbing (the proposer's prompt,
+    /// its constrained reply, proposals raced and confirmed), not better prompts.
+    public static func writeLiveSearch(into directory: String, baseURL: String, items: Int = 30) throws -> String {
+        let folder = FilePath.join(directory, "studies/live-search")
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        let lines = try String(contentsOfFile: try StudyScaffold.samplePath("summeval-pairs.jsonl"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: true).prefix(items)
+        try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: folder + "/data/summeval-pairs-\(items).jsonl")
+        let yaml = """
+        # JudgeLab live proposal round: SmolLM2 judges SummEval pairs and writes rubrics from its own disagreements.
+        name: live-search
+        dataset: data/summeval-pairs-\(items).jsonl
+        templates: \(try TemplateLibrary.locateShipped())
+        split: {fewshot_fraction: 0.1, seed: 3}
+        judge: {provider: openai, base_url: "\(baseURL.withoutFinalSlash)/v1", model: smollm2-135m, concurrency: 2, timeout_seconds: 180, max_attempts: 3}
+        search:
+          seed: 3
+          candidates: 2
+          split: {test: 6}
+          space: {template: [choice-ab], rubric: [none, expanded], output: [json_schema], order: original}
+          racing: {first_round: 8, growth: 14, finalists: 2}
+          propose: {kinds: [rubric, rules], per_round: 2, total: 2, shown: 3, answer_tokens: 80, max_tokens: 200, feedback: {share: 0.5}}
+
+        """
+        let path = folder + "/study.yaml"
+        try AtomicFile.write(yaml, to: path)
+        return path
+    }
 }

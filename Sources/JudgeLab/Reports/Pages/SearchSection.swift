@@ -9,6 +9,7 @@ extension HTMLReport {
         let stop = [
             "separated": "one candidate was left", "dev_exhausted": "every dev item was judged",
             "judgment_budget": "the judgment budget was reached", "dollar_budget": "the dollar budget was reached",
+            "halved": "successive halving's fixed budget had run its rounds down to the finalists",
         ][s.stop] ?? s.stop
         return [
             "winner": s.winner,
@@ -16,7 +17,10 @@ extension HTMLReport {
                             s.candidates, s.raceJudgments, s.raceShare * 100, s.fullGridJudgments, stop, s.probeJudgments + s.raceJudgments + s.confirmationJudgments, s.paidUSD),
             "design": "\(s.candidates) candidates drawn from a space of \(s.spaceSize) (seed \(s.seed))"
                 + (s.candidateRows.contains { $0.origin != nil } ? ", \(s.candidateRows.count { $0.origin != nil }) more proposed from the leaders during the race" : "")
-                + "; few-shot pool \(s.poolItems) items (examples only), dev \(s.devItems) (the race's only evidence), test \(s.testItems) (confirmation only). Rounds of \(s.firstRound) dev items, then \(s.growth) more; after each, the candidates significantly worse than the leader are dropped (Holm at \(JSONValue.format(number: s.alpha)) over the step's comparisons, split over the rounds planned).",
+                + "; few-shot pool \(s.poolItems) items (examples only), dev \(s.devItems) (the race's only evidence), test \(s.testItems) (confirmation only). "
+                + (s.mode == "halving"
+                    ? "Successive halving: a fixed budget of judgments split evenly over the rounds; after each, the better half by dev agreement went on, down to the finalists."
+                    : "Rounds of \(s.firstRound) dev items, then \(s.growth) more; after each, the candidates significantly worse than the leader are dropped (Holm at \(JSONValue.format(number: s.alpha)) over the step's comparisons, split over the rounds planned)."),
             "raceChart": SVGChart.race(s, caption: "Each candidate's dev agreement after each round it raced in, with its 95% interval; a cross where it was dropped.").map { [$0] } ?? [],
             "versus": s.winnerAgainstBaseline.map { [$0.sentence] } ?? [],
             "confirmed": s.confirmed,
