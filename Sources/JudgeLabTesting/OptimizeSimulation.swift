@@ -87,7 +87,7 @@ public enum OptimizeSimulation {
             rubric: [none, short, expanded]
             temperature: [0, 0.3, 0.7]
             order: original
-          racing: {first_round: \(setup.firstRound), growth: \(setup.growth), alpha: \(alpha), indifference: \(strategy == .race ? JSONValue.format(number: setup.indifference) : "0"), finalists: 3}
+          racing: {mode: significance, first_round: \(setup.firstRound), growth: \(setup.growth), alpha: \(alpha), indifference: \(strategy == .race ? JSONValue.format(number: setup.indifference) : "0"), finalists: 3}
 
         """
         let path = FilePath.join(directory, "study.yaml")

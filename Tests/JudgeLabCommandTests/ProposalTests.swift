@@ -7,6 +7,7 @@ import Testing
 @testable import JudgeLab
 import JudgeLabTesting
 import JudgeLabStore
+import JudgeLabXML
 import JudgeLabTestSupport
 
 /// A judge that keeps every proposer request it answers (the simulated judge answers).
@@ -120,7 +121,60 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         #expect(OptimizeTests.decisions(second) == OptimizeTests.decisions(first))
     }
 
+    /// A `rules` proposal keeps its parent's rubric and appends the rules; a `rubric`
+    /// proposal replaces it; both are named by their text.
+    @Test func rulesAppendToTheParentsRubricAndRubricsReplaceIt() throws {
+        let (folder, study) = try Self.trial(seed: 2)
+        defer { withExtendedLifetime(folder) {} }
+        let plan = try OptimizePlan(study: study)
+        var leader = try #require(plan.candidates.first)
+        leader.rubric = "short"
+        let current = try #require(try ModelProposals.currentRubric(of: leader, library: plan.library))
+        #expect(current.contains("Helpfulness"))
+        let rules = ModelProposals.variant(from: leader, kind: .rules, text: "- Prefer the answer that is right.", currentRubric: current)
+        #expect(rules.rubricText == current + "\n\n" + ModelProposals.rulesHeaderText + "\n- Prefer the answer that is right.")
+        let rubric = ModelProposals.variant(from: leader, kind: .rubric, text: "Prefer the answer that is right.", currentRubric: current)
+        #expect(rubric.rubricText == "Prefer the answer that is right.")
+        #expect(rules.name == leader.name + "+" + LibraryProposals.name(of: rules.rubricText!) && rules.name != rubric.name)
+        // The judge reads the proposal's text where its rubric was.
+        let messages = try PromptBuilder(variant: rules, library: plan.library).messages(for: plan.split.dev[0], order: .original)
+        #expect(messages[0].content.contains(rules.rubricText!))
+        // What a reply must hold.
+        #expect(throws: Never.self) { try ModelProposals.read(#"{"rationale": "r", "rules": ["a", "b\nc"]}"#, kind: .rules, maxRules: 1).get() }
+        #expect(try ModelProposals.read(#"{"rationale": "r", "rules": ["a", "b"]}"#, kind: .rules, maxRules: 1).get().text == "- a")
+        #expect(try ModelProposals.read("Sure! {\"rubric\": \"x\"} hope this helps", kind: .rubric, maxRules: 1).get().text == "x")
+        for (reply, why) in [("not json", "not a JSON object"), (#"{"rubric": " "}"#, "no 'rubric'"), (#"{"rubric": "{{x}}"}"#, "Mustache"),
+                             (#"{"rules": []}"#, "holds no rule")] {
+            let kind: ProposeSpec.Kind = reply.contains("rules") ? .rules : .rubric
+            guard case let .failure(unusable) = ModelProposals.read(reply, kind: kind, maxRules: 3) else { Issue.record("\(reply) was read"); continue }
+            #expect(unusable.reason.contains(why), "\(unusable.reason)")
+        }
+    }
+
     // MARK: Budget
+
+    /// Whatever the cap, a proposal is asked only when its dearest reply leaves room for the
+    /// confirmation: with a dear proposer, every search still confirms in full.
+    @Test func aDearProposerNeverCostsTheConfirmation() async throws {
+        let (folder, study0) = try Self.trial(seed: 9)
+        defer { withExtendedLifetime(folder) {} }
+        var asked = 0
+        for cap in stride(from: 1.5, through: 4.0, by: 0.125) {
+            var study = study0
+            var propose = Self.propose(total: 6)
+            propose.model = "sim-writer"
+            study.search!.propose = propose
+            // Input tokens only, estimated alike before and after: what a request may cost is what it costs.
+            study.prices = PriceTable(prices: ["sim-judge": Price(input: 10, output: 0), "sim-writer": Price(input: 300, output: 0)])
+            study.maxCostUSD = cap
+            let (plan, engine, store, _) = try Self.inProcess(study, seed: 9, priced: true)
+            let result = try await Optimizer(plan: plan).run(engine: engine)
+            #expect(result.confirmed, "cap \(cap): the confirmation was cut after \(result.proposals.count) proposals, $\(result.proposerCostUSD)")
+            #expect(try store.paidUSD() <= cap)
+            asked += result.proposals.count
+        }
+        #expect(asked > 0, "some caps leave room for proposals")
+    }
 
     /// The dollar cap holds with the proposer's requests paid from it, and a judgment budget
     /// stops the race with proposals made and the confirmation kept.
@@ -186,6 +240,10 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         #expect(page.contains("id=\"search-proposals\"") && page.contains("class=\"added\"") && page.contains("The proposer&#39;s requests cost")
                 || page.contains("The proposer's requests cost"))
         if Browser.isInstalled { #expect(try Browser.pageIsQuiet(layout.htmlReport, shots: folder.path + "/shots")) }
+        // The XML report holds them too, and passes its schema.
+        #expect(try XMLReportWriter.validate(file: layout.xmlReport).isEmpty)
+        let xml = try String(contentsOfFile: layout.xmlReport, encoding: .utf8)
+        #expect(xml.components(separatedBy: "<proposal ").count - 1 == proposals.count && xml.contains("proposer-cost-usd=\""))
 
         // The winner's study, from the cache.
         let requestsBefore = try await server.stats()["requests"]!.int
@@ -211,14 +269,14 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         #expect(optimized.status == 0, "\(optimized.stdout)\(optimized.stderr)")
         let summary = try OptimizeSummary.load(path: RunLayout(directory: out).searchSummary)
         let proposals = try #require(summary.proposals)
-        #expect(proposals.count == 3 && proposals.allSatisfy { $0.candidate == nil && $0.fate.contains("not a JSON object") }, "\(proposals.map(\.fate))")
-        #expect(optimized.stdout.contains("3 made no candidate (the reply is not a JSON object)"), "\(optimized.stdout)")
+        #expect(proposals.count == 2 && proposals.allSatisfy { $0.candidate == nil && $0.fate.contains("not a JSON object") }, "\(proposals.map(\.fate))")
+        #expect(optimized.stdout.contains("2 made no candidate (the reply is not a JSON object)"), "\(optimized.stdout)")
         #expect(optimized.stderr.contains("made no candidate: the reply is not a JSON object"))
-        #expect(try await server.stats()["proposer"]?.int == 3, "each asked once")
+        #expect(try await server.stats()["proposer"]?.int == 2, "each asked once")
         // Run again: every reply comes from the journal.
         let again = try JudgeLabBinary.run(["optimize", studyPath, "--out", out, "--quiet"], cwd: folder.path)
         #expect(again.status == 0)
-        #expect(try await server.stats()["proposer"]?.int == 3)
+        #expect(try await server.stats()["proposer"]?.int == 2)
     }
 
     /// Killed twice mid-search, the same command ends with the same proposals, decisions and
@@ -305,6 +363,7 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         #expect(result.raceJudgments <= Int(0.3 * Double(result.fullGridJudgments)), "\(result.raceJudgments) of \(result.fullGridJudgments)")
         #expect(result.raceJudgments >= Int(0.25 * Double(result.fullGridJudgments)))
         #expect(result.rounds.map(\.survivorsBefore) == [12, 6])
+        #expect(result.rounds.map(\.dropped.count) == [6, 3])
         for round in result.rounds {
             // Everyone dropped had no more dev agreements than anyone kept.
             let standings = try #require(round.standings)

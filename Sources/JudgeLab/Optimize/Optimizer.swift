@@ -166,10 +166,9 @@ public struct Optimizer: Sendable {
             ? Race.halvingSchedule(candidates: candidates.count, keep: finalistCount, orders: orders.max() ?? 1, budget: halvingBudget, available: dev.count)
             : Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
         let alphaPerRound = spec.alpha / Double(max(1, schedule.count))
-        // Halving's fixed budget caps the race's judgments, catching up included; the
-        // confirmation is kept apart as under a judgment budget.
-        let confirmationMost = ((orders.sorted(by: >).prefix(finalistCount).reduce(0, +)) + plan.baseline.order.orders.count) * test.count
-        let judgmentCap: Int? = halving ? min(spec.maxJudgments ?? .max, probeJudgments + halvingBudget + confirmationMost) : spec.maxJudgments
+        // Halving's schedule spends its budget on the candidates drawn; proposals add their
+        // own catching up and rounds. A judgment budget caps both modes alike.
+        let judgmentCap = spec.maxJudgments
         var survivors = Array(candidates.indices)
         var candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var pending: [Int] = []  // proposed candidates still to catch up on the dev items judged so far
@@ -262,6 +261,7 @@ public struct Optimizer: Sendable {
             let standings = survivors.map { OptimizeSummary.Standing(name: candidates[$0].name, items: records[$0].devItems, agreements: records[$0].devAgreements) }
             var (leader, dropped) = halving || survivors.count == 1 ? (survivors[0], []) : Race.eliminate(agrees.filter { survivors.contains($0.key) }, alpha: alphaPerRound, indifference: spec.indifference)
             if survivors.count == 1 { leader = survivors[0] }
+            var halved: [Int] = []
             if halving {
                 // The better half goes on (the finalists after the last round); the earlier
                 // candidate on equal counts.
@@ -274,7 +274,8 @@ public struct Optimizer: Sendable {
                     records[index].droppedIn = number + 1
                     events?(.halved(name: candidates[index].name, round: number + 1, agreements: records[index].devAgreements, items: records[index].devItems))
                 }
-                let out = Set(ranked.dropFirst(keep))
+                halved = Array(ranked.dropFirst(keep))
+                let out = Set(halved)
                 survivors.removeAll { out.contains($0) }
                 if number == schedule.count - 1 { stop = .halved }
             }
@@ -287,19 +288,21 @@ public struct Optimizer: Sendable {
             survivors.removeAll { droppedSet.contains($0) }
             let paid = try engine.spending().paid
             rounds.append(.init(number: number + 1, items: judged, survivorsBefore: before, leader: candidates[leader].name,
-                                dropped: dropped.map { candidates[$0.candidate].name }, judgments: spent, paidUSD: paid, standings: standings))
+                                dropped: (dropped.map(\.candidate) + halved).map { candidates[$0].name }, judgments: spent, paidUSD: paid, standings: standings))
             events?(.round(number: number + 1, items: judged, survivors: survivors.count, candidates: candidates.count, judgments: spent, paidUSD: paid))
             if survivors.count == 1 { stop = .separated; break }
             if halving, number == schedule.count - 1 { break }
             if end < target { stop = judgmentCap != nil && (judgmentCap! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }
             // A neighbour of the leader, while the race goes on and the judgment budget can pay
             // for its catching up as well as for the confirmation.
-            let catchUpCost = judged * candidates[leader].order.orders.count
-            // The next round's new items, for what a proposal would have to afford.
+            // The next round's new items, for what a proposal would have to afford: its catching
+            // up and its share of the next round, beside the next round of those going on.
             let nextItems = number + 1 < schedule.count ? schedule[number + 1] - end : 0
+            let catchUpCost = (judged + nextItems) * candidates[leader].order.orders.count
+            let nextPerItem = survivors.reduce(0) { $0 + orders[$1] }
             var entering: [(variant: Variant, origin: String)] = []
             if proposed < spec.proposals, nextItems > 0,
-               judgmentCap.map({ spent + catchUpCost + reserve + perItem * nextItems <= $0 }) ?? true,
+               judgmentCap.map({ spent + catchUpCost + reserve + nextPerItem * nextItems <= $0 }) ?? true,
                let (variant, origin) = Proposals.propose(from: candidates[leader], number: proposed, pool: plan.split.pool, rubrics: spec.rubrics,
                                                          library: plan.library, seed: spec.seed, taken: Set(candidateIndex.keys)) {
                 proposed += 1
@@ -309,7 +312,7 @@ public struct Optimizer: Sendable {
             if let propose = spec.propose, nextItems > 0 {
                 for _ in 0..<propose.perRound where libraryProposed < propose.total {
                     let cost = catchUpCost * (entering.count + 1)
-                    guard judgmentCap.map({ spent + cost + reserve + perItem * nextItems <= $0 }) ?? true,
+                    guard judgmentCap.map({ spent + cost + reserve + nextPerItem * nextItems <= $0 }) ?? true,
                           let (variant, origin) = LibraryProposals.propose(from: candidates[leader], number: libraryProposed, library: propose.library,
                                                                            taken: Set(candidateIndex.keys).union(entering.map(\.variant.name))) else { break }
                     libraryProposed += 1
@@ -328,7 +331,7 @@ public struct Optimizer: Sendable {
                                                        judged: Array(dev[0..<judged]), feedback: plan.feedback)
                 for _ in 0..<propose.perRound where modelProposed < propose.total && !all.isEmpty {
                     let cost = catchUpCost * (entering.count + 1)
-                    guard judgmentCap.map({ spent + cost + reserve + perItem * nextItems <= $0 }) ?? true else { break }
+                    guard judgmentCap.map({ spent + cost + reserve + nextPerItem * nextItems <= $0 }) ?? true else { break }
                     let kind = propose.modelKinds[modelProposed % propose.modelKinds.count]
                     let shown = ModelProposals.choose(all, count: propose.shown, seed: spec.seed, number: modelProposed)
                     let request = ModelProposals.request(number: modelProposed, kind: kind, leader: parent, rubric: current, shown: shown, spec: propose,

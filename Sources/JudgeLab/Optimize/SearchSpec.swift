@@ -278,7 +278,7 @@ public enum RacingMode: String, Sendable {
 
 extension SearchSpec {
     /// Dev splits smaller than this race by halving when `racing.mode` is not given (auto).
-    public static let halvingBelow = 0
+    public static let halvingBelow = 300
 
     /// The racing mode for a dev split of `dev` items: the one given, else halving below
     /// `halvingBelow` items and significance from there.

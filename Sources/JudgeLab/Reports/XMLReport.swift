@@ -92,12 +92,19 @@ public enum XMLReport {
             XMLTree("confirmation", [("variant", c.name), ("role", c.role), ("dev-agreement", n(c.devAgreement)), ("test-agreement", n(c.testAgreement)),
                                      ("test-lo", n(c.testCI?[0])), ("test-hi", n(c.testCI?[1])), ("test-items", "\(c.testItems)")])
         }
+        // Each proposal: its parent, fate, the items shown, and its rubric's text.
+        let proposals = (s.proposals ?? []).map { p in
+            XMLTree("proposal", [("number", "\(p.number + 1)"), ("after-round", "\(p.afterRound)"), ("kind", p.kind), ("parent", p.parent),
+                                 ("candidate", p.candidate), ("fate", p.fate), ("cost-usd", n(p.costUSD))],
+                    children: p.shown.map { XMLTree("shown", [("item", $0)]) } + (p.text.map { [XMLTree("text", text: $0)] } ?? []))
+        }
         return XMLTree("search", [("winner", s.winner), ("baseline", s.baseline), ("stop", s.stop), ("space-size", "\(s.spaceSize)"),
                                   ("candidates", "\(s.candidates)"), ("pool-items", "\(s.poolItems)"), ("dev-items", "\(s.devItems)"),
                                   ("test-items", "\(s.testItems)"), ("probe-judgments", "\(s.probeJudgments)"), ("race-judgments", "\(s.raceJudgments)"),
                                   ("confirmation-judgments", "\(s.confirmationJudgments)"), ("full-grid-judgments", "\(s.fullGridJudgments)"),
-                                  ("paid-usd", n(s.paidUSD)), ("confirmed", s.confirmed ? "true" : "false")],
-                       children: rounds + candidates + confirmation)
+                                  ("paid-usd", n(s.paidUSD)), ("confirmed", s.confirmed ? "true" : "false"), ("mode", s.mode),
+                                  ("proposer-cost-usd", n(s.proposerCostUSD)), ("feedback-items", s.feedbackItems.map(String.init))],
+                       children: rounds + candidates + confirmation + proposals)
     }
 
     /// Each judged item, in data set order, with every variant's outcome in ranking order: a

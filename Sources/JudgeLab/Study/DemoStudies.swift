@@ -183,7 +183,7 @@ public enum DemoStudies {
             template: [choice-ab]
             judge: [\(recorded.joined(separator: ", "))]
             order: [original, swapped, both]
-          racing: {first_round: 10, growth: 10, alpha: 0.05, finalists: 3, indifference: 0.05}
+          racing: {mode: significance, first_round: 10, growth: 10, alpha: 0.05, finalists: 3, indifference: 0.05}
           baseline: {template: choice-ab, judge: ChatGPT/Vanilla, order: original}
 
         """

@@ -62,9 +62,11 @@ public enum StudyScaffold {
         rubric: [none, expanded]
         order: both
       racing: {first_round: 20, growth: 20, alpha: 0.05, finalists: 3, proposals: 2}   # proposals: neighbours of the leader (one more example, one swapped, the next rubric)
+                                       # mode: halving (a fixed budget_share of the full grid) or significance; by default halving below 300 dev items
       propose:                         # rubrics written during the race from the leader's disagreements with people
         kinds: [rubric, rules]         # rewrite the leader's rubric; or append a few rules to it
-        total: 3                       # the judge above writes them (or name one as `proposer:`), its requests journaled, cached and budgeted
+        per_round: 2
+        total: 2                       # the judge above writes them (or name one as `proposer:`), its requests journaled, cached and budgeted
         feedback: {share: 0.5}         # the part of dev it may see; never the test split
       max_judgments: 4000
     """
