@@ -159,13 +159,13 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         let (folder, study0) = try Self.trial(seed: 9)
         defer { withExtendedLifetime(folder) {} }
         var asked = 0
-        for cap in stride(from: 1.5, through: 4.0, by: 0.125) {
+        for cap in stride(from: 1.5, through: 6.0, by: 0.25) {
             var study = study0
             var propose = Self.propose(total: 6)
             propose.model = "sim-writer"
             study.search!.propose = propose
             // Input tokens only, estimated alike before and after: what a request may cost is what it costs.
-            study.prices = PriceTable(prices: ["sim-judge": Price(input: 10, output: 0), "sim-writer": Price(input: 300, output: 0)])
+            study.prices = PriceTable(prices: ["sim-judge": Price(input: 10, output: 0), "sim-writer": Price(input: 3000, output: 0)])
             study.maxCostUSD = cap
             let (plan, engine, store, _) = try Self.inProcess(study, seed: 9, priced: true)
             let result = try await Optimizer(plan: plan).run(engine: engine)
