@@ -118,18 +118,23 @@ public enum OptimizeSimulation {
                      rounds: summary.rounds.count, stop: summary.stop, candidates: summary.candidates)
     }
 
+    /// An engine for `plan`'s search in the process: the runner over an in-memory store and the
+    /// simulated judge (8 workers), which also answers as the proposer in a world of criteria.
+    public static func engine(_ plan: OptimizePlan, seed: UInt64, world: CriteriaWorld? = nil, priced: Bool = false) throws -> RunnerEngine {
+        let settings = try SearchJob.settings(plan, environment: [:])
+        var limits = JudgeLimits()
+        limits.concurrency = 8
+        let judge = SimulatedJudge(name: settings.judges[0].name, salt: seed, pairs: plan.dataset.pairs, limits: limits, priced: priced, criteria: world)
+        return RunnerEngine(library: plan.library, settings: settings, store: InMemoryRunStore(), judges: [judge], file: plan.study.file)
+    }
+
     /// One trial in the process: the search through the runner, an in-memory store and the simulated judge.
     public static func run(seed: UInt64, setup: Setup, strategy: Strategy, directory: String, templates: String) async throws -> Trial {
         let path = try writeTrial(seed: seed, setup: setup, strategy: strategy, directory: directory, templates: templates)
         var study = try Study.load(path: path)
         if strategy == .fullGrid { study.search?.alpha = 0 }
         let plan = try OptimizePlan(study: study)
-        let settings = try RunSettings.from(plan: plan.studyPlan(variants: plan.candidates + [plan.baseline], items: plan.split.dev), environment: [:])
-        var limits = JudgeLimits()
-        limits.concurrency = 8
-        let judge = SimulatedJudge(name: settings.judges[0].name, salt: seed, pairs: plan.dataset.pairs, limits: limits)
-        let engine = RunnerEngine(library: plan.library, settings: settings, store: InMemoryRunStore(), judges: [judge], file: path)
-        let result = try await Optimizer(plan: plan).run(engine: engine)
+        let result = try await Optimizer(plan: plan).run(engine: try engine(plan, seed: seed))
         let test = Analysis(dataset: Dataset(source: path, pairs: plan.split.test), judgments: result.testJudgments)
         let summary = OptimizeSummary(result: result, plan: plan, paidUSD: 0, testAnalysis: test)
         return try score(plan: plan, summary: summary, seed: seed, strategy: strategy, setup: setup)

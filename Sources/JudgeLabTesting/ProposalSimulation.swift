@@ -68,12 +68,7 @@ public enum ProposalSimulation {
 
     static func search(_ study: Study, seed: UInt64, world: CriteriaWorld) async throws -> (OptimizePlan, OptimizeResult, Analysis) {
         let plan = try OptimizePlan(study: study)
-        let settings = try SearchJob.settings(plan, environment: [:])
-        var limits = JudgeLimits()
-        limits.concurrency = 8
-        let judge = SimulatedJudge(name: settings.judges[0].name, salt: seed, pairs: plan.dataset.pairs, limits: limits, criteria: world)
-        let engine = RunnerEngine(library: plan.library, settings: settings, store: InMemoryRunStore(), judges: [judge], file: study.file)
-        let result = try await Optimizer(plan: plan).run(engine: engine)
+        let result = try await Optimizer(plan: plan).run(engine: try OptimizeSimulation.engine(plan, seed: seed, world: world))
         return (plan, result, Analysis(dataset: Dataset(source: study.file, pairs: plan.split.test), judgments: result.testJudgments))
     }
 
@@ -176,12 +171,7 @@ public enum ProposalSimulation {
             study.search!.maxJudgments = Int(share * Double(plan.fullGridJudgments)) + confirmation
             plan = try OptimizePlan(study: study)
         }
-        let settings = try RunSettings.from(plan: plan.studyPlan(variants: plan.candidates + [plan.baseline], items: plan.split.dev), environment: [:])
-        var limits = JudgeLimits()
-        limits.concurrency = 8
-        let judge = SimulatedJudge(name: settings.judges[0].name, salt: seed, pairs: plan.dataset.pairs, limits: limits)
-        let engine = RunnerEngine(library: plan.library, settings: settings, store: InMemoryRunStore(), judges: [judge], file: path)
-        let result = try await Optimizer(plan: plan).run(engine: engine)
+        let result = try await Optimizer(plan: plan).run(engine: try OptimizeSimulation.engine(plan, seed: seed))
         let truth = try OptimizeSimulation.trueAgreements(plan: plan, salt: seed, setup: setup)
         return BudgetTrial(seed: seed, dev: dev, strategy: strategy, winner: result.winner, winnerTrue: truth[result.winner] ?? 0,
                            bestTrue: truth.values.max() ?? 0, raceJudgments: result.raceJudgments, fullGridJudgments: result.fullGridJudgments)

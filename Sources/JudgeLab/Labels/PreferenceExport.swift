@@ -43,12 +43,7 @@ public struct PairLabel: Sendable {
 
     /// Each pair's label from its judgments (one variant's) in either order.
     public static func labels(_ pairs: [Pair], judgments: [Judgment], judgeBand: TieBand? = nil) -> [PairLabel] {
-        var byItem: [String: (Judgment?, Judgment?)] = [:]
-        for j in judgments {
-            var slot = byItem[j.item] ?? (nil, nil)
-            if j.order.slot == 0 { slot.0 = j } else { slot.1 = j }
-            byItem[j.item] = slot
-        }
+        let byItem = Judgment.byItem(judgments)
         return pairs.map { pair in
             let (original, swapped) = byItem[pair.id] ?? (nil, nil)
             return PairLabel(pair: pair, original: original, swapped: swapped, judgeBand: judgeBand)

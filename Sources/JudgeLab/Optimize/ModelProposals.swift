@@ -86,13 +86,7 @@ public enum ModelProposals {
     /// as the race reads them (both orders combined, the leader's tie band).
     public static func disagreements(of leader: Variant, judgments: [Judgment], judged: [Pair], feedback: Set<String>) -> [Disagreement] {
         let items = judged.filter { feedback.contains($0.id) }
-        let own = judgments.filter { $0.variant == leader.name && feedback.contains($0.item) }
-        var slots: [String: (Judgment?, Judgment?)] = [:]
-        for j in own {
-            var slot = slots[j.item] ?? (nil, nil)
-            if j.order.slot == 0 { slot.0 = j } else { slot.1 = j }
-            slots[j.item] = slot
-        }
+        let slots = Judgment.byItem(judgments.filter { $0.variant == leader.name && feedback.contains($0.item) })
         return items.compactMap { pair in
             let (original, swapped) = slots[pair.id] ?? (nil, nil)
             let outcome = ItemOutcome(pair: pair, original: original, swapped: swapped, tieBand: .standard, judgeBand: leader.tieBand)

@@ -117,15 +117,10 @@ public struct Optimizer: Sendable {
 
     /// Whether each variant agrees with the human verdict on each item (no verdict: no).
     static func agreement(_ judgments: [Judgment], variants: [String], items: [Pair], judgeBand: TieBand? = nil) -> [String: [Bool]] {
-        var byKey: [String: [String: (Judgment?, Judgment?)]] = [:]
-        for j in judgments {
-            var slot = byKey[j.variant, default: [:]][j.item] ?? (nil, nil)
-            if j.order.slot == 0 { slot.0 = j } else { slot.1 = j }
-            byKey[j.variant, default: [:]][j.item] = slot
-        }
+        let byVariant = Dictionary(grouping: judgments, by: \.variant)
         var result: [String: [Bool]] = [:]
         for variant in variants {
-            let slots = byKey[variant] ?? [:]
+            let slots = Judgment.byItem(byVariant[variant] ?? [])
             result[variant] = items.map { pair in
                 guard let (original, swapped) = slots[pair.id], original != nil || swapped != nil else { return false }
                 return ItemOutcome(pair: pair, original: original, swapped: swapped, tieBand: .standard, judgeBand: judgeBand).agrees

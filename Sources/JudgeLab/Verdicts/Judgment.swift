@@ -135,3 +135,16 @@ public struct Judgment: Equatable, Sendable {
         }
     }
 }
+
+extension Judgment {
+    /// One variant's judgments by item: the judgment in each order's slot (original, swapped).
+    public static func byItem(_ judgments: some Sequence<Judgment>) -> [String: (original: Judgment?, swapped: Judgment?)] {
+        var slots: [String: (original: Judgment?, swapped: Judgment?)] = [:]
+        for j in judgments {
+            var slot = slots[j.item] ?? (nil, nil)
+            if j.order.slot == 0 { slot.original = j } else { slot.swapped = j }
+            slots[j.item] = slot
+        }
+        return slots
+    }
+}
