@@ -257,7 +257,7 @@ public enum DemoStudies {
           candidates: 2
           split: {test: 6}
           space: {template: [choice-ab], rubric: [none, expanded], output: [json_schema], order: original}
-          racing: {first_round: 8, growth: 14, finalists: 2}
+          racing: {mode: significance, first_round: 8, growth: 14, finalists: 2}
           propose: {kinds: [rubric, rules], per_round: 2, total: 2, shown: 3, answer_tokens: 80, max_tokens: 200, feedback: {share: 0.5}}
 
         """
