@@ -227,7 +227,13 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         #expect(written.count >= 2 && written.contains { $0.candidate != nil }, "\(proposals.map(\.fate))")
         #expect(optimized.stdout.contains("proposals: \(proposals.count) written") && optimized.stderr.contains("rubric written by"), "\(optimized.stdout)")
         #expect(try await server.stats()["proposer"]?.int == written.count, "one request a proposal")
-        for p in written where p.candidate != nil { #expect(p.diff.contains { $0.hasPrefix("+ ") }) }
+        for p in written where p.candidate != nil {
+            #expect(p.diff.contains { $0.hasPrefix("+ ") })
+            // Its text, content-addressed, in the run folder.
+            let name = String(p.candidate!.split(separator: "+").last!)
+            #expect(try String(contentsOfFile: layout.proposedRubrics + "/" + name + ".mustache", encoding: .utf8) == p.text! + "\n")
+            #expect(name == LibraryProposals.name(of: p.text!))
+        }
         // The proposer saw no test item.
         let plan = try OptimizePlan(study: try Study.load(path: studyPath))
         let prompts = try server.blockingRequest("/proposer")["prompts"]

@@ -31,6 +31,16 @@ public enum OptimizeOutput {
         let summary = OptimizeSummary(result: result, plan: plan, paidUSD: paidUSD, testAnalysis: report.analysis)
         try AtomicFile.write(String(decoding: try summary.encoded(), as: UTF8.self) + "\n", to: layout.searchSummary)
 
+        // Each rubric the search wrote, as a template named by its content: what a proposal's
+        // candidates asked, readable and diffable beside optimize.json.
+        let written = result.candidates.compactMap { c -> (String, String)? in
+            guard c.origin != nil, let text = c.variant.rubricText, let name = c.variant.rubric else { return nil }
+            return (name, text)
+        }
+        if !written.isEmpty {
+            try FileManager.default.createDirectory(atPath: layout.proposedRubrics, withIntermediateDirectories: true)
+            for (name, text) in written { try AtomicFile.write(text + "\n", to: FilePath.join(layout.proposedRubrics, name + ".mustache")) }
+        }
         let winner = byName[result.winner]!
         try AtomicFile.write(NativeFormat.text(WinnerStudy.items(winner: winner, plan: plan)), to: layout.winnerDataset)
         try AtomicFile.write(WinnerStudy.yaml(winner: winner, plan: plan, dataset: FilePath.name(layout.winnerDataset),

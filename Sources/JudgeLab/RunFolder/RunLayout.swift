@@ -41,6 +41,8 @@ public struct RunLayout: Sendable {
     /// The winner as a study of its own, and the items it judges (the test split).
     public var winnerStudy: String { FilePath.join(directory, "winner.yaml") }
     public var winnerDataset: String { FilePath.join(directory, "winner-dataset.jsonl") }
+    /// Each rubric a search wrote, as a template named by its content (`text-<digest>.mustache`).
+    public var proposedRubrics: String { FilePath.join(directory, "proposals") }
 
     // A review of a run (`judgelab review`, in the folder it writes: `review/` by default) and
     // the audit of a label run (`judgelab audit`).
