@@ -120,6 +120,7 @@ bench-optimize: release
 # small dev splits, halving and significance racing at 30% of the full grid against the full grid.
 bench-propose: release
 	.build/release/judgelab simulate --experiment proposals --trials 200 --sizes 100,300,1000 --work .build/simulate --json Benchmarks/propose-simulation.jsonl
+	.build/release/judgelab simulate --experiment proposals --racing halving --trials 200 --sizes 100 --work .build/simulate --json Benchmarks/propose-halving-simulation.jsonl
 	.build/release/judgelab simulate --experiment budget --trials 200 --first-seed 201 --sizes 100,300 --work .build/simulate --json Benchmarks/budget-simulation.jsonl
 
 # Cascades (Benchmarks/RESULTS.md): the guarantee over 200 random splits of LLMBar's recorded

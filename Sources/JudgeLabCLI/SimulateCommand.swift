@@ -35,6 +35,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "search (racing against the full grid), proposals (rubrics written during the search, in a world where criteria matter) or budget (halving and significance at 30% of the full grid against the full grid).")
     var experiment = "search"
     @Option(help: "With --experiment proposals or budget: the dev sizes, comma-separated.") var sizes = "100,300,1000"
+    @Option(help: "With --experiment proposals: the racing mode, significance, halving or auto (the default for the dev size).") var racing = "significance"
 
     func run() async throws {
         try await reportingInputErrorsAsync {
@@ -112,7 +113,8 @@ struct SimulateCommand: AsyncParsableCommand {
                 let seed = firstSeed + UInt64(i)
                 let directory = FilePath.join(work, "\(experiment)-\(dev)-\(seed)")
                 if experiment == "proposals" {
-                    let trial = try await ProposalSimulation.run(seed: seed, dev: dev, directory: directory, templates: templates)
+                    guard racing == "auto" || RacingMode(rawValue: racing) != nil else { throw ValidationError("--racing: significance, halving or auto") }
+                    let trial = try await ProposalSimulation.run(seed: seed, dev: dev, mode: RacingMode(rawValue: racing), directory: directory, templates: templates)
                     proposalTrials.append(trial)
                     lines += ProposalSimulation.json(trial).compactText + "\n"
                 } else {

@@ -72,11 +72,13 @@ public enum ProposalSimulation {
         return (plan, result, Analysis(dataset: Dataset(source: study.file, pairs: plan.split.test), judgments: result.testJudgments))
     }
 
-    public static func run(seed: UInt64, dev: Int, directory: String, templates: String) async throws -> Trial {
+    /// - Parameter mode: the racing mode of both searches; nil: the default for the dev size.
+    public static func run(seed: UInt64, dev: Int, mode: RacingMode? = .significance, directory: String, templates: String) async throws -> Trial {
         let setup = setup(dev: dev)
         let path = try OptimizeSimulation.writeTrial(seed: seed, setup: setup, directory: directory, templates: templates)
         let world = CriteriaWorld(salt: seed)
-        let plain = try Study.load(path: path)
+        var plain = try Study.load(path: path)
+        plain.search!.mode = mode
         var proposing = plain
         proposing.search!.propose = propose()
         let (plan, result, test) = try await search(proposing, seed: seed, world: world)

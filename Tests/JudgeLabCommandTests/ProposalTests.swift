@@ -354,6 +354,20 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         }
     }
 
+    /// Without `racing.mode`: halving below 300 dev items, significance from there, and
+    /// significance for any search that proposes; a mode given is kept.
+    @Test func theRacingModeByDefault() {
+        var spec = SearchSpec()
+        #expect(spec.racingMode(dev: 299) == .halving && spec.racingMode(dev: 300) == .significance)
+        spec.propose = Self.propose()
+        #expect(spec.racingMode(dev: 100) == .significance)
+        spec.propose = nil
+        spec.proposals = 1
+        #expect(spec.racingMode(dev: 100) == .significance)
+        spec.mode = .halving
+        #expect(spec.racingMode(dev: 1000) == .halving)
+    }
+
     /// A search in halving mode: the better half goes on after each round, down to the
     /// finalists; the race's judgments stay within budget_share of the full grid; a second run
     /// decides the same.

@@ -280,9 +280,21 @@ extension SearchSpec {
     /// Dev splits smaller than this race by halving when `racing.mode` is not given (auto).
     public static let halvingBelow = 300
 
-    /// The racing mode for a dev split of `dev` items: the one given, else halving below
-    /// `halvingBelow` items and significance from there.
+    /// The racing mode for a dev split of `dev` items: the one given; else significance for a
+    /// search that proposes (halving's few rounds leave proposals almost nowhere to enter: in
+    /// the simulation at 100 dev items, 0.8 proposals a search and a confirmed gain in 10% of
+    /// trials, against 73.5% racing by significance); else halving below `halvingBelow`
+    /// items and significance from there.
     public func racingMode(dev: Int) -> RacingMode {
-        mode ?? (dev < Self.halvingBelow ? .halving : .significance)
+        if let mode { return mode }
+        if propose != nil || proposals > 0 { return .significance }
+        return dev < Self.halvingBelow ? .halving : .significance
+    }
+
+    /// Why the racing mode is what it is, when it was not given.
+    func racingModeReason(dev: Int) -> String? {
+        guard mode == nil else { return nil }
+        if propose != nil || proposals > 0 { return "auto: the search proposes, and halving's few rounds leave proposals nowhere to enter" }
+        return dev < Self.halvingBelow ? "auto: dev has fewer than \(Self.halvingBelow) items" : "auto: dev has \(Self.halvingBelow) items or more"
     }
 }

@@ -13,8 +13,8 @@ extension OptimizePlan {
             ["splits", "few-shot pool \(plan.split.pool.count), dev \(plan.split.dev.count), test \(plan.split.test.count) items"
                 + (plan.duplicates + plan.sharing > 0 ? "; \(PoolSplit.note(duplicates: plan.duplicates, sharing: plan.sharing))" : "")],
             plan.spec.racingMode(dev: plan.split.dev.count) == .halving
-                ? ["racing", "successive halving: \(Int(plan.spec.budgetShare * 100))% of the full grid's judgments, split evenly over rounds; after each the better half by dev agreement goes on, down to \(plan.spec.finalists) finalists" + (plan.spec.mode == nil ? " (auto: dev has fewer than \(SearchSpec.halvingBelow) items)" : "")]
-                : ["racing", "first \(plan.spec.firstRound) dev items, then \(plan.spec.growth) more a round; alpha \(plan.spec.alpha) a step (Holm), \(plan.spec.finalists) finalists" + (plan.spec.mode == nil && SearchSpec.halvingBelow > 0 ? " (auto: dev has \(SearchSpec.halvingBelow) items or more)" : "")],
+                ? ["racing", "successive halving: \(Int(plan.spec.budgetShare * 100))% of the full grid's judgments, split evenly over rounds; after each the better half by dev agreement goes on, down to \(plan.spec.finalists) finalists" + (plan.spec.racingModeReason(dev: plan.split.dev.count).map { " (\($0))" } ?? "")]
+                : ["racing", "first \(plan.spec.firstRound) dev items, then \(plan.spec.growth) more a round; alpha \(plan.spec.alpha) a step (Holm), \(plan.spec.finalists) finalists" + (plan.spec.racingModeReason(dev: plan.split.dev.count).map { " (\($0))" } ?? "")],
             ["judgments at most", "\(most.total) (probe \(most.probe), race \(most.race), confirmation \(most.confirmation)\(plan.spec.maxJudgments.map { "; budget \($0)" } ?? ""))"],
             ["full grid", "\(plan.fullGridJudgments) judgments (every candidate on every dev item)"],
         ]

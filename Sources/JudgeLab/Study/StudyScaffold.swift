@@ -62,7 +62,7 @@ public enum StudyScaffold {
         rubric: [none, expanded]
         order: both
       racing: {first_round: 20, growth: 20, alpha: 0.05, finalists: 3, proposals: 2}   # proposals: neighbours of the leader (one more example, one swapped, the next rubric)
-                                       # mode: halving (a fixed budget_share of the full grid) or significance; by default halving below 300 dev items
+                                       # mode: halving (a fixed budget_share of the full grid) or significance; by default halving below 300 dev items, unless the search proposes
       propose:                         # rubrics written during the race from the leader's disagreements with people
         kinds: [rubric, rules]         # rewrite the leader's rubric; or append a few rules to it
         per_round: 2
