@@ -27,7 +27,7 @@ public struct CriteriaWorld: Sendable {
         "The answer uses headings and lists.",
     ]
     public static let aspects = 5
-    static let headers: Set<String> = [LibraryProposals.headerText, ModelProposals.rulesHeaderText]
+    static let headers: Set<String> = [LibraryProposals.header, ModelProposals.rulesHeader]
 
     /// Criterion → the aspect it helps on.
     public let helps: [Int: Int]
@@ -123,7 +123,7 @@ public enum SimulatedProposer {
             guard let rule = added.first else { return json([("rationale", .string(rationale)), ("rules", .array([]))]) }
             return json([("rationale", .string(rationale)), ("rules", .array([.string(CriteriaWorld.criteria[rule])]))])
         }
-        let lines = [LibraryProposals.headerText] + next.sorted().map { "- " + CriteriaWorld.criteria[$0] }
+        let lines = [LibraryProposals.header] + next.sorted().map { "- " + CriteriaWorld.criteria[$0] }
         return json([("rationale", .string(rationale)), ("rubric", .string(lines.joined(separator: "\n")))])
     }
 }

@@ -109,7 +109,7 @@ final class RecordingJudge: Judge, @unchecked Sendable {
             let record = try #require(first.candidate(proposal.candidate!))
             // Its rubric is its own text, named by it, and states only what the proposer wrote.
             #expect(record.variant.rubricText == proposal.text && record.variant.rubric == LibraryProposals.name(of: proposal.text!))
-            if proposal.kind == .rules { #expect(proposal.text!.contains(ModelProposals.rulesHeaderText)) }
+            if proposal.kind == .rules { #expect(proposal.text!.contains(ModelProposals.rulesHeader)) }
             #expect(record.devItems > 0 || record.origin!.contains("not raced"))
         }
         // The proposer's requests are journaled like judgments and cost apart.
@@ -132,7 +132,7 @@ final class RecordingJudge: Judge, @unchecked Sendable {
         let current = try #require(try ModelProposals.currentRubric(of: leader, library: plan.library))
         #expect(current.contains("Helpfulness"))
         let rules = ModelProposals.variant(from: leader, kind: .rules, text: "- Prefer the answer that is right.", currentRubric: current)
-        #expect(rules.rubricText == current + "\n\n" + ModelProposals.rulesHeaderText + "\n- Prefer the answer that is right.")
+        #expect(rules.rubricText == current + "\n\n" + ModelProposals.rulesHeader + "\n- Prefer the answer that is right.")
         let rubric = ModelProposals.variant(from: leader, kind: .rubric, text: "Prefer the answer that is right.", currentRubric: current)
         #expect(rubric.rubricText == "Prefer the answer that is right.")
         #expect(rules.name == leader.name + "+" + LibraryProposals.name(of: rules.rubricText!) && rules.name != rubric.name)

@@ -61,8 +61,12 @@ public final class RunnerEngine: JudgmentEngine, @unchecked Sendable {
 
     public func maximumCost(_ variants: [Variant], on items: [Pair]) throws -> Double? {
         guard settings.maxCostUSD != nil else { return nil }
-        let tasks = try Runner.tasks(variants: variants, items: items, library: library, settings: settings, file: file)
-        return try Runner.estimate(tasks, store: store).toSend.reduce(0) { $0 + ($1.maximumCost ?? 0) }
+        return try mostToSend(try Runner.tasks(variants: variants, items: items, library: library, settings: settings, file: file))
+    }
+
+    /// The most the tasks not answered yet can cost.
+    private func mostToSend(_ tasks: [RunTask]) throws -> Double {
+        try Runner.estimate(tasks, store: store).toSend.reduce(0) { $0 + ($1.maximumCost ?? 0) }
     }
 
     public func spending() throws -> (paid: Double, cap: Double?) {
@@ -107,6 +111,6 @@ public final class RunnerEngine: JudgmentEngine, @unchecked Sendable {
 
     public func maximumCost(of request: ProposalRequest) throws -> Double? {
         guard settings.maxCostUSD != nil else { return nil }
-        return try Runner.estimate([try task(for: request)], store: store).toSend.reduce(0) { $0 + ($1.maximumCost ?? 0) }
+        return try mostToSend([try task(for: request)])
     }
 }

@@ -6,9 +6,8 @@ import Crypto
 import Foundation
 
 public enum LibraryProposals {
-    static let header = "Prefer the answer that best meets these criteria:"
     /// The first line of a library rubric.
-    public static var headerText: String { header }
+    public static let header = "Prefer the answer that best meets these criteria:"
 
     /// A rubric's content-addressed name.
     public static func name(of text: String) -> String {

@@ -204,9 +204,8 @@ public enum ModelProposals {
         init(_ reason: String) { self.reason = reason }
     }
 
-    static let rulesHeader = "Also follow these rules:"
     /// The line that introduces a `rules` proposal's rules.
-    public static var rulesHeaderText: String { rulesHeader }
+    public static let rulesHeader = "Also follow these rules:"
 
     /// The candidate a usable reply makes: `leader` with the rubric's text as its rubric (for
     /// `rules`, the leader's rubric with the rules appended), named by its content.

@@ -150,20 +150,23 @@ public struct Optimizer: Sendable {
         let probeJudgments = spent
         var candidates = probes.isEmpty ? plan.candidates : try plan.candidates(hardIDs: hardIDs)
         var orders = candidates.map(\.order.orders.count)
-        let drawnCount = candidates.count
         let finalistCount = min(spec.finalists, candidates.count)
 
         // 2. The race on dev.
-        let halving = spec.racingMode(dev: dev.count) == .halving
-        let fullGrid = orders.reduce(0, +) * dev.count
-        let halvingBudget = Int(spec.budgetShare * Double(fullGrid))
-        let schedule = halving
-            ? Race.halvingSchedule(candidates: candidates.count, keep: finalistCount, orders: orders.max() ?? 1, budget: halvingBudget, available: dev.count)
-            : Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
-        let alphaPerRound = spec.alpha / Double(max(1, schedule.count))
         // Halving's schedule spends its budget on the candidates drawn; proposals add their
         // own catching up and rounds. A judgment budget caps both modes alike.
-        let judgmentCap = spec.maxJudgments
+        let halving = spec.racingMode(dev: dev.count) == .halving
+        let fullGrid = orders.reduce(0, +) * dev.count
+        let schedule = halving
+            ? Race.halvingSchedule(candidates: candidates.count, keep: finalistCount, orders: orders.max() ?? 1,
+                                   budget: Int(spec.budgetShare * Double(fullGrid)), available: dev.count)
+            : Race.schedule(available: dev.count, first: spec.firstRound, growth: spec.growth)
+        let alphaPerRound = spec.alpha / Double(max(1, schedule.count))
+        // The most the confirmation can cost: the dearest finalists `survivors` could make, and the baseline.
+        func confirmationMost(_ survivors: [Int]) throws -> Double {
+            let finalistCosts = try survivors.map { try engine.maximumCost([candidates[$0]], on: test) ?? 0 }.sorted(by: >)
+            return finalistCosts.prefix(finalistCount).reduce(0, +) + (try engine.maximumCost([plan.baseline], on: test) ?? 0)
+        }
         var survivors = Array(candidates.indices)
         var candidateIndex = Dictionary(candidates.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var pending: [Int] = []  // proposed candidates still to catch up on the dev items judged so far
@@ -184,7 +187,7 @@ public struct Optimizer: Sendable {
             // Proposed candidates catch up on the items judged so far before the round.
             let catchUpJudgments = pending.reduce(0) { $0 + orders[$1] } * judged
             var end = target
-            if let cap = judgmentCap {
+            if let cap = spec.maxJudgments {
                 let affordable = (cap - spent - reserve - catchUpJudgments) / max(1, perItem)
                 end = min(end, judged + max(0, affordable))
                 if end <= judged, number == 0 {
@@ -198,9 +201,7 @@ public struct Optimizer: Sendable {
             let (paidBefore, cap) = try engine.spending()
             if let cap, let roundCost = try engine.maximumCost(racing, on: newItems) {
                 let catchUpCost = pending.isEmpty ? 0 : try engine.maximumCost(pending.map { candidates[$0] }, on: Array(dev[0..<judged])) ?? 0
-                // The dearest finalists the survivors could make, and the baseline.
-                let finalistCosts = try survivors.map { try engine.maximumCost([candidates[$0]], on: test) ?? 0 }.sorted(by: >)
-                let confirmCost = finalistCosts.prefix(finalistCount).reduce(0, +) + (try engine.maximumCost([plan.baseline], on: test) ?? 0)
+                let confirmCost = try confirmationMost(survivors)
                 if paidBefore + catchUpCost + roundCost + confirmCost > cap {
                     // As many items as the cap allows, at the round's cost per item.
                     let affordable = roundCost > 0 ? Int(Double(newItems.count) * max(0, cap - paidBefore - confirmCost - catchUpCost) / roundCost) : newItems.count
@@ -265,11 +266,11 @@ public struct Optimizer: Sendable {
                 }
                 leader = ranked[0]
                 let keep = number == schedule.count - 1 ? finalistCount : max(finalistCount, (survivors.count + 1) / 2)
-                for index in ranked.dropFirst(keep) {
+                halved = Array(ranked.dropFirst(keep))
+                for index in halved {
                     records[index].droppedIn = number + 1
                     events?(.halved(name: candidates[index].name, round: number + 1, agreements: records[index].devAgreements, items: records[index].devItems))
                 }
-                halved = Array(ranked.dropFirst(keep))
                 let out = Set(halved)
                 survivors.removeAll { out.contains($0) }
                 if number == schedule.count - 1 { stop = .halved }
@@ -287,7 +288,7 @@ public struct Optimizer: Sendable {
             events?(.round(number: number + 1, items: judged, survivors: survivors.count, candidates: candidates.count, judgments: spent, paidUSD: paid))
             if survivors.count == 1 { stop = .separated; break }
             if halving, number == schedule.count - 1 { break }
-            if end < target { stop = judgmentCap != nil && (judgmentCap! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }
+            if end < target { stop = spec.maxJudgments != nil && (spec.maxJudgments! - spent - reserve) < perItem ? .judgmentBudget : .dollarBudget; break }
             // A neighbour of the leader, while the race goes on and the judgment budget can pay
             // for its catching up as well as for the confirmation.
             // The next round's new items, for what a proposal would have to afford: its catching
@@ -296,8 +297,9 @@ public struct Optimizer: Sendable {
             let catchUpCost = (judged + nextItems) * candidates[leader].order.orders.count
             let nextPerItem = survivors.reduce(0) { $0 + orders[$1] }
             var entering: [(variant: Variant, origin: String)] = []
+            let current = spec.propose == nil ? nil : try ModelProposals.currentRubric(of: candidates[leader], library: plan.library)
             if proposed < spec.proposals, nextItems > 0,
-               judgmentCap.map({ spent + catchUpCost + reserve + nextPerItem * nextItems <= $0 }) ?? true,
+               spec.maxJudgments.map({ spent + catchUpCost + reserve + nextPerItem * nextItems <= $0 }) ?? true,
                let (variant, origin) = Proposals.propose(from: candidates[leader], number: proposed, pool: plan.split.pool, rubrics: spec.rubrics,
                                                          library: plan.library, seed: spec.seed, taken: Set(candidateIndex.keys)) {
                 proposed += 1
@@ -307,26 +309,23 @@ public struct Optimizer: Sendable {
             if let propose = spec.propose, nextItems > 0 {
                 for _ in 0..<propose.perRound where libraryProposed < propose.total {
                     let cost = catchUpCost * (entering.count + 1)
-                    guard judgmentCap.map({ spent + cost + reserve + nextPerItem * nextItems <= $0 }) ?? true,
+                    guard spec.maxJudgments.map({ spent + cost + reserve + nextPerItem * nextItems <= $0 }) ?? true,
                           let (variant, origin) = LibraryProposals.propose(from: candidates[leader], number: libraryProposed, library: propose.library,
                                                                            taken: Set(candidateIndex.keys).union(entering.map(\.variant.name))) else { break }
                     libraryProposed += 1
                     entering.append((variant, origin))
                     proposals.append(ProposalRecord(number: proposals.count, afterRound: number + 1, kind: .library, parent: candidates[leader].name,
-                                                    candidate: variant.name, text: variant.rubricText,
-                                                    parentText: try ModelProposals.currentRubric(of: candidates[leader], library: plan.library)))
+                                                    candidate: variant.name, text: variant.rubricText, parentText: current))
                 }
             }
             // Rubrics and rules written by the proposer from the leader's disagreements on the
             // feedback items judged so far: its requests go through the engine's journal, cache and cap.
             if let propose = spec.propose, let proposer = plan.proposer, nextItems > 0 {
                 let parent = candidates[leader]
-                let current = try ModelProposals.currentRubric(of: parent, library: plan.library)
-                let all = ModelProposals.disagreements(of: parent, judgments: devJudgments.filter { $0.variant == parent.name },
-                                                       judged: Array(dev[0..<judged]), feedback: plan.feedback)
+                let all = ModelProposals.disagreements(of: parent, judgments: devJudgments, judged: Array(dev[0..<judged]), feedback: plan.feedback)
                 for _ in 0..<propose.perRound where modelProposed < propose.total && !all.isEmpty {
                     let cost = catchUpCost * (entering.count + 1)
-                    guard judgmentCap.map({ spent + cost + reserve + nextPerItem * nextItems <= $0 }) ?? true else { break }
+                    guard spec.maxJudgments.map({ spent + cost + reserve + nextPerItem * nextItems <= $0 }) ?? true else { break }
                     let kind = propose.modelKinds[modelProposed % propose.modelKinds.count]
                     let shown = ModelProposals.choose(all, count: propose.shown, seed: spec.seed, number: modelProposed)
                     let request = ModelProposals.request(number: modelProposed, kind: kind, leader: parent, rubric: current, shown: shown, spec: propose,
@@ -335,9 +334,7 @@ public struct Optimizer: Sendable {
                     // only when its dearest reply leaves room for the confirmation.
                     let (paid, cap) = try engine.spending()
                     if let cap, let most = try engine.maximumCost(of: request) {
-                        let finalistCosts = try survivors.map { try engine.maximumCost([candidates[$0]], on: test) ?? 0 }.sorted(by: >)
-                        let confirmCost = finalistCosts.prefix(finalistCount).reduce(0, +) + (try engine.maximumCost([plan.baseline], on: test) ?? 0)
-                        guard paid + most + confirmCost <= cap else { break }
+                        guard paid + most + (try confirmationMost(survivors)) <= cap else { break }
                     }
                     let answer = try await engine.propose(request, stage: "proposal \(modelProposed + 1)")
                     if answer.cancelled { throw CancellationError() }
@@ -428,7 +425,7 @@ public struct Optimizer: Sendable {
         return OptimizeResult(candidates: records, rounds: rounds, stop: stop, winner: winner.name, finalists: finalists.map(\.name),
                               baseline: plan.baseline.name, hardIDs: hardIDs, probeJudgments: probeJudgments, raceJudgments: raceJudgments,
                               confirmationJudgments: confirmationJudgments,
-                              fullGridJudgments: candidates.prefix(drawnCount).reduce(0) { $0 + $1.order.orders.count } * dev.count,
+                              fullGridJudgments: fullGrid,
                               spaceSize: plan.space.size, devItems: dev.count, testItems: test.count, poolItems: plan.split.pool.count,
                               testJudgments: batch.judgments, devJudgments: devJudgments, confirmed: !batch.summary.stoppedForBudget,
                               proposals: proposals, proposerCostUSD: proposerCost, feedbackItems: plan.proposer == nil ? 0 : plan.feedback.count)
